@@ -1,0 +1,103 @@
+//! Auditors' tools that need nothing but an exported history: chain verification and an independent replay.
+import {
+  GENESIS_HASH,
+  RegionLog,
+  allocationReport,
+  checkLink,
+  describeIssue,
+  validateRecord,
+  type AllocationReport,
+  type LogRecord,
+} from '@budget/domain';
+
+export type VerifyResult = { ok: true; records: number } | { ok: false; position: number; line: number; problem: string };
+
+export interface Discrepancy {
+  position: number;
+  id: string;
+  recorded: string;
+  recomputed: string;
+}
+
+export type ReplayResult =
+  | { ok: true; report: AllocationReport; records: number; discrepancies: Discrepancy[] }
+  | { ok: false; position: number; line: number; problem: string };
+
+const LOG_FIELDS = ['position', 'recordedAt', 'outcome', 'reason', 'prevHash', 'hash'] as const;
+
+/** Parses one exported line into a record, or says what is wrong with it. */
+export function parseExportLine(line: string): { record: LogRecord } | { problem: string } {
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch {
+    return { problem: 'not JSON' };
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return { problem: 'not a JSON object' };
+  const fields = value as Record<string, unknown>;
+  const { id, region, type, occurredAt, actor, data } = fields;
+  const event = validateRecord({ id, region, type, occurredAt, actor, data });
+  if (!event.ok) return { problem: event.issues.map(describeIssue).join('; ') };
+  for (const field of LOG_FIELDS) {
+    if (!(field in fields)) return { problem: `missing ${field}` };
+  }
+  return { record: value as LogRecord };
+}
+
+async function* records(lines: AsyncIterable<string>): AsyncGenerator<{ line: number } & ({ record: LogRecord } | { problem: string })> {
+  let line = 0;
+  for await (const text of lines) {
+    line += 1;
+    if (text.trim() === '') continue;
+    yield { line, ...parseExportLine(text) };
+  }
+}
+
+/** Checks the hash chain of one region's exported history, streaming, and names the first position that fails. */
+export async function verifyHistory(lines: AsyncIterable<string>): Promise<VerifyResult> {
+  let expected = 1;
+  let previousHash = GENESIS_HASH;
+  let region: string | undefined;
+  for await (const item of records(lines)) {
+    if ('problem' in item) return { ok: false, position: expected, line: item.line, problem: item.problem };
+    const { record } = item;
+    region ??= record.region;
+    const problem = record.region !== region ? `region is ${record.region}, expected ${region}` : checkLink(record, expected, previousHash);
+    if (problem !== null) return { ok: false, position: expected, line: item.line, problem };
+    previousHash = record.hash;
+    expected += 1;
+  }
+  return { ok: true, records: expected - 1 };
+}
+
+/**
+ * Rebuilds a region's state from its exported history alone, deciding every event again. A recomputed outcome
+ * (or hash) that differs from the recorded one is a discrepancy. The report reflects every record.
+ */
+export async function replayHistory(lines: AsyncIterable<string>, year: number): Promise<ReplayResult> {
+  let log: RegionLog | undefined;
+  const discrepancies: Discrepancy[] = [];
+  for await (const item of records(lines)) {
+    const position = (log?.length ?? 0) + 1;
+    if ('problem' in item) return { ok: false, position, line: item.line, problem: item.problem };
+    const { record } = item;
+    log ??= RegionLog.empty(record.region);
+    if (record.region !== log.region) {
+      return { ok: false, position, line: item.line, problem: `region is ${record.region}, expected ${log.region}` };
+    }
+    const { record: recomputed } = log.append(record, record.recordedAt);
+    if (recomputed.outcome !== record.outcome || recomputed.reason !== record.reason) {
+      discrepancies.push({
+        position,
+        id: record.id,
+        recorded: `${record.outcome}${record.reason === null ? '' : ` (${record.reason})`}`,
+        recomputed: `${recomputed.outcome}${recomputed.reason === null ? '' : ` (${recomputed.reason})`}`,
+      });
+    } else if (recomputed.hash !== record.hash || record.position !== position) {
+      discrepancies.push({ position, id: record.id, recorded: `hash ${record.hash}`, recomputed: `hash ${recomputed.hash}` });
+    }
+  }
+  if (log === undefined) return { ok: false, position: 1, line: 0, problem: 'the history is empty' };
+  log.ledger.assertBalanced();
+  return { ok: true, report: allocationReport(log.state, year, log.length), records: log.length, discrepancies };
+}

@@ -1,0 +1,12 @@
+//! Ports and use cases shared by every shell (CLI, HTTP, Kafka services): what a store must answer.
+export {
+  UserError,
+  type BudgetStore,
+  type ImportCounts,
+  type ImportOptions,
+  type ImportProgress,
+  type ImportResult,
+  type LineError,
+} from './ports';
+export { parseExportLine, replayHistory, verifyHistory, type Discrepancy, type ReplayResult, type VerifyResult } from './audit';
+export { allocationReportCsv, allocationReportTable, trialBalanceTable } from './report-formats';

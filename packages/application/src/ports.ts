@@ -1,0 +1,52 @@
+//! The ports every store implements (embedded SQLite now; Kafka and MongoDB later) and what they answer.
+import type { AllocationReport, LogRecord, MalformedIssue, TrialBalance } from '@budget/domain';
+
+export interface ImportCounts {
+  /** Lines that were events (blank lines excluded). */
+  events: number;
+  appended: number;
+  alreadyPresent: number;
+  accepted: number;
+  rejected: number;
+}
+
+export interface LineError {
+  line: number;
+  issues: MalformedIssue[];
+}
+
+export type ImportResult = { ok: true; counts: ImportCounts } | { ok: false; errors: LineError[]; events: number };
+
+export interface ImportProgress {
+  phase: 'validating' | 'appending';
+  lines: number;
+}
+
+export interface ImportOptions {
+  /** The clock is an input: the shell decides what "now" is, tests pin it. */
+  now?: () => Date;
+  onProgress?: (progress: ImportProgress) => void;
+  /** Stop collecting errors after this many bad lines (the import fails either way). */
+  maxErrors?: number;
+}
+
+export interface BudgetStore {
+  importLines(lines: AsyncIterable<string>, options?: ImportOptions): Promise<ImportResult>;
+  allocationReport(region: string, year: number, asOfPosition?: number): Promise<AllocationReport>;
+  trialBalance(region: string, year: number): Promise<TrialBalance>;
+  history(region: string, fromPosition?: number): AsyncIterable<LogRecord>;
+  regions(): Promise<string[]>;
+  close(): Promise<void>;
+}
+
+/** Errors a user can act on; the CLI prints the message alone and exits with `exitCode`. */
+export class UserError extends Error {
+  constructor(
+    message: string,
+    readonly code: 'unknown-region' | 'position-out-of-range' | 'store-busy' | 'no-data' | 'bad-argument' | 'bad-file',
+    readonly exitCode = 2,
+  ) {
+    super(message);
+    this.name = 'UserError';
+  }
+}

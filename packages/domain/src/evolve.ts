@@ -1,0 +1,125 @@
+//! evolve(): applies an accepted event to the state. It mutates in place for speed; the caller owns the state.
+import { declaredKey } from './funding-key';
+import { addInto } from './figures';
+import { apportion } from './apportion';
+import { resolveKey } from './key-resolution';
+import { compareCodePoints } from './funding-key';
+import { parseAmountCents } from './money';
+import type { BudgetEvent, EventOf } from './schemas';
+import { actionYear, type ActionDefinition, type RegionState, type SpendingItem } from './state';
+
+export function evolve(state: RegionState, event: BudgetEvent): RegionState {
+  switch (event.type) {
+    case 'RegionConfigured':
+      state.config = { name: event.data.name, funders: event.data.funders };
+      state.funderIds = event.data.funders.map((funder) => funder.id).sort(compareCodePoints);
+      return state;
+    case 'ActionDefined':
+      evolveActionDefined(state, event);
+      return state;
+    case 'FundingCommitted':
+      evolveFundingCommitted(state, event);
+      return state;
+    case 'BudgetSet': {
+      const action = state.actions.get(event.data.actionId);
+      if (action === undefined) throw new Error(`BudgetSet for unknown action ${event.data.actionId}`);
+      actionYear(action, event.data.year).budgetCents = parseAmountCents(event.data.amount);
+      return state;
+    }
+    case 'FundingKeySet':
+      evolveFundingKeySet(state, event);
+      return state;
+    case 'SpendingRecorded':
+      evolveSpendingRecorded(state, event);
+      return state;
+    case 'SpendingCorrected': {
+      const item = spendingItem(state, event.data.spendingId);
+      adjustSpent(state, item, -1n);
+      item.amountCents = parseAmountCents(event.data.amount);
+      adjustSpent(state, item, 1n);
+      return state;
+    }
+    case 'SpendingReversed': {
+      const item = spendingItem(state, event.data.spendingId);
+      adjustSpent(state, item, -1n);
+      item.active = false;
+      entryOf(state, item).activeCount -= 1;
+      return state;
+    }
+    case 'YearClosed':
+      state.closedYears.add(event.data.year);
+      return state;
+    default: {
+      const unreachable: never = event;
+      throw new Error(`unknown event type ${JSON.stringify(unreachable)}`);
+    }
+  }
+}
+
+function evolveActionDefined(state: RegionState, event: EventOf<'ActionDefined'>): void {
+  const definition = event.data as ActionDefinition;
+  const existing = state.actions.get(definition.actionId);
+  if (existing === undefined) {
+    state.actions.set(definition.actionId, { definition, years: new Map() });
+  } else {
+    existing.definition = definition;
+  }
+}
+
+function evolveFundingCommitted(state: RegionState, event: EventOf<'FundingCommitted'>): void {
+  const { funder, year, amount } = event.data;
+  let perFunder = state.committedCents.get(year);
+  if (perFunder === undefined) {
+    perFunder = new Map();
+    state.committedCents.set(year, perFunder);
+  }
+  perFunder.set(funder, (perFunder.get(funder) ?? 0n) + parseAmountCents(amount));
+  state.proRataKeys.delete(year);
+}
+
+function evolveFundingKeySet(state: RegionState, event: EventOf<'FundingKeySet'>): void {
+  const key = declaredKey(event.data.shares);
+  const actionId = event.data.actionId;
+  if (actionId === undefined || actionId === null) {
+    state.yearKeys.set(event.data.year, key);
+    return;
+  }
+  const action = state.actions.get(actionId);
+  if (action === undefined) throw new Error(`FundingKeySet for unknown action ${actionId}`);
+  actionYear(action, event.data.year).key = key;
+}
+
+function evolveSpendingRecorded(state: RegionState, event: EventOf<'SpendingRecorded'>): void {
+  const { spendingId, actionId, year, amount } = event.data;
+  const item: SpendingItem = { spendingId, actionId, year, amountCents: parseAmountCents(amount), active: true };
+  state.spending.set(spendingId, item);
+  const entry = entryOf(state, item);
+  entry.items.push(item);
+  entry.activeCount += 1;
+  adjustSpent(state, item, 1n);
+}
+
+function spendingItem(state: RegionState, spendingId: string): SpendingItem {
+  const item = state.spending.get(spendingId);
+  if (item === undefined) throw new Error(`unknown spending item ${spendingId}`);
+  return item;
+}
+
+function entryOf(state: RegionState, item: SpendingItem) {
+  const action = state.actions.get(item.actionId);
+  if (action === undefined) throw new Error(`spending item ${item.spendingId} has no action ${item.actionId}`);
+  return actionYear(action, item.year);
+}
+
+/** Keeps the spent cache of the item's (action, year) exact when the key is unchanged; otherwise drops it. */
+function adjustSpent(state: RegionState, item: SpendingItem, sign: 1n | -1n): void {
+  const entry = entryOf(state, item);
+  const cache = entry.spent;
+  if (cache === undefined) return;
+  const key = resolveKey(state, item.actionId, item.year);
+  if (key === undefined || key.fingerprint !== cache.fingerprint) {
+    entry.spent = undefined;
+    return;
+  }
+  addInto(cache.partsCents, apportion(item.amountCents, key), sign);
+}

@@ -1,0 +1,63 @@
+//! The tamper-evident chain of CONTRACT section 5: SHA-256 over the RFC 8785 canonical JSON of each record.
+import { createHash } from 'node:crypto';
+import canonicalize from 'canonicalize';
+import type { RejectionReason } from './rejections';
+import type { BudgetEvent } from './schemas';
+
+export const GENESIS_HASH = '0'.repeat(64);
+
+/** One record of a region's log as exported: the event's fields, then where and how it was recorded. */
+export type LogRecord = BudgetEvent & {
+  position: number;
+  recordedAt: string;
+  outcome: 'accepted' | 'rejected';
+  reason: RejectionReason | null;
+  prevHash: string;
+  hash: string;
+};
+
+export type UnhashedRecord = Omit<LogRecord, 'hash'>;
+
+export function canonicalJson(value: unknown): string {
+  const text = canonicalize(value);
+  if (text === undefined) throw new Error('value has no canonical JSON form');
+  return text;
+}
+
+export function sha256Hex(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex');
+}
+
+/** The hash of a record: over every field but `hash` itself. */
+export function recordHash(record: UnhashedRecord): string {
+  const { id, region, type, occurredAt, actor, data, position, recordedAt, outcome, reason, prevHash } = record;
+  return sha256Hex(
+    canonicalJson({ id, region, type, occurredAt, actor, data, position, recordedAt, outcome, reason, prevHash }),
+  );
+}
+
+/** Builds the exported record with the contract's field order. */
+export function sealRecord(record: UnhashedRecord): LogRecord {
+  const { id, region, type, occurredAt, actor, data, position, recordedAt, outcome, reason, prevHash } = record;
+  const sealed = { id, region, type, occurredAt, actor, data, position, recordedAt, outcome, reason, prevHash } as UnhashedRecord;
+  return { ...sealed, hash: recordHash(sealed) } as LogRecord;
+}
+
+/** The part of a record that decides whether a re-sent event is the same one (section 2). */
+export function eventContent(event: BudgetEvent): string {
+  const { id, region, type, occurredAt, actor, data } = event;
+  return canonicalJson({ id, region, type, occurredAt, actor, data });
+}
+
+export type ChainCheck = { ok: true; count: number } | { ok: false; position: number; problem: string };
+
+/**
+ * Checks one record against the previous one: positions count up from 1, prevHash links, hash recomputes.
+ * Stateless per call so that callers can stream any length of history.
+ */
+export function checkLink(record: LogRecord, expectedPosition: number, previousHash: string): string | null {
+  if (record.position !== expectedPosition) return `position is ${String(record.position)}, expected ${expectedPosition}`;
+  if (record.prevHash !== previousHash) return 'prevHash does not match the previous record';
+  if (recordHash(record) !== record.hash) return 'hash does not match the record';
+  return null;
+}

@@ -1,0 +1,57 @@
+//! The pure domain core: event schemas, the decider, apportionment, the report, the ledger and the hash chain.
+export { AMOUNT_PATTERN, formatCents, parseAmountCents, sumCents } from './money';
+export { SHARE_PATTERN, SHARE_DENOMINATOR, parseShareNanos } from './share';
+export {
+  EVENT_TYPES,
+  THEMES,
+  IDENTIFIER_PATTERN,
+  INPUT_AMOUNT_PATTERN,
+  isIsoDate,
+  isIsoTimestamp,
+  type BudgetEvent,
+  type EventOf,
+  type EventType,
+  type EventDataMap,
+  type Theme,
+} from './schemas';
+export {
+  MALFORMED_REASONS,
+  MAX_LINE_LENGTH,
+  describeIssue,
+  validateLine,
+  validateRecord,
+  type MalformedIssue,
+  type MalformedReason,
+  type RecordValidation,
+} from './validation';
+export { REJECTION_REASONS, type Outcome, type RejectionReason } from './rejections';
+export { compareCodePoints, declaredKey, proRataKey, type FundingKey } from './funding-key';
+export { apportion } from './apportion';
+export { resolveKey } from './key-resolution';
+export { initialState, type RegionState, type SpendingItem, type ActionDefinition } from './state';
+export { decide } from './decide';
+export { evolve } from './evolve';
+export { actionYearFigures, type ActionYearFigures } from './figures';
+export {
+  allocationReport,
+  utilisation,
+  type AllocationReport,
+  type ActionReport,
+  type ThemeReport,
+  type FunderReport,
+} from './report';
+export { Ledger, type JournalEntry, type JournalLine, type TrialBalance, type TrialBalanceRow } from './ledger';
+export { reconcile, type Mismatch } from './reconciliation';
+export {
+  GENESIS_HASH,
+  canonicalJson,
+  checkLink,
+  eventContent,
+  recordHash,
+  sealRecord,
+  sha256Hex,
+  type LogRecord,
+  type UnhashedRecord,
+} from './hash-chain';
+export { RegionLog, eventYear, type Appended } from './region-log';
+export { restoreSnapshot, snapshotOf, type RegionSnapshot } from './snapshot';

@@ -1,0 +1,228 @@
+//! The double-entry ledger: journal entries for every money movement the log implies, and balances per year.
+import { actionYearFigures } from './figures';
+import { formatCents } from './money';
+import type { BudgetEvent } from './schemas';
+import { includesYear, type RegionState } from './state';
+
+/**
+ * Accounts, per region and year (debit balances positive):
+ * - `grant:F`              credit: funding committed by funder F (the source of the money)
+ * - `funds:F`              debit: committed but not yet allocated (negative: allocated beyond commitments)
+ * - `allocation:A:F`       debit: allocated to action A and not spent (remaining)
+ * - `spending:A:F`         debit: spent on action A, paid by F
+ * - `released:A:F`         debit: unspent allocation released to F's year result when the year closed
+ * - `unfunded:A`           debit: budget of A that no key could apportion
+ * - `unfunded-budget`      credit: the other side of unfunded budget
+ */
+export interface JournalLine {
+  account: string;
+  debitCents: bigint;
+  creditCents: bigint;
+}
+
+export interface JournalEntry {
+  /** Position of the event in the region's log that caused the entry. */
+  position: number;
+  eventId: string;
+  year: number;
+  memo: string;
+  lines: JournalLine[];
+}
+
+export interface TrialBalanceRow {
+  account: string;
+  debit: string;
+  credit: string;
+}
+
+export interface TrialBalance {
+  region: string;
+  year: number;
+  rows: TrialBalanceRow[];
+  totals: { debit: string; credit: string };
+  balanced: boolean;
+}
+
+/** A transfer of `cents` from `credit` to `debit`; a negative amount flips the sides. */
+function transfer(debit: string, credit: string, cents: bigint): JournalLine[] {
+  if (cents === 0n) return [];
+  return cents > 0n
+    ? [
+        { account: debit, debitCents: cents, creditCents: 0n },
+        { account: credit, debitCents: 0n, creditCents: cents },
+      ]
+    : [
+        { account: credit, debitCents: -cents, creditCents: 0n },
+        { account: debit, debitCents: 0n, creditCents: -cents },
+      ];
+}
+
+export class Ledger {
+  /** year -> account -> balance (debit positive). */
+  readonly balances = new Map<number, Map<string, bigint>>();
+  /** (year, account) pairs changed since the last takeDirty(), for stores that persist balances. */
+  private dirty = new Map<number, Set<string>>();
+
+  constructor(readonly region: string) {}
+
+  balance(year: number, account: string): bigint {
+    return this.balances.get(year)?.get(account) ?? 0n;
+  }
+
+  /** Posts an entry after asserting that it balances: an unbalanced entry is a bug, so it crashes. */
+  post(entry: JournalEntry): void {
+    let debit = 0n;
+    let credit = 0n;
+    for (const line of entry.lines) {
+      debit += line.debitCents;
+      credit += line.creditCents;
+    }
+    if (debit !== credit) {
+      throw new Error(`unbalanced journal entry at position ${entry.position}: ${String(debit)} != ${String(credit)}`);
+    }
+    let year = this.balances.get(entry.year);
+    if (year === undefined) {
+      year = new Map();
+      this.balances.set(entry.year, year);
+    }
+    let dirtyYear = this.dirty.get(entry.year);
+    if (dirtyYear === undefined) {
+      dirtyYear = new Set();
+      this.dirty.set(entry.year, dirtyYear);
+    }
+    for (const line of entry.lines) {
+      year.set(line.account, (year.get(line.account) ?? 0n) + line.debitCents - line.creditCents);
+      dirtyYear.add(line.account);
+    }
+  }
+
+  takeDirty(): Map<number, Set<string>> {
+    const dirty = this.dirty;
+    this.dirty = new Map();
+    return dirty;
+  }
+
+  /**
+   * Brings the ledger in line with the state after an accepted event: the entries that move money from what was
+   * posted to what the state now implies. Returns them (already posted).
+   */
+  record(state: RegionState, event: BudgetEvent, position: number, itemYear?: number): JournalEntry[] {
+    const entries: JournalEntry[] = [];
+    const emit = (year: number, memo: string, lines: JournalLine[]): void => {
+      if (lines.length === 0) return;
+      const entry = { position, eventId: event.id, year, memo, lines };
+      this.post(entry);
+      entries.push(entry);
+    };
+    switch (event.type) {
+      case 'RegionConfigured':
+      case 'ActionDefined':
+        // No money moves: a redefinition may only drop years without budget or active spending.
+        break;
+      case 'FundingCommitted': {
+        const { funder, year } = event.data;
+        const before = -this.balance(year, `grant:${funder}`);
+        const after = state.committedCents.get(year)?.get(funder) ?? 0n;
+        emit(year, `funding committed by ${funder}`, transfer(`funds:${funder}`, `grant:${funder}`, after - before));
+        this.realignYear(state, year, emit);
+        break;
+      }
+      case 'FundingKeySet':
+        if (event.data.actionId === undefined || event.data.actionId === null) {
+          this.realignYear(state, event.data.year, emit);
+        } else {
+          this.realignActionYear(state, event.data.actionId, event.data.year, emit);
+        }
+        break;
+      case 'BudgetSet':
+        this.realignActionYear(state, event.data.actionId, event.data.year, emit);
+        break;
+      case 'SpendingRecorded':
+        this.realignActionYear(state, event.data.actionId, event.data.year, emit);
+        break;
+      case 'SpendingCorrected':
+      case 'SpendingReversed': {
+        const item = state.spending.get(event.data.spendingId);
+        if (item === undefined) throw new Error(`ledger: unknown spending item ${event.data.spendingId}`);
+        this.realignActionYear(state, item.actionId, itemYear ?? item.year, emit);
+        break;
+      }
+      case 'YearClosed':
+        this.releaseYear(state, event.data.year, emit);
+        break;
+      default: {
+        const unreachable: never = event;
+        throw new Error(`unknown event type ${JSON.stringify(unreachable)}`);
+      }
+    }
+    return entries;
+  }
+
+  private realignYear(state: RegionState, year: number, emit: Emit): void {
+    for (const [actionId, action] of state.actions) {
+      if (action.years.has(year)) this.realignActionYear(state, actionId, year, emit);
+    }
+  }
+
+  /** Posts the difference between the state's figures for (A, Y) and what the ledger holds for them. */
+  private realignActionYear(state: RegionState, actionId: string, year: number, emit: Emit): void {
+    const figures = actionYearFigures(state, actionId, year);
+    const lines: JournalLine[] = [];
+    state.funderIds.forEach((funder, i) => {
+      const spentAccount = `spending:${actionId}:${funder}`;
+      const allocationAccount = `allocation:${actionId}:${funder}`;
+      const postedSpent = this.balance(year, spentAccount);
+      const postedAllocated =
+        this.balance(year, allocationAccount) + postedSpent + this.balance(year, `released:${actionId}:${funder}`);
+      lines.push(...transfer(allocationAccount, `funds:${funder}`, (figures.allocatedCents[i] ?? 0n) - postedAllocated));
+      lines.push(...transfer(spentAccount, allocationAccount, (figures.spentCents[i] ?? 0n) - postedSpent));
+    });
+    const postedUnfunded = this.balance(year, `unfunded:${actionId}`);
+    lines.push(...transfer(`unfunded:${actionId}`, 'unfunded-budget', figures.unfundedCents - postedUnfunded));
+    emit(year, `figures of ${actionId} realigned`, lines);
+  }
+
+  private releaseYear(state: RegionState, year: number, emit: Emit): void {
+    for (const [actionId, action] of state.actions) {
+      if (!includesYear(action.definition, year) && !action.years.has(year)) continue;
+      const lines: JournalLine[] = [];
+      for (const funder of state.funderIds) {
+        const remaining = this.balance(year, `allocation:${actionId}:${funder}`);
+        lines.push(...transfer(`released:${actionId}:${funder}`, `allocation:${actionId}:${funder}`, remaining));
+      }
+      emit(year, `unspent allocation of ${actionId} released at year end`, lines);
+    }
+  }
+
+  trialBalance(year: number): TrialBalance {
+    const accounts = [...(this.balances.get(year) ?? new Map<string, bigint>())].sort(([a], [b]) =>
+      a < b ? -1 : a > b ? 1 : 0,
+    );
+    let debit = 0n;
+    let credit = 0n;
+    const rows: TrialBalanceRow[] = [];
+    for (const [account, balance] of accounts) {
+      if (balance === 0n) continue;
+      if (balance > 0n) debit += balance;
+      else credit -= balance;
+      rows.push({ account, debit: formatCents(balance > 0n ? balance : 0n), credit: formatCents(balance < 0n ? -balance : 0n) });
+    }
+    return { region: this.region, year, rows, totals: { debit: formatCents(debit), credit: formatCents(credit) }, balanced: debit === credit };
+  }
+
+  years(): number[] {
+    return [...this.balances.keys()].sort((a, b) => a - b);
+  }
+
+  /** Asserts that every year's trial balance balances: called after every rebuild and load. */
+  assertBalanced(): void {
+    for (const year of this.years()) {
+      const trial = this.trialBalance(year);
+      if (!trial.balanced) {
+        throw new Error(`trial balance of ${this.region} ${year} does not balance: ${trial.totals.debit} != ${trial.totals.credit}`);
+      }
+    }
+  }
+}
+
+type Emit = (year: number, memo: string, lines: JournalLine[]) => void;

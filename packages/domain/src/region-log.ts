@@ -1,0 +1,93 @@
+//! One region's log being written or replayed: decides, evolves, keeps the ledger and chains the hashes.
+import { decide } from './decide';
+import { evolve } from './evolve';
+import { GENESIS_HASH, sealRecord, type LogRecord } from './hash-chain';
+import { Ledger, type JournalEntry } from './ledger';
+import type { Outcome } from './rejections';
+import type { BudgetEvent } from './schemas';
+import { initialState, type RegionState } from './state';
+
+export interface Appended {
+  record: LogRecord;
+  entries: JournalEntry[];
+  /** The year the event concerns (a correction's or reversal's is its item's), or null for region-wide events. */
+  year: number | null;
+}
+
+/** The year an event concerns, read before it is applied. */
+export function eventYear(state: RegionState, event: BudgetEvent): number | null {
+  switch (event.type) {
+    case 'RegionConfigured':
+    case 'ActionDefined':
+      return null;
+    case 'SpendingCorrected':
+    case 'SpendingReversed':
+      return state.spending.get(event.data.spendingId)?.year ?? null;
+    case 'FundingCommitted':
+    case 'BudgetSet':
+    case 'FundingKeySet':
+    case 'SpendingRecorded':
+    case 'YearClosed':
+      return event.data.year;
+    default: {
+      const unreachable: never = event;
+      throw new Error(`unknown event type ${JSON.stringify(unreachable)}`);
+    }
+  }
+}
+
+export class RegionLog {
+  constructor(
+    readonly state: RegionState,
+    readonly ledger: Ledger,
+    /** Number of records in the log so far. */
+    public length = 0,
+    public lastHash = GENESIS_HASH,
+  ) {}
+
+  static empty(region: string): RegionLog {
+    return new RegionLog(initialState(region), new Ledger(region));
+  }
+
+  get region(): string {
+    return this.state.region;
+  }
+
+  /** Decides a new event, applies it when accepted, and seals the record that goes into the log. */
+  append(event: BudgetEvent, recordedAt: string): Appended {
+    if (event.region !== this.region) throw new Error(`event for ${event.region} sent to the log of ${this.region}`);
+    return this.apply(event, recordedAt, decide(this.state, event));
+  }
+
+  /**
+   * Applies a record whose outcome is already decided (read back from a trusted store) without deciding again.
+   * The hash is recomputed from the record's fields; a store that was tampered with shows up in `audit verify`.
+   */
+  applyRecorded(record: LogRecord): Appended {
+    const outcome: Outcome =
+      record.outcome === 'accepted' ? { outcome: 'accepted', reason: null } : { outcome: 'rejected', reason: record.reason ?? 'region-not-configured' };
+    return this.apply(record, record.recordedAt, outcome);
+  }
+
+  private apply(event: BudgetEvent, recordedAt: string, outcome: Outcome): Appended {
+    const position = this.length + 1;
+    const year = eventYear(this.state, event);
+    let entries: JournalEntry[] = [];
+    if (outcome.outcome === 'accepted') {
+      evolve(this.state, event);
+      entries = this.ledger.record(this.state, event, position);
+    }
+    const { id, region, type, occurredAt, actor, data } = event;
+    const record = sealRecord({
+      ...({ id, region, type, occurredAt, actor, data } as BudgetEvent),
+      position,
+      recordedAt,
+      outcome: outcome.outcome,
+      reason: outcome.reason,
+      prevHash: this.lastHash,
+    });
+    this.length = position;
+    this.lastHash = record.hash;
+    return { record, entries, year };
+  }
+}

@@ -1,0 +1,156 @@
+//! zod schemas for the event records of CONTRACT section 2. Each check names its malformed-input reason.
+import { z } from 'zod';
+import { SHARE_DENOMINATOR, SHARE_PATTERN, parseShareNanos } from './share';
+
+/** Input amounts in events are never negative (section 2); output amounts may be. */
+export const INPUT_AMOUNT_PATTERN = /^(0|[1-9][0-9]*)(\.[0-9]{1,2})?$/;
+export const IDENTIFIER_PATTERN = /^[A-Za-z0-9._:-]{1,64}$/;
+export const THEMES = ['in-beeld', 'samenwerking', 'opvang-hulpverlening'] as const;
+export type Theme = (typeof THEMES)[number];
+
+export const EVENT_TYPES = [
+  'RegionConfigured',
+  'ActionDefined',
+  'FundingCommitted',
+  'BudgetSet',
+  'FundingKeySet',
+  'SpendingRecorded',
+  'SpendingCorrected',
+  'SpendingReversed',
+  'YearClosed',
+] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+
+/** Bounds on free text keep one event line small (TIGER_STYLE: put a limit on everything). */
+const MAX_TEXT = 2000;
+const MAX_LIST = 200;
+
+// A check's message is "reason|detail": the reason is the stable name, the detail tells the user what to fix.
+const identifier = z.string().regex(IDENTIFIER_PATTERN, 'bad-id|must be 1-64 characters from A-Z a-z 0-9 . _ : -');
+const text = z.string().max(MAX_TEXT, `too-long|must be at most ${MAX_TEXT} characters`);
+const label = text.min(1, 'empty-field|must not be empty');
+const year = z
+  .int('wrong-type|must be a whole number (a year)')
+  .min(2000, 'bad-year|must be a year from 2000 to 2100')
+  .max(2100, 'bad-year|must be a year from 2000 to 2100');
+const amount = z
+  .string()
+  .regex(INPUT_AMOUNT_PATTERN, 'bad-amount|must be a non-negative amount of euros as a string, like "1200.00"');
+const positiveAmount = amount.refine((value) => !/^0(\.0{1,2})?$/.test(value), 'bad-amount|must be above zero');
+
+const DATE_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/;
+const TIMESTAMP_PATTERN = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-](\d{2}):(\d{2}))$/;
+
+function isCalendarDate(y: number, m: number, d: number): boolean {
+  if (m < 1 || m > 12 || d < 1) return false;
+  const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+  const days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][m - 1] ?? 0;
+  return d <= days;
+}
+
+export function isIsoDate(value: string): boolean {
+  const match = DATE_PATTERN.exec(value);
+  return match !== null && isCalendarDate(Number(match[1]), Number(match[2]), Number(match[3]));
+}
+
+export function isIsoTimestamp(value: string): boolean {
+  const match = TIMESTAMP_PATTERN.exec(value);
+  if (match === null) return false;
+  const [, y, mo, d, h, mi, s, , oh, om] = match;
+  return (
+    isCalendarDate(Number(y), Number(mo), Number(d)) &&
+    Number(h) < 24 &&
+    Number(mi) < 60 &&
+    (s === undefined || Number(s) < 60) &&
+    (oh === undefined || Number(oh) < 24) &&
+    (om === undefined || Number(om) < 60)
+  );
+}
+
+const bookedOn = z.string().refine(isIsoDate, 'bad-date|must be a calendar date YYYY-MM-DD');
+const occurredAt = z
+  .string()
+  .refine(isIsoTimestamp, 'bad-timestamp|must be ISO-8601 with an offset or Z, like 2024-03-01T10:00:00Z');
+
+const share = z.string().regex(SHARE_PATTERN, 'bad-share|must be a decimal from 0 to 1 with at most 9 decimals');
+const shares = z
+  .record(identifier, share)
+  .refine((value) => Object.keys(value).length > 0, 'shares-not-one|must name at least one funder')
+  .refine(
+    (value) =>
+      !Object.values(value).every((s) => SHARE_PATTERN.test(s)) ||
+      Object.values(value).reduce((sum, s) => sum + parseShareNanos(s), 0n) === SHARE_DENOMINATOR,
+    'shares-not-one|the shares must sum to exactly 1',
+  );
+
+const funder = z.strictObject({
+  id: identifier,
+  name: label,
+  municipalities: z.array(label).max(MAX_LIST, `too-long|at most ${MAX_LIST} municipalities`),
+});
+
+export const eventDataSchemas = {
+  RegionConfigured: z.strictObject({
+    name: label,
+    funders: z
+      .array(funder)
+      .min(1, 'missing-field|at least one funder is required')
+      .max(MAX_LIST, `too-long|at most ${MAX_LIST} funders`)
+      .refine(
+        (list) => new Set(list.map((f) => f.id)).size === list.length,
+        'duplicate-funder|funder ids must be unique',
+      ),
+  }),
+  ActionDefined: z
+    .strictObject({
+      actionId: identifier,
+      theme: z.enum(THEMES, `unknown-theme|must be one of ${THEMES.join(', ')}`),
+      title: label,
+      intendedResult: text,
+      partners: z.array(label).max(MAX_LIST, `too-long|at most ${MAX_LIST} partners`),
+      startYear: year,
+      endYear: year,
+    })
+    .refine((d) => d.startYear <= d.endYear, {
+      message: 'start-after-end|startYear must not be after endYear',
+      path: ['endYear'],
+    }),
+  FundingCommitted: z.strictObject({ funder: identifier, year, amount, reference: label }),
+  BudgetSet: z.strictObject({ actionId: identifier, year, amount }),
+  FundingKeySet: z.strictObject({ year, actionId: identifier.nullish(), shares }),
+  SpendingRecorded: z.strictObject({
+    spendingId: identifier,
+    actionId: identifier,
+    year,
+    amount: positiveAmount,
+    bookedOn,
+    payee: label,
+    invoiceRef: text.nullish(),
+    description: text.nullish(),
+  }),
+  SpendingCorrected: z.strictObject({ spendingId: identifier, amount: positiveAmount, reason: label }),
+  SpendingReversed: z.strictObject({ spendingId: identifier, reason: label }),
+  YearClosed: z.strictObject({ year }),
+} as const satisfies Record<EventType, z.ZodType>;
+
+export const envelopeSchema = z.strictObject({
+  id: identifier,
+  region: identifier,
+  type: z.enum(EVENT_TYPES, `unknown-type|must be one of ${EVENT_TYPES.join(', ')}`),
+  occurredAt,
+  actor: label.max(256, 'too-long|must be at most 256 characters'),
+  data: z.record(z.string(), z.unknown(), 'wrong-type|must be a JSON object'),
+});
+
+export type EventDataMap = { [K in EventType]: z.output<(typeof eventDataSchemas)[K]> };
+
+interface Envelope {
+  id: string;
+  region: string;
+  occurredAt: string;
+  actor: string;
+}
+
+/** One event record of section 2, as recorded. */
+export type BudgetEvent = { [K in EventType]: Envelope & { type: K; data: EventDataMap[K] } }[EventType];
+export type EventOf<K extends EventType> = Extract<BudgetEvent, { type: K }>;

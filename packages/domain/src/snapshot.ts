@@ -1,0 +1,109 @@
+//! A region log's state as plain JSON, so a store can persist it and a restart need not replay the log.
+import { declaredKey, type FundingKey } from './funding-key';
+import { Ledger } from './ledger';
+import { RegionLog } from './region-log';
+import type { EventDataMap } from './schemas';
+import { initialState, type ActionDefinition, type ActionYear, type SpendingItem } from './state';
+
+const SNAPSHOT_VERSION = 1;
+
+/** [spendingId, amountCents, active] */
+type ItemTuple = [string, string, 0 | 1];
+
+interface ActionYearSnapshot {
+  year: number;
+  budgetCents: string;
+  key: Record<string, string> | null;
+  items: ItemTuple[];
+}
+
+export interface RegionSnapshot {
+  version: number;
+  region: string;
+  length: number;
+  lastHash: string;
+  config: { name: string; funders: EventDataMap['RegionConfigured']['funders'] } | null;
+  actions: { definition: ActionDefinition; years: ActionYearSnapshot[] }[];
+  yearKeys: [number, Record<string, string>][];
+  committed: [number, [string, string][]][];
+  closedYears: number[];
+  balances: [number, [string, string][]][];
+}
+
+/** A declared key is stored as its shares in billionths, which is exactly what declaredKey() reads back. */
+function keyShares(key: FundingKey): Record<string, string> {
+  const shares: Record<string, string> = {};
+  key.funders.forEach((funder, i) => {
+    const nanos = (key.numerators[i] ?? 0n).toString().padStart(10, '0');
+    shares[funder] = `${nanos.slice(0, -9)}.${nanos.slice(-9)}`;
+  });
+  return shares;
+}
+
+export function snapshotOf(log: RegionLog): RegionSnapshot {
+  const { state, ledger } = log;
+  return {
+    version: SNAPSHOT_VERSION,
+    region: state.region,
+    length: log.length,
+    lastHash: log.lastHash,
+    config: state.config ?? null,
+    actions: [...state.actions.values()].map((action) => ({
+      definition: action.definition,
+      years: [...action.years].map(([year, entry]) => ({
+        year,
+        budgetCents: entry.budgetCents.toString(),
+        key: entry.key === undefined ? null : keyShares(entry.key),
+        items: entry.items.map((item): ItemTuple => [item.spendingId, item.amountCents.toString(), item.active ? 1 : 0]),
+      })),
+    })),
+    yearKeys: [...state.yearKeys].map(([year, key]) => [year, keyShares(key)]),
+    committed: [...state.committedCents].map(([year, perFunder]) => [
+      year,
+      [...perFunder].map(([funder, cents]) => [funder, cents.toString()]),
+    ]),
+    closedYears: [...state.closedYears],
+    balances: [...ledger.balances].map(([year, accounts]) => [
+      year,
+      [...accounts].map(([account, cents]) => [account, cents.toString()]),
+    ]),
+  };
+}
+
+export function restoreSnapshot(snapshot: RegionSnapshot): RegionLog {
+  if (snapshot.version !== SNAPSHOT_VERSION) throw new Error(`unsupported snapshot version ${snapshot.version}`);
+  const state = initialState(snapshot.region);
+  if (snapshot.config !== null) {
+    state.config = snapshot.config;
+    state.funderIds = snapshot.config.funders.map((f) => f.id).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  }
+  for (const { definition, years } of snapshot.actions) {
+    const yearMap = new Map<number, ActionYear>();
+    for (const entry of years) {
+      const items = entry.items.map(([spendingId, cents, active]): SpendingItem => {
+        const item = { spendingId, actionId: definition.actionId, year: entry.year, amountCents: BigInt(cents), active: active === 1 };
+        state.spending.set(spendingId, item);
+        return item;
+      });
+      yearMap.set(entry.year, {
+        budgetCents: BigInt(entry.budgetCents),
+        key: entry.key === null ? undefined : declaredKey(entry.key),
+        items,
+        activeCount: items.filter((item) => item.active).length,
+        spent: undefined,
+      });
+    }
+    state.actions.set(definition.actionId, { definition, years: yearMap });
+  }
+  for (const [year, shares] of snapshot.yearKeys) state.yearKeys.set(year, declaredKey(shares));
+  for (const [year, perFunder] of snapshot.committed) {
+    state.committedCents.set(year, new Map(perFunder.map(([funder, cents]) => [funder, BigInt(cents)])));
+  }
+  for (const year of snapshot.closedYears) state.closedYears.add(year);
+  const ledger = new Ledger(snapshot.region);
+  for (const [year, accounts] of snapshot.balances) {
+    ledger.balances.set(year, new Map(accounts.map(([account, cents]) => [account, BigInt(cents)])));
+  }
+  ledger.assertBalanced();
+  return new RegionLog(state, ledger, snapshot.length, snapshot.lastHash);
+}

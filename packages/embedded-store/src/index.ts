@@ -1,0 +1,2 @@
+//! The embedded store: SQLite (better-sqlite3) for the logs, state snapshots and report projections.
+export { EmbeddedStore, DATABASE_FILE, type EmbeddedStoreOptions } from './sqlite-store';

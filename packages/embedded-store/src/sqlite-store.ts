@@ -1,0 +1,334 @@
+//! The embedded store: each region's log, state snapshot and report projections in one SQLite file.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import {
+  RegionLog,
+  allocationReport,
+  evolve,
+  initialState,
+  restoreSnapshot,
+  snapshotOf,
+  type AllocationReport,
+  type BudgetEvent,
+  type LogRecord,
+  type RegionSnapshot,
+  type TrialBalance,
+} from '@budget/domain';
+import { UserError, type BudgetStore, type ImportOptions, type ImportResult } from '@budget/application';
+import { SCHEMA, SCHEMA_VERSION } from './schema';
+import { stageLines } from './staging';
+
+export const DATABASE_FILE = 'budget.sqlite';
+
+type Row = {
+  region: string;
+  position: number;
+  id: string;
+  type: string;
+  occurred_at: string;
+  actor: string;
+  data: string;
+  recorded_at: string;
+  outcome: 'accepted' | 'rejected';
+  reason: string | null;
+  prev_hash: string;
+  hash: string;
+};
+
+export function rowToRecord(row: Row): LogRecord {
+  return {
+    id: row.id,
+    region: row.region,
+    type: row.type,
+    occurredAt: row.occurred_at,
+    actor: row.actor,
+    data: JSON.parse(row.data) as unknown,
+    position: row.position,
+    recordedAt: row.recorded_at,
+    outcome: row.outcome,
+    reason: row.reason,
+    prevHash: row.prev_hash,
+    hash: row.hash,
+  } as LogRecord;
+}
+
+export interface EmbeddedStoreOptions {
+  /** Open for reading only: reports, history. Imports need a writer. */
+  readonly?: boolean;
+  /** How long a writer waits for another writer before giving up, in ms. */
+  busyTimeoutMs?: number;
+}
+
+export class EmbeddedStore implements BudgetStore {
+  readonly db: Database.Database;
+  /** Region logs kept in memory between imports, checked against the persisted length before each write. */
+  private readonly logs = new Map<string, RegionLog>();
+
+  private constructor(
+    readonly dataDir: string,
+    db: Database.Database,
+  ) {
+    this.db = db;
+  }
+
+  static open(dataDir: string, options: EmbeddedStoreOptions = {}): EmbeddedStore {
+    const file = join(dataDir, DATABASE_FILE);
+    if (options.readonly === true) {
+      let db: Database.Database;
+      try {
+        db = new Database(file, { readonly: true, fileMustExist: true });
+      } catch {
+        throw new UserError(`no data in ${dataDir} yet: import events first (budget import FILE)`, 'no-data');
+      }
+      db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
+      return new EmbeddedStore(dataDir, db);
+    }
+    mkdirSync(dataDir, { recursive: true });
+    const db = new Database(file);
+    db.pragma('journal_mode = WAL');
+    // FULL: a commit that returned is on disk, even if the machine loses power right after.
+    db.pragma('synchronous = FULL');
+    db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 2000}`);
+    db.pragma('temp_store = FILE');
+    db.exec(SCHEMA);
+    const version = db.prepare<[], { value: string }>("SELECT value FROM meta WHERE key = 'schema'").get();
+    if (version === undefined) {
+      db.prepare("INSERT INTO meta (key, value) VALUES ('schema', ?)").run(String(SCHEMA_VERSION));
+    } else if (version.value !== String(SCHEMA_VERSION)) {
+      throw new Error(`${file} has schema version ${version.value}; this build reads version ${SCHEMA_VERSION}`);
+    }
+    return new EmbeddedStore(dataDir, db);
+  }
+
+  close(): Promise<void> {
+    this.db.close();
+    return Promise.resolve();
+  }
+
+  /** Takes the single writer's lock, or says clearly that someone else holds it. */
+  private begin(): void {
+    try {
+      this.db.exec('BEGIN IMMEDIATE');
+    } catch (error) {
+      if (error instanceof Error && 'code' in error && (error as { code: unknown }).code === 'SQLITE_BUSY') {
+        throw new UserError(
+          `another process is writing to ${this.dataDir} (an import or the server); wait for it to finish and try again`,
+          'store-busy',
+          75,
+        );
+      }
+      throw error;
+    }
+  }
+
+  async importLines(lines: AsyncIterable<string>, options: ImportOptions = {}): Promise<ImportResult> {
+    this.begin();
+    try {
+      this.refresh();
+      const result = await this.importInTransaction(lines, options);
+      if (result.ok && result.counts.appended > 0) this.db.exec('COMMIT');
+      else this.db.exec('ROLLBACK');
+      return result;
+    } catch (error) {
+      if (this.db.inTransaction) this.db.exec('ROLLBACK');
+      // What was in memory may be ahead of what is on disk now: forget it.
+      this.logs.clear();
+      throw error;
+    }
+  }
+
+  private async importInTransaction(lines: AsyncIterable<string>, options: ImportOptions): Promise<ImportResult> {
+    const staged = await stageLines(this.db, lines, options);
+    if (!staged.ok) return staged;
+    const now = options.now ?? (() => new Date());
+    const insert = this.db.prepare(
+      `INSERT INTO events (region, position, id, type, occurred_at, actor, data, recorded_at, outcome, reason, prev_hash, hash, year)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    const counts = { events: staged.events, appended: 0, alreadyPresent: staged.alreadyPresent, accepted: 0, rejected: 0 };
+    const dirtyYears = new Map<string, Set<number>>();
+    let processed = 0;
+    for (const event of staged.newEvents()) {
+      const log = this.regionLog(event.region);
+      const yearsBefore = event.type === 'ActionDefined' ? actionYears(log, event.data.actionId) : [];
+      // One timestamp per record; the clock is read here in the shell, never in the core.
+      const { record, year } = log.append(event, now().toISOString());
+      insert.run(
+        record.region,
+        record.position,
+        record.id,
+        record.type,
+        record.occurredAt,
+        record.actor,
+        JSON.stringify(record.data),
+        record.recordedAt,
+        record.outcome,
+        record.reason,
+        record.prevHash,
+        record.hash,
+        year,
+      );
+      counts.appended += 1;
+      if (record.outcome === 'accepted') {
+        counts.accepted += 1;
+        markDirty(dirtyYears, log, event, year, yearsBefore);
+      } else {
+        counts.rejected += 1;
+      }
+      processed += 1;
+      if (processed % 100_000 === 0) options.onProgress?.({ phase: 'appending', lines: processed });
+    }
+    this.persistProjections(dirtyYears);
+    return { ok: true, counts };
+  }
+
+  /** Saves each changed region's snapshot and the reports of the years its events touched. */
+  private persistProjections(dirtyYears: Map<string, Set<number>>): void {
+    const saveState = this.db.prepare(
+      'INSERT INTO region_state (region, length, snapshot) VALUES (?, ?, ?) ON CONFLICT (region) DO UPDATE SET length = excluded.length, snapshot = excluded.snapshot',
+    );
+    const saveReport = this.db.prepare(
+      'INSERT INTO reports (region, year, position, report) VALUES (?, ?, ?, ?) ON CONFLICT (region, year) DO UPDATE SET position = excluded.position, report = excluded.report',
+    );
+    for (const [region, log] of this.logs) {
+      if (log.length === this.persistedLength(region)) continue;
+      log.ledger.assertBalanced();
+      saveState.run(region, log.length, JSON.stringify(snapshotOf(log)));
+      for (const year of dirtyYears.get(region) ?? []) {
+        saveReport.run(region, year, log.length, JSON.stringify(allocationReport(log.state, year, log.length)));
+      }
+    }
+  }
+
+  private persistedLength(region: string): number {
+    const row = this.db.prepare<[string], { length: number }>('SELECT length FROM region_state WHERE region = ?').get(region);
+    return row?.length ?? 0;
+  }
+
+  private logLength(region: string): number {
+    const row = this.db
+      .prepare<[string], { n: number | null }>('SELECT MAX(position) AS n FROM events WHERE region = ?')
+      .get(region);
+    return row?.n ?? 0;
+  }
+
+  /** The in-memory log of a region, reloaded when another process has appended since it was loaded. */
+  private regionLog(region: string): RegionLog {
+    const cached = this.logs.get(region);
+    if (cached !== undefined) return cached;
+    const log = this.loadRegionLog(region);
+    this.logs.set(region, log);
+    return log;
+  }
+
+  private loadRegionLog(region: string): RegionLog {
+    const row = this.db
+      .prepare<[string], { length: number; snapshot: string }>('SELECT length, snapshot FROM region_state WHERE region = ?')
+      .get(region);
+    const log = row === undefined ? RegionLog.empty(region) : restoreSnapshot(JSON.parse(row.snapshot) as RegionSnapshot);
+    // Records after the snapshot (none when both were written in one transaction) are applied as recorded.
+    for (const record of this.records(region, log.length + 1)) log.applyRecorded(record);
+    return log;
+  }
+
+  /** Drops cached logs whose region another process has written to since. Call at the start of each write. */
+  refresh(): void {
+    for (const [region, log] of this.logs) {
+      if (this.logLength(region) !== log.length) this.logs.delete(region);
+    }
+  }
+
+  private *records(region: string, fromPosition: number): Generator<LogRecord> {
+    const select = this.db.prepare<[string, number], Row>(
+      'SELECT * FROM events WHERE region = ? AND position >= ? ORDER BY position',
+    );
+    for (const row of select.iterate(region, fromPosition)) yield rowToRecord(row);
+  }
+
+  async *history(region: string, fromPosition = 1): AsyncGenerator<LogRecord> {
+    await Promise.resolve();
+    this.requireRegion(region);
+    yield* this.records(region, fromPosition);
+  }
+
+  regions(): Promise<string[]> {
+    const rows = this.db.prepare<[], { region: string }>('SELECT DISTINCT region FROM events ORDER BY region').all();
+    return Promise.resolve(rows.map((row) => row.region));
+  }
+
+  private requireRegion(region: string): number {
+    const length = this.logLength(region);
+    if (length === 0) throw new UserError(`region ${region} has no events in ${this.dataDir}`, 'unknown-region');
+    return length;
+  }
+
+  allocationReport(region: string, year: number, asOfPosition?: number): Promise<AllocationReport> {
+    const length = this.requireRegion(region);
+    if (asOfPosition !== undefined && (asOfPosition < 0 || asOfPosition > length)) {
+      throw new UserError(
+        `--as-of-position ${asOfPosition} is outside the log of ${region}, which has positions 0 to ${length}`,
+        'position-out-of-range',
+      );
+    }
+    const position = asOfPosition ?? length;
+    if (position === length) {
+      const stored = this.db
+        .prepare<[string, number], { report: string }>('SELECT report FROM reports WHERE region = ? AND year = ?')
+        .get(region, year);
+      // A stored report stays valid until an event touches its year; only the position it reflects moves on.
+      if (stored !== undefined) return Promise.resolve({ ...(JSON.parse(stored.report) as AllocationReport), asOfPosition: position });
+    }
+    return Promise.resolve(this.replayYear(region, year, position));
+  }
+
+  /** Rebuilds one year's report by applying the accepted events up to `position` that concern it. */
+  private replayYear(region: string, year: number, position: number): AllocationReport {
+    const state = initialState(region);
+    const select = this.db.prepare<[string, number, number], { type: string; id: string; data: string; occurred_at: string; actor: string }>(
+      `SELECT type, id, data, occurred_at, actor FROM events
+       WHERE region = ? AND position <= ? AND outcome = 'accepted' AND (year IS NULL OR year = ?) ORDER BY position`,
+    );
+    for (const row of select.iterate(region, position, year)) {
+      const event = { id: row.id, region, type: row.type, occurredAt: row.occurred_at, actor: row.actor, data: JSON.parse(row.data) as unknown } as BudgetEvent;
+      evolve(state, event);
+    }
+    return allocationReport(state, year, position);
+  }
+
+  trialBalance(region: string, year: number): Promise<TrialBalance> {
+    this.requireRegion(region);
+    const row = this.db.prepare<[string], { snapshot: string }>('SELECT snapshot FROM region_state WHERE region = ?').get(region);
+    if (row === undefined) throw new UserError(`region ${region} has no state yet`, 'unknown-region');
+    return Promise.resolve(restoreSnapshot(JSON.parse(row.snapshot) as RegionSnapshot).ledger.trialBalance(year));
+  }
+}
+
+/** Every year an action appears in or has figures for: a redefinition may change all of their reports. */
+function actionYears(log: RegionLog, actionId: string): number[] {
+  const action = log.state.actions.get(actionId);
+  if (action === undefined) return [];
+  const years = new Set(action.years.keys());
+  for (let y = action.definition.startYear; y <= action.definition.endYear; y++) years.add(y);
+  return [...years];
+}
+
+function markDirty(
+  dirtyYears: Map<string, Set<number>>,
+  log: RegionLog,
+  event: BudgetEvent,
+  year: number | null,
+  yearsBefore: number[],
+): void {
+  let years = dirtyYears.get(event.region);
+  if (years === undefined) {
+    years = new Set();
+    dirtyYears.set(event.region, years);
+  }
+  if (year !== null) {
+    years.add(year);
+  } else if (event.type === 'ActionDefined') {
+    // A (re)definition changes titles, themes and which years list the action: its years before and after.
+    for (const y of [...yearsBefore, ...actionYears(log, event.data.actionId)]) years.add(y);
+  }
+}

@@ -1,0 +1,197 @@
+//! The `budget` command line (CONTRACT section 6): import, report, export, audit verify, replay.
+import { resolve } from 'node:path';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import {
+  UserError,
+  allocationReportCsv,
+  allocationReportTable,
+  replayHistory,
+  trialBalanceTable,
+  verifyHistory,
+  type BudgetStore,
+  type ImportResult,
+} from '@budget/application';
+import { IDENTIFIER_PATTERN, describeIssue, type AllocationReport } from '@budget/domain';
+import type { Environment } from './environment';
+import { fileLines } from './lines';
+import { openStore } from './store';
+
+export interface Io {
+  out: (text: string) => void;
+  err: (text: string) => void;
+}
+
+function year(value: string): number {
+  if (!/^\d{4}$/.test(value) || Number(value) < 2000 || Number(value) > 2100) {
+    throw new InvalidArgumentError('a year is a whole number from 2000 to 2100');
+  }
+  return Number(value);
+}
+
+function position(value: string): number {
+  if (!/^(0|[1-9][0-9]{0,14})$/.test(value)) throw new InvalidArgumentError('a position is a whole number from 0');
+  return Number(value);
+}
+
+function region(value: string): string {
+  if (!IDENTIFIER_PATTERN.test(value)) throw new InvalidArgumentError('a region id is 1-64 characters from A-Z a-z 0-9 . _ : -');
+  return value;
+}
+
+async function withStore<T>(environment: Environment, mode: 'read' | 'write', use: (store: BudgetStore) => Promise<T>): Promise<T> {
+  const store = openStore(environment, mode);
+  try {
+    return await use(store);
+  } finally {
+    await store.close();
+  }
+}
+
+function printReport(io: Io, report: AllocationReport, format: string): void {
+  if (format === 'json') io.out(`${JSON.stringify(report, null, 2)}\n`);
+  else if (format === 'csv') io.out(allocationReportCsv(report));
+  else io.out(allocationReportTable(report));
+}
+
+function printImportResult(io: Io, result: ImportResult, format: string): number {
+  if (!result.ok) {
+    for (const error of result.errors) {
+      for (const issue of error.issues) io.err(`line ${error.line}: ${describeIssue(issue)}\n`);
+    }
+    const shown = result.errors.length;
+    io.err(`import refused: ${shown} bad line${shown === 1 ? '' : 's'}${shown >= 1000 ? ' (the first 1000 are listed)' : ''}; nothing was appended\n`);
+    if (format === 'json') io.out(`${JSON.stringify({ errors: result.errors.map((e) => ({ line: e.line, reason: e.issues.map(describeIssue).join('; ') })) })}\n`);
+    return 1;
+  }
+  const { appended, alreadyPresent, accepted, rejected } = result.counts;
+  if (format === 'json') io.out(`${JSON.stringify({ appended, alreadyPresent, accepted, rejected })}\n`);
+  else io.out(`appended ${appended}, already present ${alreadyPresent}, accepted ${accepted}, rejected ${rejected}\n`);
+  return 0;
+}
+
+export function buildProgram(environment: Environment, io: Io, setExitCode: (code: number) => void): Command {
+  const program = new Command('budget')
+    .description('Funding and budget allocation for regional public money: events in, exact reports out.')
+    .showHelpAfterError()
+    .configureOutput({ writeOut: io.out, writeErr: io.err })
+    .exitOverride();
+  const inputPath = (file: string): string => (file === '-' ? '-' : resolve(environment.userCwd, file));
+
+  program
+    .command('import')
+    .description('validate a whole NDJSON event file, then append it (idempotent); "-" reads standard input')
+    .argument('<file>', 'NDJSON event file (CONTRACT section 2)')
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .action(async (file: string, options: { format: string }) => {
+      const result = await withStore(environment, 'write', (store) =>
+        store.importLines(fileLines(inputPath(file)), {
+          onProgress: (p) => io.err(`${p.phase === 'validating' ? 'validated' : 'appended'} ${p.lines} lines\n`),
+        }),
+      );
+      setExitCode(printImportResult(io, result, options.format));
+    });
+
+  const report = program.command('report').description('reports from the projections');
+  report
+    .command('allocation')
+    .description('the allocation report of a region and year (CONTRACT section 4)')
+    .requiredOption('--region <region>', 'region id', region)
+    .requiredOption('--year <year>', 'year', year)
+    .addOption(new Option('--format <format>', 'output format').choices(['json', 'csv', 'table']).default('table'))
+    .option('--as-of-position <n>', 'the report after the first n events of the region\'s log', position)
+    .action(async (options: { region: string; year: number; format: string; asOfPosition?: number }) => {
+      const result = await withStore(environment, 'read', (store) => store.allocationReport(options.region, options.year, options.asOfPosition));
+      printReport(io, result, options.format);
+    });
+  report
+    .command('trial-balance')
+    .description('the trial balance of the double-entry ledger for a region and year')
+    .requiredOption('--region <region>', 'region id', region)
+    .requiredOption('--year <year>', 'year', year)
+    .addOption(new Option('--format <format>', 'output format').choices(['json', 'table']).default('table'))
+    .action(async (options: { region: string; year: number; format: string }) => {
+      const trial = await withStore(environment, 'read', (store) => store.trialBalance(options.region, options.year));
+      io.out(options.format === 'json' ? `${JSON.stringify(trial, null, 2)}\n` : trialBalanceTable(trial));
+      if (!trial.balanced) setExitCode(1);
+    });
+
+  program
+    .command('export')
+    .description("print a region's whole log as NDJSON with positions, outcomes and the hash chain (CONTRACT section 5)")
+    .requiredOption('--region <region>', 'region id', region)
+    .option('--from-position <n>', 'start at this position', position)
+    .action(async (options: { region: string; fromPosition?: number }) => {
+      await withStore(environment, 'read', async (store) => {
+        let chunk = '';
+        for await (const record of store.history(options.region, options.fromPosition ?? 1)) {
+          chunk += `${JSON.stringify(record)}\n`;
+          if (chunk.length > 1 << 16) {
+            io.out(chunk);
+            chunk = '';
+          }
+        }
+        io.out(chunk);
+      });
+    });
+
+  program
+    .command('audit')
+    .description('auditors\' checks on exported histories')
+    .command('verify')
+    .description('check the hash chain of an exported history; names the first position that fails')
+    .requiredOption('--file <file>', 'exported NDJSON history')
+    .action(async (options: { file: string }) => {
+      const result = await verifyHistory(fileLines(inputPath(options.file)));
+      if (result.ok) {
+        io.out(`hash chain intact: ${result.records} records verified\n`);
+      } else {
+        io.out(`hash chain broken at position ${result.position} (line ${result.line}): ${result.problem}\n`);
+        setExitCode(1);
+      }
+    });
+
+  program
+    .command('replay')
+    .description('rebuild a report from an exported history alone, deciding every event again')
+    .requiredOption('--file <file>', 'exported NDJSON history')
+    .addOption(new Option('--report <report>', 'which report').choices(['allocation']).makeOptionMandatory())
+    .requiredOption('--year <year>', 'year', year)
+    .addOption(new Option('--format <format>', 'output format').choices(['json', 'csv', 'table']).default('table'))
+    .action(async (options: { file: string; year: number; format: string }) => {
+      const result = await replayHistory(fileLines(inputPath(options.file)), options.year);
+      if (!result.ok) {
+        io.err(`cannot replay: position ${result.position} (line ${result.line}): ${result.problem}\n`);
+        setExitCode(1);
+        return;
+      }
+      printReport(io, result.report, options.format);
+      for (const d of result.discrepancies) {
+        io.err(`discrepancy at position ${d.position} (${d.id}): recorded ${d.recorded}, recomputed ${d.recomputed}\n`);
+      }
+      if (result.discrepancies.length > 0) {
+        io.err(`${result.discrepancies.length} discrepanc${result.discrepancies.length === 1 ? 'y' : 'ies'} between the history and a fresh replay\n`);
+        setExitCode(1);
+      }
+    });
+  return program;
+}
+
+/** Runs the CLI; returns the exit code. Errors users can fix print their message alone. */
+export async function runCli(argv: string[], environment: Environment, io: Io): Promise<number> {
+  let exitCode = 0;
+  const program = buildProgram(environment, io, (code) => (exitCode = code));
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    if (error instanceof UserError) {
+      io.err(`budget: ${error.message}\n`);
+      return error.exitCode;
+    }
+    if (error instanceof Error && 'exitCode' in error && typeof error.exitCode === 'number' && 'code' in error) {
+      // commander's own exits: --help (0) and usage errors (it has printed the message already).
+      return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' ? 0 : 2;
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,32 @@
+//! The environment the CLI reads, checked with zod: where the events and projections live.
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+const environmentSchema = z.object({
+  BUDGET_DATA_DIR: z.string().min(1).optional(),
+  KAFKA_BROKERS: z.string().min(1).optional(),
+  MONGO_URL: z.string().min(1).optional(),
+  INIT_CWD: z.string().min(1).optional(),
+});
+
+export interface Environment {
+  dataDir: string;
+  /** Set when both KAFKA_BROKERS and MONGO_URL are: the engines mode of CONTRACT section 6. */
+  engines: { kafkaBrokers: string; mongoUrl: string } | undefined;
+  /** Where the user ran the command (pnpm runs scripts from the repository root). */
+  userCwd: string;
+}
+
+export function readEnvironment(env: NodeJS.ProcessEnv): Environment {
+  const parsed = environmentSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new Error(`bad environment: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  }
+  const { BUDGET_DATA_DIR, KAFKA_BROKERS, MONGO_URL, INIT_CWD } = parsed.data;
+  const userCwd = INIT_CWD ?? process.cwd();
+  return {
+    dataDir: resolve(userCwd, BUDGET_DATA_DIR ?? 'data'),
+    engines: KAFKA_BROKERS !== undefined && MONGO_URL !== undefined ? { kafkaBrokers: KAFKA_BROKERS, mongoUrl: MONGO_URL } : undefined,
+    userCwd,
+  };
+}

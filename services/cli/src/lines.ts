@@ -1,0 +1,20 @@
+//! Streams the lines of a file (or standard input for "-") without reading it whole.
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { createInterface } from 'node:readline';
+import { UserError } from '@budget/application';
+
+export async function* fileLines(path: string): AsyncGenerator<string> {
+  if (path !== '-') {
+    const info = await stat(path).catch(() => undefined);
+    if (info === undefined || !info.isFile()) throw new UserError(`cannot read ${path}: no such file`, 'bad-file');
+  }
+  const input = path === '-' ? process.stdin : createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 20 });
+  const reader = createInterface({ input, crlfDelay: Infinity });
+  let first = true;
+  for await (const line of reader) {
+    // A byte-order mark, as spreadsheet programs write, is not part of the first record.
+    yield first && line.startsWith('\uFEFF') ? line.slice(1) : line;
+    first = false;
+  }
+}

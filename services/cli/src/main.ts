@@ -1,0 +1,15 @@
+//! Entry point of `pnpm budget`: wires the process's environment and streams to the CLI.
+import { readEnvironment } from './environment';
+import { runCli } from './cli';
+
+const write = (stream: NodeJS.WriteStream) => (text: string) => {
+  stream.write(text);
+};
+
+try {
+  const code = await runCli(process.argv.slice(2), readEnvironment(process.env), { out: write(process.stdout), err: write(process.stderr) });
+  process.exitCode = code;
+} catch (error) {
+  process.stderr.write(`budget: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exitCode = 70;
+}
