@@ -10,7 +10,8 @@ import {
   type LogRecord,
 } from '@budget/domain';
 
-export type VerifyResult = { ok: true; records: number } | { ok: false; position: number; line: number; problem: string };
+export type VerifyResult =
+  { ok: true; records: number } | { ok: false; position: number; line: number; problem: string };
 
 export interface Discrepancy {
   position: number;
@@ -33,7 +34,8 @@ export function parseExportLine(line: string): { record: LogRecord } | { problem
   } catch {
     return { problem: 'not JSON' };
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return { problem: 'not a JSON object' };
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    return { problem: 'not a JSON object' };
   const fields = value as Record<string, unknown>;
   const { id, region, type, occurredAt, actor, data } = fields;
   const event = validateRecord({ id, region, type, occurredAt, actor, data });
@@ -44,7 +46,9 @@ export function parseExportLine(line: string): { record: LogRecord } | { problem
   return { record: value as LogRecord };
 }
 
-async function* records(lines: AsyncIterable<string>): AsyncGenerator<{ line: number } & ({ record: LogRecord } | { problem: string })> {
+async function* records(
+  lines: AsyncIterable<string>,
+): AsyncGenerator<{ line: number } & ({ record: LogRecord } | { problem: string })> {
   let line = 0;
   for await (const text of lines) {
     line += 1;
@@ -62,7 +66,10 @@ export async function verifyHistory(lines: AsyncIterable<string>): Promise<Verif
     if ('problem' in item) return { ok: false, position: expected, line: item.line, problem: item.problem };
     const { record } = item;
     region ??= record.region;
-    const problem = record.region !== region ? `region is ${record.region}, expected ${region}` : checkLink(record, expected, previousHash);
+    const problem =
+      record.region !== region
+        ? `region is ${record.region}, expected ${region}`
+        : checkLink(record, expected, previousHash);
     if (problem !== null) return { ok: false, position: expected, line: item.line, problem };
     previousHash = record.hash;
     expected += 1;
@@ -83,7 +90,12 @@ export async function replayHistory(lines: AsyncIterable<string>, year: number):
     const { record } = item;
     log ??= RegionLog.empty(record.region);
     if (record.region !== log.region) {
-      return { ok: false, position, line: item.line, problem: `region is ${record.region}, expected ${log.region}` };
+      return {
+        ok: false,
+        position,
+        line: item.line,
+        problem: `region is ${record.region}, expected ${log.region}`,
+      };
     }
     const { record: recomputed } = log.append(record, record.recordedAt);
     if (recomputed.outcome !== record.outcome || recomputed.reason !== record.reason) {
@@ -94,10 +106,20 @@ export async function replayHistory(lines: AsyncIterable<string>, year: number):
         recomputed: `${recomputed.outcome}${recomputed.reason === null ? '' : ` (${recomputed.reason})`}`,
       });
     } else if (recomputed.hash !== record.hash || record.position !== position) {
-      discrepancies.push({ position, id: record.id, recorded: `hash ${record.hash}`, recomputed: `hash ${recomputed.hash}` });
+      discrepancies.push({
+        position,
+        id: record.id,
+        recorded: `hash ${record.hash}`,
+        recomputed: `hash ${recomputed.hash}`,
+      });
     }
   }
   if (log === undefined) return { ok: false, position: 1, line: 0, problem: 'the history is empty' };
   log.ledger.assertBalanced();
-  return { ok: true, report: allocationReport(log.state, year, log.length), records: log.length, discrepancies };
+  return {
+    ok: true,
+    report: allocationReport(log.state, year, log.length),
+    records: log.length,
+    discrepancies,
+  };
 }

@@ -8,5 +8,12 @@ export {
   type ImportResult,
   type LineError,
 } from './ports';
-export { parseExportLine, replayHistory, verifyHistory, type Discrepancy, type ReplayResult, type VerifyResult } from './audit';
+export {
+  parseExportLine,
+  replayHistory,
+  verifyHistory,
+  type Discrepancy,
+  type ReplayResult,
+  type VerifyResult,
+} from './audit';
 export { allocationReportCsv, allocationReportTable, trialBalanceTable } from './report-formats';

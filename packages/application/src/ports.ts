@@ -15,7 +15,8 @@ export interface LineError {
   issues: MalformedIssue[];
 }
 
-export type ImportResult = { ok: true; counts: ImportCounts } | { ok: false; errors: LineError[]; events: number };
+export type ImportResult =
+  { ok: true; counts: ImportCounts } | { ok: false; errors: LineError[]; events: number };
 
 export interface ImportProgress {
   phase: 'validating' | 'appending';
@@ -43,7 +44,8 @@ export interface BudgetStore {
 export class UserError extends Error {
   constructor(
     message: string,
-    readonly code: 'unknown-region' | 'position-out-of-range' | 'store-busy' | 'no-data' | 'bad-argument' | 'bad-file',
+    readonly code:
+      'unknown-region' | 'position-out-of-range' | 'store-busy' | 'no-data' | 'bad-argument' | 'bad-file',
     readonly exitCode = 2,
   ) {
     super(message);

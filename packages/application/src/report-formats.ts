@@ -6,57 +6,200 @@ import type { AllocationReport, TrialBalance } from '@budget/domain';
 export function allocationReportCsv(report: AllocationReport): string {
   const funders = report.funders.map((f) => f.funder);
   const header = [
-    'region', 'year', 'asOfPosition', 'level', 'theme', 'actionId', 'title', 'funder', 'committed', 'budget',
-    ...funders.map((f) => `allocated:${f}`), 'allocated', 'unfunded', ...funders.map((f) => `spent:${f}`), 'spentTotal',
-    'remaining', 'unallocated', 'shortfall', 'utilisation', 'overspent', 'spendingCount',
+    'region',
+    'year',
+    'asOfPosition',
+    'level',
+    'theme',
+    'actionId',
+    'title',
+    'funder',
+    'committed',
+    'budget',
+    ...funders.map((f) => `allocated:${f}`),
+    'allocated',
+    'unfunded',
+    ...funders.map((f) => `spent:${f}`),
+    'spentTotal',
+    'remaining',
+    'unallocated',
+    'shortfall',
+    'utilisation',
+    'overspent',
+    'spendingCount',
   ];
   const base = [report.region, String(report.year), String(report.asOfPosition)];
   const rows: string[][] = [];
   for (const f of report.funders) {
-    rows.push([...base, 'funder', '', '', '', f.funder, f.committed, '', ...funders.map(() => ''), f.allocated, '',
-      ...funders.map(() => ''), f.spent, f.remaining, f.unallocated, f.shortfall, '', '', '']);
+    rows.push([
+      ...base,
+      'funder',
+      '',
+      '',
+      '',
+      f.funder,
+      f.committed,
+      '',
+      ...funders.map(() => ''),
+      f.allocated,
+      '',
+      ...funders.map(() => ''),
+      f.spent,
+      f.remaining,
+      f.unallocated,
+      f.shortfall,
+      '',
+      '',
+      '',
+    ]);
   }
   for (const theme of report.themes) {
     for (const a of theme.actions) {
-      rows.push([...base, 'action', theme.theme, a.actionId, a.title, '', '', a.budget, ...funders.map((f) => a.allocated[f] ?? ''), '',
-        a.unfunded, ...funders.map((f) => a.spent[f] ?? ''), a.spentTotal, a.remaining, '', '', a.utilisation ?? '',
-        String(a.overspent), String(a.spendingCount)]);
+      rows.push([
+        ...base,
+        'action',
+        theme.theme,
+        a.actionId,
+        a.title,
+        '',
+        '',
+        a.budget,
+        ...funders.map((f) => a.allocated[f] ?? ''),
+        '',
+        a.unfunded,
+        ...funders.map((f) => a.spent[f] ?? ''),
+        a.spentTotal,
+        a.remaining,
+        '',
+        '',
+        a.utilisation ?? '',
+        String(a.overspent),
+        String(a.spendingCount),
+      ]);
     }
-    rows.push([...base, 'theme', theme.theme, '', '', '', '', theme.budget, ...funders.map((f) => theme.allocated[f] ?? ''), '',
-      theme.unfunded, ...funders.map((f) => theme.spent[f] ?? ''), theme.spentTotal, theme.remaining, '', '', '', '', '']);
+    rows.push([
+      ...base,
+      'theme',
+      theme.theme,
+      '',
+      '',
+      '',
+      '',
+      theme.budget,
+      ...funders.map((f) => theme.allocated[f] ?? ''),
+      '',
+      theme.unfunded,
+      ...funders.map((f) => theme.spent[f] ?? ''),
+      theme.spentTotal,
+      theme.remaining,
+      '',
+      '',
+      '',
+      '',
+      '',
+    ]);
   }
   const t = report.totals;
-  rows.push([...base, 'total', '', '', '', '', t.committed, t.budget, ...funders.map(() => ''), t.allocated, t.unfunded,
-    ...funders.map(() => ''), t.spent, t.remaining, '', '', '', '', '']);
+  rows.push([
+    ...base,
+    'total',
+    '',
+    '',
+    '',
+    '',
+    t.committed,
+    t.budget,
+    ...funders.map(() => ''),
+    t.allocated,
+    t.unfunded,
+    ...funders.map(() => ''),
+    t.spent,
+    t.remaining,
+    '',
+    '',
+    '',
+    '',
+    '',
+  ]);
   return stringify([header, ...rows]);
 }
 
 function table(header: string[], rows: string[][], rightAligned: (column: number) => boolean): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const format = (cells: string[]): string =>
-    cells.map((cell, i) => (rightAligned(i) ? cell.padStart(widths[i] ?? 0) : cell.padEnd(widths[i] ?? 0))).join('  ').trimEnd();
+    cells
+      .map((cell, i) => (rightAligned(i) ? cell.padStart(widths[i] ?? 0) : cell.padEnd(widths[i] ?? 0)))
+      .join('  ')
+      .trimEnd();
   const rule = widths.map((w) => '-'.repeat(w)).join('  ');
   return [format(header), rule, ...rows.map((r) => (r[0] === '-' ? rule : format(r)))].join('\n') + '\n';
 }
 
 export function allocationReportTable(report: AllocationReport): string {
   const funders = report.funders.map((f) => f.funder);
-  const header = ['theme / action', 'budget', ...funders.map((f) => `alloc ${f}`), 'unfunded', 'spent', 'remaining', 'util', ''];
+  const header = [
+    'theme / action',
+    'budget',
+    ...funders.map((f) => `alloc ${f}`),
+    'unfunded',
+    'spent',
+    'remaining',
+    'util',
+    '',
+  ];
   const rows: string[][] = [];
   for (const theme of report.themes) {
     for (const a of theme.actions) {
-      rows.push([`  ${a.actionId}`, a.budget, ...funders.map((f) => a.allocated[f] ?? ''), a.unfunded, a.spentTotal, a.remaining,
-        a.utilisation === null ? '-' : `${(Number(a.utilisation) * 100).toFixed(1)}%`, a.overspent ? 'OVERSPENT' : '']);
+      rows.push([
+        `  ${a.actionId}`,
+        a.budget,
+        ...funders.map((f) => a.allocated[f] ?? ''),
+        a.unfunded,
+        a.spentTotal,
+        a.remaining,
+        a.utilisation === null ? '-' : `${(Number(a.utilisation) * 100).toFixed(1)}%`,
+        a.overspent ? 'OVERSPENT' : '',
+      ]);
     }
-    rows.push([theme.theme, theme.budget, ...funders.map((f) => theme.allocated[f] ?? ''), theme.unfunded, theme.spentTotal, theme.remaining, '', '']);
+    rows.push([
+      theme.theme,
+      theme.budget,
+      ...funders.map((f) => theme.allocated[f] ?? ''),
+      theme.unfunded,
+      theme.spentTotal,
+      theme.remaining,
+      '',
+      '',
+    ]);
     rows.push(['-']);
   }
   const t = report.totals;
-  rows.push(['total', t.budget, ...report.funders.map((f) => f.allocated), t.unfunded, t.spent, t.remaining, '', '']);
+  rows.push([
+    'total',
+    t.budget,
+    ...report.funders.map((f) => f.allocated),
+    t.unfunded,
+    t.spent,
+    t.remaining,
+    '',
+    '',
+  ]);
   const title = `Allocation report ${report.region} ${report.year}${report.closed ? ' (closed)' : ''}, as of position ${report.asOfPosition}\n\n`;
-  const funderRows = report.funders.map((f) => [f.funder, f.committed, f.allocated, f.spent, f.unallocated, f.shortfall, f.remaining,
-    f.shortfall === '0.00' ? '' : 'SHORTFALL']);
-  const fundersTable = table(['funder', 'committed', 'allocated', 'spent', 'unallocated', 'shortfall', 'remaining', ''], funderRows, (i) => i > 0 && i < 7);
+  const funderRows = report.funders.map((f) => [
+    f.funder,
+    f.committed,
+    f.allocated,
+    f.spent,
+    f.unallocated,
+    f.shortfall,
+    f.remaining,
+    f.shortfall === '0.00' ? '' : 'SHORTFALL',
+  ]);
+  const fundersTable = table(
+    ['funder', 'committed', 'allocated', 'spent', 'unallocated', 'shortfall', 'remaining', ''],
+    funderRows,
+    (i) => i > 0 && i < 7,
+  );
   return title + table(header, rows, (i) => i > 0 && i < header.length - 1) + '\n' + fundersTable;
 }
 

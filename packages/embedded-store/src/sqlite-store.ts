@@ -96,7 +96,9 @@ export class EmbeddedStore implements BudgetStore {
     if (version === undefined) {
       db.prepare("INSERT INTO meta (key, value) VALUES ('schema', ?)").run(String(SCHEMA_VERSION));
     } else if (version.value !== String(SCHEMA_VERSION)) {
-      throw new Error(`${file} has schema version ${version.value}; this build reads version ${SCHEMA_VERSION}`);
+      throw new Error(
+        `${file} has schema version ${version.value}; this build reads version ${SCHEMA_VERSION}`,
+      );
     }
     return new EmbeddedStore(dataDir, db);
   }
@@ -138,7 +140,10 @@ export class EmbeddedStore implements BudgetStore {
     }
   }
 
-  private async importInTransaction(lines: AsyncIterable<string>, options: ImportOptions): Promise<ImportResult> {
+  private async importInTransaction(
+    lines: AsyncIterable<string>,
+    options: ImportOptions,
+  ): Promise<ImportResult> {
     const staged = await stageLines(this.db, lines, options);
     if (!staged.ok) return staged;
     const now = options.now ?? (() => new Date());
@@ -146,7 +151,13 @@ export class EmbeddedStore implements BudgetStore {
       `INSERT INTO events (region, position, id, type, occurred_at, actor, data, recorded_at, outcome, reason, prev_hash, hash, year)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
-    const counts = { events: staged.events, appended: 0, alreadyPresent: staged.alreadyPresent, accepted: 0, rejected: 0 };
+    const counts = {
+      events: staged.events,
+      appended: 0,
+      alreadyPresent: staged.alreadyPresent,
+      accepted: 0,
+      rejected: 0,
+    };
     const dirtyYears = new Map<string, Set<number>>();
     let processed = 0;
     for (const event of staged.newEvents()) {
@@ -196,13 +207,20 @@ export class EmbeddedStore implements BudgetStore {
       log.ledger.assertBalanced();
       saveState.run(region, log.length, JSON.stringify(snapshotOf(log)));
       for (const year of dirtyYears.get(region) ?? []) {
-        saveReport.run(region, year, log.length, JSON.stringify(allocationReport(log.state, year, log.length)));
+        saveReport.run(
+          region,
+          year,
+          log.length,
+          JSON.stringify(allocationReport(log.state, year, log.length)),
+        );
       }
     }
   }
 
   private persistedLength(region: string): number {
-    const row = this.db.prepare<[string], { length: number }>('SELECT length FROM region_state WHERE region = ?').get(region);
+    const row = this.db
+      .prepare<[string], { length: number }>('SELECT length FROM region_state WHERE region = ?')
+      .get(region);
     return row?.length ?? 0;
   }
 
@@ -224,9 +242,14 @@ export class EmbeddedStore implements BudgetStore {
 
   private loadRegionLog(region: string): RegionLog {
     const row = this.db
-      .prepare<[string], { length: number; snapshot: string }>('SELECT length, snapshot FROM region_state WHERE region = ?')
+      .prepare<[string], { length: number; snapshot: string }>(
+        'SELECT length, snapshot FROM region_state WHERE region = ?',
+      )
       .get(region);
-    const log = row === undefined ? RegionLog.empty(region) : restoreSnapshot(JSON.parse(row.snapshot) as RegionSnapshot);
+    const log =
+      row === undefined
+        ? RegionLog.empty(region)
+        : restoreSnapshot(JSON.parse(row.snapshot) as RegionSnapshot);
     // Records after the snapshot (none when both were written in one transaction) are applied as recorded.
     for (const record of this.records(region, log.length + 1)) log.applyRecorded(record);
     return log;
@@ -253,13 +276,16 @@ export class EmbeddedStore implements BudgetStore {
   }
 
   regions(): Promise<string[]> {
-    const rows = this.db.prepare<[], { region: string }>('SELECT DISTINCT region FROM events ORDER BY region').all();
+    const rows = this.db
+      .prepare<[], { region: string }>('SELECT DISTINCT region FROM events ORDER BY region')
+      .all();
     return Promise.resolve(rows.map((row) => row.region));
   }
 
   private requireRegion(region: string): number {
     const length = this.logLength(region);
-    if (length === 0) throw new UserError(`region ${region} has no events in ${this.dataDir}`, 'unknown-region');
+    if (length === 0)
+      throw new UserError(`region ${region} has no events in ${this.dataDir}`, 'unknown-region');
     return length;
   }
 
@@ -274,10 +300,16 @@ export class EmbeddedStore implements BudgetStore {
     const position = asOfPosition ?? length;
     if (position === length) {
       const stored = this.db
-        .prepare<[string, number], { report: string }>('SELECT report FROM reports WHERE region = ? AND year = ?')
+        .prepare<[string, number], { report: string }>(
+          'SELECT report FROM reports WHERE region = ? AND year = ?',
+        )
         .get(region, year);
       // A stored report stays valid until an event touches its year; only the position it reflects moves on.
-      if (stored !== undefined) return Promise.resolve({ ...(JSON.parse(stored.report) as AllocationReport), asOfPosition: position });
+      if (stored !== undefined)
+        return Promise.resolve({
+          ...(JSON.parse(stored.report) as AllocationReport),
+          asOfPosition: position,
+        });
     }
     return Promise.resolve(this.replayYear(region, year, position));
   }
@@ -285,12 +317,22 @@ export class EmbeddedStore implements BudgetStore {
   /** Rebuilds one year's report by applying the accepted events up to `position` that concern it. */
   private replayYear(region: string, year: number, position: number): AllocationReport {
     const state = initialState(region);
-    const select = this.db.prepare<[string, number, number], { type: string; id: string; data: string; occurred_at: string; actor: string }>(
+    const select = this.db.prepare<
+      [string, number, number],
+      { type: string; id: string; data: string; occurred_at: string; actor: string }
+    >(
       `SELECT type, id, data, occurred_at, actor FROM events
        WHERE region = ? AND position <= ? AND outcome = 'accepted' AND (year IS NULL OR year = ?) ORDER BY position`,
     );
     for (const row of select.iterate(region, position, year)) {
-      const event = { id: row.id, region, type: row.type, occurredAt: row.occurred_at, actor: row.actor, data: JSON.parse(row.data) as unknown } as BudgetEvent;
+      const event = {
+        id: row.id,
+        region,
+        type: row.type,
+        occurredAt: row.occurred_at,
+        actor: row.actor,
+        data: JSON.parse(row.data) as unknown,
+      } as BudgetEvent;
       evolve(state, event);
     }
     return allocationReport(state, year, position);
@@ -298,9 +340,13 @@ export class EmbeddedStore implements BudgetStore {
 
   trialBalance(region: string, year: number): Promise<TrialBalance> {
     this.requireRegion(region);
-    const row = this.db.prepare<[string], { snapshot: string }>('SELECT snapshot FROM region_state WHERE region = ?').get(region);
+    const row = this.db
+      .prepare<[string], { snapshot: string }>('SELECT snapshot FROM region_state WHERE region = ?')
+      .get(region);
     if (row === undefined) throw new UserError(`region ${region} has no state yet`, 'unknown-region');
-    return Promise.resolve(restoreSnapshot(JSON.parse(row.snapshot) as RegionSnapshot).ledger.trialBalance(year));
+    return Promise.resolve(
+      restoreSnapshot(JSON.parse(row.snapshot) as RegionSnapshot).ledger.trialBalance(year),
+    );
   }
 }
 

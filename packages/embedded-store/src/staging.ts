@@ -10,25 +10,49 @@ export type Staged =
 const DEFAULT_MAX_ERRORS = 1000;
 const PAGE_SIZE = 5000;
 
-type StoredEvent = { id: string; region: string; type: string; occurred_at: string; actor: string; data: string };
+type StoredEvent = {
+  id: string;
+  region: string;
+  type: string;
+  occurred_at: string;
+  actor: string;
+  data: string;
+};
 
 function storedContent(row: StoredEvent): string {
   const { id, region, type, occurred_at: occurredAt, actor } = row;
-  return eventContent({ id, region, type, occurredAt, actor, data: JSON.parse(row.data) as unknown } as BudgetEvent);
+  return eventContent({
+    id,
+    region,
+    type,
+    occurredAt,
+    actor,
+    data: JSON.parse(row.data) as unknown,
+  } as BudgetEvent);
 }
 
 /**
  * Reads every line once. Staging goes to a temporary table rather than memory, so a file of any length
  * is validated in constant memory, and the second pass reads exactly what was validated.
  */
-export async function stageLines(db: Database.Database, lines: AsyncIterable<string>, options: ImportOptions): Promise<Staged> {
-  db.exec('CREATE TEMP TABLE IF NOT EXISTS staging (seq INTEGER PRIMARY KEY, region TEXT NOT NULL, id TEXT NOT NULL, line TEXT NOT NULL, UNIQUE (region, id))');
+export async function stageLines(
+  db: Database.Database,
+  lines: AsyncIterable<string>,
+  options: ImportOptions,
+): Promise<Staged> {
+  db.exec(
+    'CREATE TEMP TABLE IF NOT EXISTS staging (seq INTEGER PRIMARY KEY, region TEXT NOT NULL, id TEXT NOT NULL, line TEXT NOT NULL, UNIQUE (region, id))',
+  );
   db.exec('DELETE FROM temp.staging');
   const inLog = db.prepare<[string, string], StoredEvent>(
     'SELECT id, region, type, occurred_at, actor, data FROM events WHERE region = ? AND id = ?',
   );
-  const stage = db.prepare('INSERT INTO temp.staging (region, id, line) VALUES (?, ?, ?) ON CONFLICT (region, id) DO NOTHING');
-  const stagedLine = db.prepare<[string, string], { line: string }>('SELECT line FROM temp.staging WHERE region = ? AND id = ?');
+  const stage = db.prepare(
+    'INSERT INTO temp.staging (region, id, line) VALUES (?, ?, ?) ON CONFLICT (region, id) DO NOTHING',
+  );
+  const stagedLine = db.prepare<[string, string], { line: string }>(
+    'SELECT line FROM temp.staging WHERE region = ? AND id = ?',
+  );
   const maxErrors = options.maxErrors ?? DEFAULT_MAX_ERRORS;
   const errors: LineError[] = [];
   let lineNumber = 0;
@@ -48,14 +72,23 @@ export async function stageLines(db: Database.Database, lines: AsyncIterable<str
     const existing = inLog.get(event.region, event.id);
     const earlier = existing === undefined && stage.run(event.region, event.id, line).changes === 0;
     if (existing === undefined && !earlier) continue;
-    const content = existing !== undefined ? storedContent(existing) : eventContent(JSON.parse(stagedLine.get(event.region, event.id)?.line ?? 'null') as BudgetEvent);
+    const content =
+      existing !== undefined
+        ? storedContent(existing)
+        : eventContent(JSON.parse(stagedLine.get(event.region, event.id)?.line ?? 'null') as BudgetEvent);
     if (content === eventContent(event)) {
       alreadyPresent += 1;
     } else if (errors.length < maxErrors) {
       const where = existing !== undefined ? `the log of ${event.region}` : 'an earlier line of this input';
       errors.push({
         line: lineNumber,
-        issues: [{ reason: 'conflicting-id', field: 'id', detail: `${event.id} is already in ${where} with different content` }],
+        issues: [
+          {
+            reason: 'conflicting-id',
+            field: 'id',
+            detail: `${event.id} is already in ${where} with different content`,
+          },
+        ],
       });
     }
   }

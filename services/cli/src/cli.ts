@@ -29,16 +29,22 @@ function year(value: string): number {
 }
 
 function position(value: string): number {
-  if (!/^(0|[1-9][0-9]{0,14})$/.test(value)) throw new InvalidArgumentError('a position is a whole number from 0');
+  if (!/^(0|[1-9][0-9]{0,14})$/.test(value))
+    throw new InvalidArgumentError('a position is a whole number from 0');
   return Number(value);
 }
 
 function region(value: string): string {
-  if (!IDENTIFIER_PATTERN.test(value)) throw new InvalidArgumentError('a region id is 1-64 characters from A-Z a-z 0-9 . _ : -');
+  if (!IDENTIFIER_PATTERN.test(value))
+    throw new InvalidArgumentError('a region id is 1-64 characters from A-Z a-z 0-9 . _ : -');
   return value;
 }
 
-async function withStore<T>(environment: Environment, mode: 'read' | 'write', use: (store: BudgetStore) => Promise<T>): Promise<T> {
+async function withStore<T>(
+  environment: Environment,
+  mode: 'read' | 'write',
+  use: (store: BudgetStore) => Promise<T>,
+): Promise<T> {
   const store = openStore(environment, mode);
   try {
     return await use(store);
@@ -59,13 +65,21 @@ function printImportResult(io: Io, result: ImportResult, format: string): number
       for (const issue of error.issues) io.err(`line ${error.line}: ${describeIssue(issue)}\n`);
     }
     const shown = result.errors.length;
-    io.err(`import refused: ${shown} bad line${shown === 1 ? '' : 's'}${shown >= 1000 ? ' (the first 1000 are listed)' : ''}; nothing was appended\n`);
-    if (format === 'json') io.out(`${JSON.stringify({ errors: result.errors.map((e) => ({ line: e.line, reason: e.issues.map(describeIssue).join('; ') })) })}\n`);
+    io.err(
+      `import refused: ${shown} bad line${shown === 1 ? '' : 's'}${shown >= 1000 ? ' (the first 1000 are listed)' : ''}; nothing was appended\n`,
+    );
+    if (format === 'json')
+      io.out(
+        `${JSON.stringify({ errors: result.errors.map((e) => ({ line: e.line, reason: e.issues.map(describeIssue).join('; ') })) })}\n`,
+      );
     return 1;
   }
   const { appended, alreadyPresent, accepted, rejected } = result.counts;
   if (format === 'json') io.out(`${JSON.stringify({ appended, alreadyPresent, accepted, rejected })}\n`);
-  else io.out(`appended ${appended}, already present ${alreadyPresent}, accepted ${accepted}, rejected ${rejected}\n`);
+  else
+    io.out(
+      `appended ${appended}, already present ${alreadyPresent}, accepted ${accepted}, rejected ${rejected}\n`,
+    );
   return 0;
 }
 
@@ -85,7 +99,9 @@ export function buildProgram(environment: Environment, io: Io, setExitCode: (cod
     .action(async (file: string, options: { format: string }) => {
       const result = await withStore(environment, 'write', (store) =>
         store.importLines(fileLines(inputPath(file)), {
-          onProgress: (p) => io.err(`${p.phase === 'validating' ? 'validated' : 'appended'} ${p.lines} lines\n`),
+          onProgress: (p) => {
+            io.err(`${p.phase === 'validating' ? 'validated' : 'appended'} ${p.lines} lines\n`);
+          },
         }),
       );
       setExitCode(printImportResult(io, result, options.format));
@@ -97,10 +113,14 @@ export function buildProgram(environment: Environment, io: Io, setExitCode: (cod
     .description('the allocation report of a region and year (CONTRACT section 4)')
     .requiredOption('--region <region>', 'region id', region)
     .requiredOption('--year <year>', 'year', year)
-    .addOption(new Option('--format <format>', 'output format').choices(['json', 'csv', 'table']).default('table'))
-    .option('--as-of-position <n>', 'the report after the first n events of the region\'s log', position)
+    .addOption(
+      new Option('--format <format>', 'output format').choices(['json', 'csv', 'table']).default('table'),
+    )
+    .option('--as-of-position <n>', "the report after the first n events of the region's log", position)
     .action(async (options: { region: string; year: number; format: string; asOfPosition?: number }) => {
-      const result = await withStore(environment, 'read', (store) => store.allocationReport(options.region, options.year, options.asOfPosition));
+      const result = await withStore(environment, 'read', (store) =>
+        store.allocationReport(options.region, options.year, options.asOfPosition),
+      );
       printReport(io, result, options.format);
     });
   report
@@ -110,14 +130,18 @@ export function buildProgram(environment: Environment, io: Io, setExitCode: (cod
     .requiredOption('--year <year>', 'year', year)
     .addOption(new Option('--format <format>', 'output format').choices(['json', 'table']).default('table'))
     .action(async (options: { region: string; year: number; format: string }) => {
-      const trial = await withStore(environment, 'read', (store) => store.trialBalance(options.region, options.year));
+      const trial = await withStore(environment, 'read', (store) =>
+        store.trialBalance(options.region, options.year),
+      );
       io.out(options.format === 'json' ? `${JSON.stringify(trial, null, 2)}\n` : trialBalanceTable(trial));
       if (!trial.balanced) setExitCode(1);
     });
 
   program
     .command('export')
-    .description("print a region's whole log as NDJSON with positions, outcomes and the hash chain (CONTRACT section 5)")
+    .description(
+      "print a region's whole log as NDJSON with positions, outcomes and the hash chain (CONTRACT section 5)",
+    )
     .requiredOption('--region <region>', 'region id', region)
     .option('--from-position <n>', 'start at this position', position)
     .action(async (options: { region: string; fromPosition?: number }) => {
@@ -136,7 +160,7 @@ export function buildProgram(environment: Environment, io: Io, setExitCode: (cod
 
   program
     .command('audit')
-    .description('auditors\' checks on exported histories')
+    .description("auditors' checks on exported histories")
     .command('verify')
     .description('check the hash chain of an exported history; names the first position that fails')
     .requiredOption('--file <file>', 'exported NDJSON history')
@@ -156,7 +180,9 @@ export function buildProgram(environment: Environment, io: Io, setExitCode: (cod
     .requiredOption('--file <file>', 'exported NDJSON history')
     .addOption(new Option('--report <report>', 'which report').choices(['allocation']).makeOptionMandatory())
     .requiredOption('--year <year>', 'year', year)
-    .addOption(new Option('--format <format>', 'output format').choices(['json', 'csv', 'table']).default('table'))
+    .addOption(
+      new Option('--format <format>', 'output format').choices(['json', 'csv', 'table']).default('table'),
+    )
     .action(async (options: { file: string; year: number; format: string }) => {
       const result = await replayHistory(fileLines(inputPath(options.file)), options.year);
       if (!result.ok) {
@@ -166,10 +192,14 @@ export function buildProgram(environment: Environment, io: Io, setExitCode: (cod
       }
       printReport(io, result.report, options.format);
       for (const d of result.discrepancies) {
-        io.err(`discrepancy at position ${d.position} (${d.id}): recorded ${d.recorded}, recomputed ${d.recomputed}\n`);
+        io.err(
+          `discrepancy at position ${d.position} (${d.id}): recorded ${d.recorded}, recomputed ${d.recomputed}\n`,
+        );
       }
       if (result.discrepancies.length > 0) {
-        io.err(`${result.discrepancies.length} discrepanc${result.discrepancies.length === 1 ? 'y' : 'ies'} between the history and a fresh replay\n`);
+        io.err(
+          `${result.discrepancies.length} discrepanc${result.discrepancies.length === 1 ? 'y' : 'ies'} between the history and a fresh replay\n`,
+        );
         setExitCode(1);
       }
     });
@@ -177,10 +207,10 @@ export function buildProgram(environment: Environment, io: Io, setExitCode: (cod
 }
 
 /** Runs the CLI; returns the exit code. Errors users can fix print their message alone. */
-export async function runCli(argv: string[], environment: Environment, io: Io): Promise<number> {
+export async function runCli(argv: string[], environment: () => Environment, io: Io): Promise<number> {
   let exitCode = 0;
-  const program = buildProgram(environment, io, (code) => (exitCode = code));
   try {
+    const program = buildProgram(environment(), io, (code) => (exitCode = code));
     await program.parseAsync(argv, { from: 'user' });
     return exitCode;
   } catch (error) {
@@ -188,7 +218,12 @@ export async function runCli(argv: string[], environment: Environment, io: Io): 
       io.err(`budget: ${error.message}\n`);
       return error.exitCode;
     }
-    if (error instanceof Error && 'exitCode' in error && typeof error.exitCode === 'number' && 'code' in error) {
+    if (
+      error instanceof Error &&
+      'exitCode' in error &&
+      typeof error.exitCode === 'number' &&
+      'code' in error
+    ) {
       // commander's own exits: --help (0) and usage errors (it has printed the message already).
       return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' ? 0 : 2;
     }

@@ -1,12 +1,16 @@
 //! The environment the CLI reads, checked with zod: where the events and projections live.
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { UserError } from '@budget/application';
+
+/** An empty variable counts as unset, as shells and compose files often leave them. */
+const setting = z.preprocess((value) => (value === '' ? undefined : value), z.string().min(1).optional());
 
 const environmentSchema = z.object({
-  BUDGET_DATA_DIR: z.string().min(1).optional(),
-  KAFKA_BROKERS: z.string().min(1).optional(),
-  MONGO_URL: z.string().min(1).optional(),
-  INIT_CWD: z.string().min(1).optional(),
+  BUDGET_DATA_DIR: setting,
+  KAFKA_BROKERS: setting,
+  MONGO_URL: setting,
+  INIT_CWD: setting,
 });
 
 export interface Environment {
@@ -20,13 +24,18 @@ export interface Environment {
 export function readEnvironment(env: NodeJS.ProcessEnv): Environment {
   const parsed = environmentSchema.safeParse(env);
   if (!parsed.success) {
-    throw new Error(`bad environment: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    throw new Error(
+      `bad environment: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
   }
   const { BUDGET_DATA_DIR, KAFKA_BROKERS, MONGO_URL, INIT_CWD } = parsed.data;
   const userCwd = INIT_CWD ?? process.cwd();
   return {
     dataDir: resolve(userCwd, BUDGET_DATA_DIR ?? 'data'),
-    engines: KAFKA_BROKERS !== undefined && MONGO_URL !== undefined ? { kafkaBrokers: KAFKA_BROKERS, mongoUrl: MONGO_URL } : undefined,
+    engines:
+      KAFKA_BROKERS !== undefined && MONGO_URL !== undefined
+        ? { kafkaBrokers: KAFKA_BROKERS, mongoUrl: MONGO_URL }
+        : undefined,
     userCwd,
   };
 }

@@ -7,9 +7,11 @@ import { UserError } from '@budget/application';
 export async function* fileLines(path: string): AsyncGenerator<string> {
   if (path !== '-') {
     const info = await stat(path).catch(() => undefined);
-    if (info === undefined || !info.isFile()) throw new UserError(`cannot read ${path}: no such file`, 'bad-file');
+    if (info === undefined || !info.isFile())
+      throw new UserError(`cannot read ${path}: no such file`, 'bad-file');
   }
-  const input = path === '-' ? process.stdin : createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 20 });
+  const input =
+    path === '-' ? process.stdin : createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 20 });
   const reader = createInterface({ input, crlfDelay: Infinity });
   let first = true;
   for await (const line of reader) {

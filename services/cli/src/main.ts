@@ -7,9 +7,11 @@ const write = (stream: NodeJS.WriteStream) => (text: string) => {
 };
 
 try {
-  const code = await runCli(process.argv.slice(2), readEnvironment(process.env), { out: write(process.stdout), err: write(process.stderr) });
-  process.exitCode = code;
+  const io = { out: write(process.stdout), err: write(process.stderr) };
+  process.exitCode = await runCli(process.argv.slice(2), () => readEnvironment(process.env), io);
 } catch (error) {
-  process.stderr.write(`budget: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.stderr.write(
+    `budget: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
   process.exitCode = 70;
 }

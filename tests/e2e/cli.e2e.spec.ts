@@ -1,0 +1,353 @@
+// The budget CLI end to end: real processes, real SQLite files in temporary directories.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { Cli, tempDir } from '../support/cli';
+import { EventBuilder, ndjson, smallScenario } from '../support/events';
+
+function json<T = Record<string, unknown>>(text: string): T {
+  return JSON.parse(text) as T;
+}
+
+describe('budget import', () => {
+  it('appends a file, and importing it again changes nothing', () => {
+    const cli = Cli.fresh();
+    const file = ndjson(smallScenario());
+    const first = cli.importText(file);
+    expect(first.code).toBe(0);
+    expect(first.stdout).toBe('appended 20, already present 0, accepted 18, rejected 2\n');
+    const exported = cli.run(['export', '--region', 'zuid-limburg']).stdout;
+    const second = cli.importText(file);
+    expect(second.stdout).toBe('appended 0, already present 20, accepted 0, rejected 0\n');
+    expect(cli.run(['export', '--region', 'zuid-limburg']).stdout).toBe(exported);
+  });
+
+  it('refuses a file with malformed lines as a whole, listing each bad line with its reason', () => {
+    const cli = Cli.fresh();
+    const b = new EventBuilder();
+    const good = ndjson([b.configured(), b.action('A1')]);
+    const bad = [
+      '{"id":"x1"',
+      JSON.stringify(b.event('Nonsense', {})),
+      '',
+      JSON.stringify(b.budget('A1', 2024, '-1.00')),
+      JSON.stringify(b.key(2024, { maastricht: '0.5', heerlen: '0.4' })),
+      JSON.stringify({ ...b.budget('A1', 2024, '1.00'), data: { actionId: 'A1', year: 2024, amount: 1 } }),
+    ].join('\n');
+    const result = cli.importText(good + bad + '\n');
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('line 3: not-json');
+    expect(result.stderr).toContain('line 4: unknown-type');
+    expect(result.stderr).toContain('line 6: bad-amount: data.amount');
+    expect(result.stderr).toContain('line 7: shares-not-one: data.shares');
+    expect(result.stderr).toContain('line 8: wrong-type: data.amount');
+    expect(result.stderr).toContain('nothing was appended');
+    expect(cli.run(['export', '--region', 'zuid-limburg']).code).not.toBe(0);
+  });
+
+  it('treats a known id with different content as malformed', () => {
+    const cli = Cli.fresh();
+    const b = new EventBuilder();
+    const configured = b.configured();
+    expect(cli.importText(ndjson([configured])).code).toBe(0);
+    const changed = { ...configured, actor: 'someone-else' };
+    const result = cli.importText(ndjson([b.action('A1'), changed]));
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('line 2: conflicting-id: id');
+    const sameTwice = cli.importText(ndjson([b.action('A2'), b.action('A3')].flatMap((e) => [e, e])));
+    expect(sameTwice.stdout).toBe('appended 2, already present 2, accepted 2, rejected 0\n');
+  });
+
+  it('prints help for every command', () => {
+    const cli = Cli.fresh();
+    for (const args of [
+      [],
+      ['import'],
+      ['report'],
+      ['report', 'allocation'],
+      ['report', 'trial-balance'],
+      ['export'],
+      ['audit', 'verify'],
+      ['replay'],
+    ]) {
+      const result = cli.run([...args, '--help']);
+      expect(result.code, args.join(' ')).toBe(0);
+      expect(result.stdout).toContain('Usage: budget');
+    }
+  });
+});
+
+describe('budget report allocation', () => {
+  const cli = Cli.fresh();
+  cli.importText(ndjson(smallScenario()));
+
+  it('prints the contract report with exact apportionment', () => {
+    const result = cli.run([
+      'report',
+      'allocation',
+      '--region',
+      'zuid-limburg',
+      '--year',
+      '2024',
+      '--format',
+      'json',
+    ]);
+    expect(result.code).toBe(0);
+    const report = json<{
+      asOfPosition: number;
+      funders: unknown[];
+      themes: { theme: string; actions: Record<string, unknown>[] }[];
+      totals: unknown;
+    }>(result.stdout);
+    expect(Object.keys(report)).toEqual([
+      'region',
+      'year',
+      'closed',
+      'asOfPosition',
+      'funders',
+      'themes',
+      'totals',
+    ]);
+    expect(report.asOfPosition).toBe(20);
+    expect(report.funders).toEqual([
+      {
+        funder: 'heerlen',
+        committed: '700.00',
+        allocated: '640.50',
+        spent: '341.61',
+        unallocated: '59.50',
+        shortfall: '0.00',
+        remaining: '298.89',
+      },
+      {
+        funder: 'maastricht',
+        committed: '1000.00',
+        allocated: '1159.50',
+        spent: '458.41',
+        unallocated: '0.00',
+        shortfall: '159.50',
+        remaining: '701.09',
+      },
+    ]);
+    expect(report.themes.map((t) => t.theme)).toEqual(['in-beeld', 'samenwerking', 'opvang-hulpverlening']);
+    expect(report.themes[0]?.actions[0]).toEqual({
+      actionId: 'A1',
+      title: 'Action A1',
+      budget: '1000.00',
+      allocated: { heerlen: '427.00', maastricht: '573.00' },
+      unfunded: '0.00',
+      spent: { heerlen: '85.41', maastricht: '114.61' },
+      spentTotal: '200.02',
+      remaining: '799.98',
+      utilisation: '0.2000',
+      overspent: false,
+      spendingCount: 1,
+    });
+    expect(report.themes[1]?.actions[0]).toMatchObject({
+      remaining: '-100.00',
+      utilisation: '1.2000',
+      overspent: true,
+    });
+    expect(report.themes[2]?.actions[0]).toMatchObject({
+      spendingCount: 0,
+      spentTotal: '0.00',
+      allocated: { heerlen: '0.00', maastricht: '300.00' },
+    });
+    expect(report.totals).toEqual({
+      committed: '1700.00',
+      budget: '1800.00',
+      allocated: '1800.00',
+      unfunded: '0.00',
+      spent: '800.02',
+      remaining: '999.98',
+    });
+  });
+
+  it('shows the report as it stood at an earlier position', () => {
+    const result = cli.run([
+      'report',
+      'allocation',
+      '--region',
+      'zuid-limburg',
+      '--year',
+      '2024',
+      '--format',
+      'json',
+      '--as-of-position',
+      '12',
+    ]);
+    const report = json<{ asOfPosition: number; totals: { spent: string; committed: string } }>(
+      result.stdout,
+    );
+    expect(report.asOfPosition).toBe(12);
+    expect(report.totals.spent).toBe('100.01');
+    const zero = json<{ funders: unknown[] }>(
+      cli.run([
+        'report',
+        'allocation',
+        '--region',
+        'zuid-limburg',
+        '--year',
+        '2024',
+        '--format',
+        'json',
+        '--as-of-position',
+        '0',
+      ]).stdout,
+    );
+    expect(zero.funders).toEqual([]);
+    const beyond = cli.run([
+      'report',
+      'allocation',
+      '--region',
+      'zuid-limburg',
+      '--year',
+      '2024',
+      '--as-of-position',
+      '21',
+    ]);
+    expect(beyond.code).toBe(2);
+    expect(beyond.stderr).toContain('outside the log of zuid-limburg, which has positions 0 to 20');
+  });
+
+  it('reports a closed year and an unfunded budget', () => {
+    const report = json<{ closed: boolean; totals: { unfunded: string } }>(
+      cli.run(['report', 'allocation', '--region', 'zuid-limburg', '--year', '2023', '--format', 'json'])
+        .stdout,
+    );
+    expect(report.closed).toBe(true);
+    expect(report.totals.unfunded).toBe('10.00');
+  });
+
+  it('prints CSV and a table, and says so clearly for an unknown region', () => {
+    const csv = cli.run([
+      'report',
+      'allocation',
+      '--region',
+      'zuid-limburg',
+      '--year',
+      '2024',
+      '--format',
+      'csv',
+    ]).stdout;
+    expect(csv.split('\n')[0]).toContain('level,theme,actionId');
+    expect(csv).toContain('action,in-beeld,A1,Action A1');
+    const table = cli.run(['report', 'allocation', '--region', 'zuid-limburg', '--year', '2024']).stdout;
+    expect(table).toContain('OVERSPENT');
+    expect(table).toContain('SHORTFALL');
+    const unknown = cli.run(['report', 'allocation', '--region', 'noord-limburg', '--year', '2024']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('region noord-limburg has no events');
+  });
+
+  it('keeps a balanced trial balance', () => {
+    const result = cli.run([
+      'report',
+      'trial-balance',
+      '--region',
+      'zuid-limburg',
+      '--year',
+      '2024',
+      '--format',
+      'json',
+    ]);
+    expect(result.code).toBe(0);
+    const trial = json<{ balanced: boolean; totals: { debit: string; credit: string } }>(result.stdout);
+    expect(trial.balanced).toBe(true);
+    expect(trial.totals.debit).toBe(trial.totals.credit);
+  });
+});
+
+describe('export, audit verify and replay', () => {
+  const cli = Cli.fresh();
+  cli.importText(ndjson(smallScenario()));
+  const dir = tempDir('export');
+  const exportFile = join(dir, 'history.ndjson');
+  writeFileSync(exportFile, cli.run(['export', '--region', 'zuid-limburg']).stdout);
+  const lines = readFileSync(exportFile, 'utf8').trimEnd().split('\n');
+
+  it('exports every record with position, outcome, reason and chained hashes', () => {
+    expect(lines).toHaveLength(20);
+    const first = json<Record<string, unknown>>(lines[0]!);
+    expect(Object.keys(first)).toEqual([
+      'id',
+      'region',
+      'type',
+      'occurredAt',
+      'actor',
+      'data',
+      'position',
+      'recordedAt',
+      'outcome',
+      'reason',
+      'prevHash',
+      'hash',
+    ]);
+    expect(first.prevHash).toBe('0'.repeat(64));
+    const rejected = lines
+      .map((l) => json<{ position: number; outcome: string; reason: string | null }>(l))
+      .filter((r) => r.outcome === 'rejected');
+    expect(rejected.map((r) => [r.position, r.reason])).toEqual([
+      [17, 'unknown-action'],
+      [20, 'year-closed'],
+    ]);
+  });
+
+  it('verifies an intact chain and names the first position that fails', () => {
+    expect(cli.run(['audit', 'verify', '--file', exportFile])).toMatchObject({
+      code: 0,
+      stdout: 'hash chain intact: 20 records verified\n',
+    });
+    const tampered = [...lines];
+    tampered[6] = tampered[6]!.replace('"1000.00"', '"1001.00"');
+    const tamperedFile = join(dir, 'tampered.ndjson');
+    writeFileSync(tamperedFile, tampered.join('\n') + '\n');
+    const result = cli.run(['audit', 'verify', '--file', tamperedFile]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('hash chain broken at position 7');
+  });
+
+  it('replays the history into the same report, and reports a recorded outcome that does not hold', () => {
+    const live = cli.run([
+      'report',
+      'allocation',
+      '--region',
+      'zuid-limburg',
+      '--year',
+      '2024',
+      '--format',
+      'json',
+    ]).stdout;
+    const replayed = cli.run([
+      'replay',
+      '--file',
+      exportFile,
+      '--report',
+      'allocation',
+      '--year',
+      '2024',
+      '--format',
+      'json',
+    ]);
+    expect(replayed.code).toBe(0);
+    expect(replayed.stdout).toBe(live);
+    const forged = lines.map((l) => json<Record<string, unknown>>(l));
+    forged[16] = { ...forged[16], outcome: 'accepted', reason: null };
+    const forgedFile = join(dir, 'forged.ndjson');
+    writeFileSync(forgedFile, forged.map((r) => JSON.stringify(r)).join('\n') + '\n');
+    const result = cli.run([
+      'replay',
+      '--file',
+      forgedFile,
+      '--report',
+      'allocation',
+      '--year',
+      '2024',
+      '--format',
+      'json',
+    ]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('discrepancy at position 17');
+    expect(result.stderr).toContain('recorded accepted, recomputed rejected (unknown-action)');
+  });
+});

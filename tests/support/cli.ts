@@ -1,0 +1,51 @@
+//! Runs the real `budget` CLI as a child process on a temporary data directory.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+export const ROOT = resolve(import.meta.dirname, '..', '..');
+const MAIN = join(ROOT, 'services', 'cli', 'src', 'main.ts');
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export function tempDir(prefix: string): string {
+  return mkdtempSync(join(tmpdir(), `budget-${prefix}-`));
+}
+
+export class Cli {
+  constructor(readonly dataDir: string) {}
+
+  static fresh(): Cli {
+    return new Cli(join(tempDir('data'), 'data'));
+  }
+
+  run(args: string[], input?: string): CliResult {
+    const result = spawnSync(process.execPath, ['--import', 'tsx', MAIN, ...args], {
+      cwd: ROOT,
+      env: { ...process.env, BUDGET_DATA_DIR: this.dataDir, KAFKA_BROKERS: '', MONGO_URL: '' },
+      input,
+      encoding: 'utf8',
+      maxBuffer: 1 << 30,
+    });
+    return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
+  }
+
+  spawn(args: string[]): ChildProcess {
+    return spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], {
+      cwd: ROOT,
+      env: { ...process.env, BUDGET_DATA_DIR: this.dataDir, KAFKA_BROKERS: '', MONGO_URL: '' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+  }
+
+  importText(text: string): CliResult {
+    const file = join(tempDir('input'), 'events.ndjson');
+    writeFileSync(file, text);
+    return this.run(['import', file]);
+  }
+}
