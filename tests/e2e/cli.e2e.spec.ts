@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { Cli, tempDir } from '../support/cli';
 import { EventBuilder, ndjson, smallScenario } from '../support/events';
 
-function json<T = Record<string, unknown>>(text: string): T {
+function json<T>(text: string): T {
   return JSON.parse(text) as T;
 }
 

@@ -30,9 +30,9 @@ function waitForOutput(child: ReturnType<Cli['spawn']>, pattern: RegExp): Promis
       seen += chunk.toString();
       if (pattern.test(seen)) resolve();
     });
-    child.on('exit', (code) =>
-      reject(new Error(`import ended (${String(code)}) before ${String(pattern)}: ${seen}`)),
-    );
+    child.on('exit', (code) => {
+      reject(new Error(`import ended (${String(code)}) before ${String(pattern)}: ${seen}`));
+    });
   });
 }
 
@@ -83,7 +83,9 @@ describe('two writers on one data directory', () => {
     const file = await bigFile(100_000);
     const first = cli.spawn(['import', file]);
     let firstOut = '';
-    first.stdout?.on('data', (chunk: Buffer) => (firstOut += chunk.toString()));
+    first.stdout?.on('data', (chunk: Buffer) => {
+      firstOut += chunk.toString();
+    });
     await waitForOutput(first, /validated 100000 lines/);
     const second = cli.importText(ndjson([new EventBuilder('zuid-limburg', 'other').action('B1')]));
     expect(second.code).toBe(75);

@@ -7,6 +7,7 @@ export {
   type ImportProgress,
   type ImportResult,
   type LineError,
+  type LineSource,
 } from './ports';
 export {
   parseExportLine,

@@ -31,8 +31,14 @@ export interface ImportOptions {
   maxErrors?: number;
 }
 
+/**
+ * Input that can be read more than once: an import validates everything in a first pass and appends in a second,
+ * so no input is ever held whole in memory.
+ */
+export type LineSource = () => AsyncIterable<string>;
+
 export interface BudgetStore {
-  importLines(lines: AsyncIterable<string>, options?: ImportOptions): Promise<ImportResult>;
+  importLines(source: LineSource, options?: ImportOptions): Promise<ImportResult>;
   allocationReport(region: string, year: number, asOfPosition?: number): Promise<AllocationReport>;
   trialBalance(region: string, year: number): Promise<TrialBalance>;
   history(region: string, fromPosition?: number): AsyncIterable<LogRecord>;

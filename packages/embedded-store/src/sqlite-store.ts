@@ -15,9 +15,15 @@ import {
   type RegionSnapshot,
   type TrialBalance,
 } from '@budget/domain';
-import { UserError, type BudgetStore, type ImportOptions, type ImportResult } from '@budget/application';
+import {
+  UserError,
+  type BudgetStore,
+  type ImportOptions,
+  type ImportResult,
+  type LineSource,
+} from '@budget/application';
 import { SCHEMA, SCHEMA_VERSION } from './schema';
-import { stageLines } from './staging';
+import { InputDigest, validationPass } from './validation-pass';
 
 export const DATABASE_FILE = 'budget.sqlite';
 
@@ -124,11 +130,11 @@ export class EmbeddedStore implements BudgetStore {
     }
   }
 
-  async importLines(lines: AsyncIterable<string>, options: ImportOptions = {}): Promise<ImportResult> {
+  async importLines(source: LineSource, options: ImportOptions = {}): Promise<ImportResult> {
     this.begin();
     try {
       this.refresh();
-      const result = await this.importInTransaction(lines, options);
+      const result = await this.importInTransaction(source, options);
       if (result.ok && result.counts.appended > 0) this.db.exec('COMMIT');
       else this.db.exec('ROLLBACK');
       return result;
@@ -140,31 +146,34 @@ export class EmbeddedStore implements BudgetStore {
     }
   }
 
-  private async importInTransaction(
-    lines: AsyncIterable<string>,
-    options: ImportOptions,
-  ): Promise<ImportResult> {
-    const staged = await stageLines(this.db, lines, options);
-    if (!staged.ok) return staged;
-    const now = options.now ?? (() => new Date());
+  private async importInTransaction(source: LineSource, options: ImportOptions): Promise<ImportResult> {
+    const validated = await validationPass(this.db, source, options);
+    if (!validated.ok) return validated;
+    // One time for the whole import: its records become durable together, at one commit.
+    const recordedAt = (options.now ?? (() => new Date()))().toISOString();
     const insert = this.db.prepare(
       `INSERT INTO events (region, position, id, type, occurred_at, actor, data, recorded_at, outcome, reason, prev_hash, hash, year)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     const counts = {
-      events: staged.events,
+      events: validated.events,
       appended: 0,
-      alreadyPresent: staged.alreadyPresent,
+      alreadyPresent: validated.skipLines.size,
       accepted: 0,
       rejected: 0,
     };
     const dirtyYears = new Map<string, Set<number>>();
-    let processed = 0;
-    for (const event of staged.newEvents()) {
+    const digest = new InputDigest();
+    let lineNumber = 0;
+    for await (const line of source()) {
+      lineNumber += 1;
+      digest.add(line);
+      if (line.trim() === '' || validated.skipLines.has(lineNumber)) continue;
+      // Validated in the first pass; the digest below proves this pass read the same lines.
+      const event = JSON.parse(line) as BudgetEvent;
       const log = this.regionLog(event.region);
       const yearsBefore = event.type === 'ActionDefined' ? actionYears(log, event.data.actionId) : [];
-      // One timestamp per record; the clock is read here in the shell, never in the core.
-      const { record, year } = log.append(event, now().toISOString());
+      const { record, year } = log.append(event, recordedAt);
       insert.run(
         record.region,
         record.position,
@@ -187,8 +196,11 @@ export class EmbeddedStore implements BudgetStore {
       } else {
         counts.rejected += 1;
       }
-      processed += 1;
-      if (processed % 100_000 === 0) options.onProgress?.({ phase: 'appending', lines: processed });
+      if (counts.appended % 100_000 === 0)
+        options.onProgress?.({ phase: 'appending', lines: counts.appended });
+    }
+    if (digest.hex() !== validated.digest) {
+      throw new UserError('the input changed while it was being imported; nothing was appended', 'bad-file');
     }
     this.persistProjections(dirtyYears);
     return { ok: true, counts };

@@ -13,7 +13,7 @@ import {
 } from '@budget/application';
 import { IDENTIFIER_PATTERN, describeIssue, type AllocationReport } from '@budget/domain';
 import type { Environment } from './environment';
-import { fileLines } from './lines';
+import { fileLines, spoolStandardInput } from './lines';
 import { openStore } from './store';
 
 export interface Io {
@@ -97,14 +97,20 @@ export function buildProgram(environment: Environment, io: Io, setExitCode: (cod
     .argument('<file>', 'NDJSON event file (CONTRACT section 2)')
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
     .action(async (file: string, options: { format: string }) => {
-      const result = await withStore(environment, 'write', (store) =>
-        store.importLines(fileLines(inputPath(file)), {
-          onProgress: (p) => {
-            io.err(`${p.phase === 'validating' ? 'validated' : 'appended'} ${p.lines} lines\n`);
-          },
-        }),
-      );
-      setExitCode(printImportResult(io, result, options.format));
+      const spooled = file === '-' ? await spoolStandardInput() : undefined;
+      const path = spooled?.path ?? inputPath(file);
+      try {
+        const result = await withStore(environment, 'write', (store) =>
+          store.importLines(() => fileLines(path), {
+            onProgress: (p) => {
+              io.err(`${p.phase === 'validating' ? 'validated' : 'appended'} ${p.lines} lines\n`);
+            },
+          }),
+        );
+        setExitCode(printImportResult(io, result, options.format));
+      } finally {
+        await spooled?.remove();
+      }
     });
 
   const report = program.command('report').description('reports from the projections');

@@ -24,8 +24,9 @@ export interface Environment {
 export function readEnvironment(env: NodeJS.ProcessEnv): Environment {
   const parsed = environmentSchema.safeParse(env);
   if (!parsed.success) {
-    throw new Error(
+    throw new UserError(
       `bad environment: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+      'bad-argument',
     );
   }
   const { BUDGET_DATA_DIR, KAFKA_BROKERS, MONGO_URL, INIT_CWD } = parsed.data;

@@ -1,6 +1,9 @@
 //! Streams the lines of a file (or standard input for "-") without reading it whole.
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
 import { createInterface } from 'node:readline';
 import { UserError } from '@budget/application';
 
@@ -19,4 +22,12 @@ export async function* fileLines(path: string): AsyncGenerator<string> {
     yield first && line.startsWith('\uFEFF') ? line.slice(1) : line;
     first = false;
   }
+}
+
+/** Copies standard input to a temporary file, so that an import can read it twice (validate, then append). */
+export async function spoolStandardInput(): Promise<{ path: string; remove: () => Promise<void> }> {
+  const dir = await mkdtemp(join(tmpdir(), 'budget-stdin-'));
+  const path = join(dir, 'input.ndjson');
+  await pipeline(process.stdin, createWriteStream(path));
+  return { path, remove: () => rm(dir, { recursive: true, force: true }) };
 }
