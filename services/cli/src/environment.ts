@@ -11,6 +11,7 @@ const environmentSchema = z.object({
   KAFKA_BROKERS: setting,
   MONGO_URL: setting,
   INIT_CWD: setting,
+  BUDGET_TIMING: setting,
 });
 
 export interface Environment {
@@ -19,6 +20,8 @@ export interface Environment {
   engines: { kafkaBrokers: string; mongoUrl: string } | undefined;
   /** Where the user ran the command (pnpm runs scripts from the repository root). */
   userCwd: string;
+  /** BUDGET_TIMING=1: print how long the store took to answer, on stderr, for the benchmark. */
+  timing: boolean;
 }
 
 export function readEnvironment(env: NodeJS.ProcessEnv): Environment {
@@ -29,7 +32,7 @@ export function readEnvironment(env: NodeJS.ProcessEnv): Environment {
       'bad-argument',
     );
   }
-  const { BUDGET_DATA_DIR, KAFKA_BROKERS, MONGO_URL, INIT_CWD } = parsed.data;
+  const { BUDGET_DATA_DIR, KAFKA_BROKERS, MONGO_URL, INIT_CWD, BUDGET_TIMING } = parsed.data;
   const userCwd = INIT_CWD ?? process.cwd();
   return {
     dataDir: resolve(userCwd, BUDGET_DATA_DIR ?? 'data'),
@@ -38,5 +41,6 @@ export function readEnvironment(env: NodeJS.ProcessEnv): Environment {
         ? { kafkaBrokers: KAFKA_BROKERS, mongoUrl: MONGO_URL }
         : undefined,
     userCwd,
+    timing: BUDGET_TIMING === '1',
   };
 }
