@@ -24,10 +24,10 @@ export class Cli {
     return new Cli(join(tempDir('data'), 'data'));
   }
 
-  run(args: string[], input?: string): CliResult {
+  run(args: string[], input?: string, env: Record<string, string> = {}): CliResult {
     const result = spawnSync(process.execPath, ['--import', 'tsx', MAIN, ...args], {
       cwd: ROOT,
-      env: { ...process.env, BUDGET_DATA_DIR: this.dataDir, KAFKA_BROKERS: '', MONGO_URL: '' },
+      env: { ...process.env, BUDGET_DATA_DIR: this.dataDir, KAFKA_BROKERS: '', MONGO_URL: '', ...env },
       input,
       encoding: 'utf8',
       maxBuffer: 1 << 30,

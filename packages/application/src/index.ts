@@ -18,3 +18,16 @@ export {
   type VerifyResult,
 } from './audit';
 export { allocationReportCsv, allocationReportTable, trialBalanceTable } from './report-formats';
+export {
+  ROLES,
+  createToken,
+  ensureDevelopmentTokens,
+  findToken,
+  mayReadHistory,
+  mayUseRegion,
+  mayWrite,
+  readTokenFile,
+  writesAnything,
+  type Role,
+  type TokenEntry,
+} from './tokens';

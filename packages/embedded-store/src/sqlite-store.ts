@@ -67,15 +67,22 @@ export interface EmbeddedStoreOptions {
 }
 
 export class EmbeddedStore implements BudgetStore {
+  /** The writer's connection: imports run on it inside one transaction. */
   readonly db: Database.Database;
+  /** Reads go through their own connection, so they see the last commit, never an import half-way. */
+  private readonly reader: Database.Database;
   /** Region logs kept in memory between imports, checked against the persisted length before each write. */
   private readonly logs = new Map<string, RegionLog>();
+  /** Imports of this process, one after the other (SQLite has one transaction per connection). */
+  private importQueue: Promise<unknown> = Promise.resolve();
 
   private constructor(
     readonly dataDir: string,
     db: Database.Database,
+    reader: Database.Database,
   ) {
     this.db = db;
+    this.reader = reader;
   }
 
   static open(dataDir: string, options: EmbeddedStoreOptions = {}): EmbeddedStore {
@@ -88,7 +95,7 @@ export class EmbeddedStore implements BudgetStore {
         throw new UserError(`no data in ${dataDir} yet: import events first (budget import FILE)`, 'no-data');
       }
       db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
-      return new EmbeddedStore(dataDir, db);
+      return new EmbeddedStore(dataDir, db, db);
     }
     mkdirSync(dataDir, { recursive: true });
     const db = new Database(file);
@@ -106,10 +113,13 @@ export class EmbeddedStore implements BudgetStore {
         `${file} has schema version ${version.value}; this build reads version ${SCHEMA_VERSION}`,
       );
     }
-    return new EmbeddedStore(dataDir, db);
+    const reader = new Database(file, { readonly: true });
+    reader.pragma('busy_timeout = 5000');
+    return new EmbeddedStore(dataDir, db, reader);
   }
 
   close(): Promise<void> {
+    if (this.reader !== this.db) this.reader.close();
     this.db.close();
     return Promise.resolve();
   }
@@ -130,7 +140,13 @@ export class EmbeddedStore implements BudgetStore {
     }
   }
 
-  async importLines(source: LineSource, options: ImportOptions = {}): Promise<ImportResult> {
+  importLines(source: LineSource, options: ImportOptions = {}): Promise<ImportResult> {
+    const run = this.importQueue.then(() => this.importNow(source, options));
+    this.importQueue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async importNow(source: LineSource, options: ImportOptions): Promise<ImportResult> {
     this.begin();
     try {
       this.refresh();
@@ -236,8 +252,8 @@ export class EmbeddedStore implements BudgetStore {
     return row?.length ?? 0;
   }
 
-  private logLength(region: string): number {
-    const row = this.db
+  private logLength(region: string, db = this.reader): number {
+    const row = db
       .prepare<[string], { n: number | null }>('SELECT MAX(position) AS n FROM events WHERE region = ?')
       .get(region);
     return row?.n ?? 0;
@@ -263,22 +279,29 @@ export class EmbeddedStore implements BudgetStore {
         ? RegionLog.empty(region)
         : restoreSnapshot(JSON.parse(row.snapshot) as RegionSnapshot);
     // Records after the snapshot (none when both were written in one transaction) are applied as recorded.
-    for (const record of this.records(region, log.length + 1)) log.applyRecorded(record);
+    for (const record of this.records(region, log.length + 1, this.db)) log.applyRecorded(record);
     return log;
   }
 
   /** Drops cached logs whose region another process has written to since. Call at the start of each write. */
   refresh(): void {
     for (const [region, log] of this.logs) {
-      if (this.logLength(region) !== log.length) this.logs.delete(region);
+      if (this.logLength(region, this.db) !== log.length) this.logs.delete(region);
     }
   }
 
-  private *records(region: string, fromPosition: number): Generator<LogRecord> {
-    const select = this.db.prepare<[string, number], Row>(
-      'SELECT * FROM events WHERE region = ? AND position >= ? ORDER BY position',
+  /** Records in pages, so no statement stays open between pages (other work may use the connection). */
+  private *records(region: string, fromPosition: number, db = this.reader): Generator<LogRecord> {
+    const page = db.prepare<[string, number, number], Row>(
+      'SELECT * FROM events WHERE region = ? AND position >= ? ORDER BY position LIMIT ?',
     );
-    for (const row of select.iterate(region, fromPosition)) yield rowToRecord(row);
+    let from = fromPosition;
+    for (;;) {
+      const rows = page.all(region, from, 2000);
+      for (const row of rows) yield rowToRecord(row);
+      if (rows.length < 2000) return;
+      from = (rows[rows.length - 1]?.position ?? from) + 1;
+    }
   }
 
   async *history(region: string, fromPosition = 1): AsyncGenerator<LogRecord> {
@@ -288,7 +311,7 @@ export class EmbeddedStore implements BudgetStore {
   }
 
   regions(): Promise<string[]> {
-    const rows = this.db
+    const rows = this.reader
       .prepare<[], { region: string }>('SELECT DISTINCT region FROM events ORDER BY region')
       .all();
     return Promise.resolve(rows.map((row) => row.region));
@@ -311,7 +334,7 @@ export class EmbeddedStore implements BudgetStore {
     }
     const position = asOfPosition ?? length;
     if (position === length) {
-      const stored = this.db
+      const stored = this.reader
         .prepare<[string, number], { report: string }>(
           'SELECT report FROM reports WHERE region = ? AND year = ?',
         )
@@ -329,7 +352,7 @@ export class EmbeddedStore implements BudgetStore {
   /** Rebuilds one year's report by applying the accepted events up to `position` that concern it. */
   private replayYear(region: string, year: number, position: number): AllocationReport {
     const state = initialState(region);
-    const select = this.db.prepare<
+    const select = this.reader.prepare<
       [string, number, number],
       { type: string; id: string; data: string; occurred_at: string; actor: string }
     >(
@@ -352,7 +375,7 @@ export class EmbeddedStore implements BudgetStore {
 
   trialBalance(region: string, year: number): Promise<TrialBalance> {
     this.requireRegion(region);
-    const row = this.db
+    const row = this.reader
       .prepare<[string], { snapshot: string }>('SELECT snapshot FROM region_state WHERE region = ?')
       .get(region);
     if (row === undefined) throw new UserError(`region ${region} has no state yet`, 'unknown-region');

@@ -2,7 +2,10 @@
 import { resolve } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import {
+  ROLES,
   UserError,
+  createToken,
+  type Role,
   allocationReportCsv,
   allocationReportTable,
   replayHistory,
@@ -32,6 +35,14 @@ function position(value: string): number {
   if (!/^(0|[1-9][0-9]{0,14})$/.test(value))
     throw new InvalidArgumentError('a position is a whole number from 0');
   return Number(value);
+}
+
+function regionList(value: string): string[] {
+  const regions = value.split(',').map((r) => r.trim());
+  if (regions.length === 0 || regions.some((r) => r !== '*' && !IDENTIFIER_PATTERN.test(r))) {
+    throw new InvalidArgumentError('regions are region ids separated by commas, or *');
+  }
+  return regions;
 }
 
 function region(value: string): string {
@@ -216,6 +227,21 @@ export function buildProgram(environment: Environment, io: Io, setExitCode: (cod
         );
         setExitCode(1);
       }
+    });
+  program
+    .command('token')
+    .description('bearer tokens for the HTTP API (CONTRACT section 8)')
+    .command('create')
+    .description(
+      'create a random token, store only its SHA-256 hash in the tokens file, and print the token once',
+    )
+    .addOption(new Option('--role <role>', 'what the token may do').choices([...ROLES]).makeOptionMandatory())
+    .requiredOption('--regions <regions>', 'comma-separated region ids, or * for every region', regionList)
+    .requiredOption('--name <name>', 'who or what holds the token')
+    .action((options: { role: Role; regions: string[]; name: string }) => {
+      const file = environment.tokensFile;
+      io.out(`${createToken(file, options.role, options.regions, options.name)}\n`);
+      io.err(`added a ${options.role} token for ${options.regions.join(',')} to ${file}\n`);
     });
   return program;
 }

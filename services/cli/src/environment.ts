@@ -1,5 +1,5 @@
 //! The environment the CLI reads, checked with zod: where the events and projections live.
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { UserError } from '@budget/application';
 
@@ -12,6 +12,7 @@ const environmentSchema = z.object({
   MONGO_URL: setting,
   INIT_CWD: setting,
   BUDGET_TIMING: setting,
+  BUDGET_TOKENS_FILE: setting,
 });
 
 export interface Environment {
@@ -22,6 +23,8 @@ export interface Environment {
   userCwd: string;
   /** BUDGET_TIMING=1: print how long the store took to answer, on stderr, for the benchmark. */
   timing: boolean;
+  /** BUDGET_TOKENS_FILE, else the development tokens file in the data directory (as `pnpm start` uses). */
+  tokensFile: string;
 }
 
 export function readEnvironment(env: NodeJS.ProcessEnv): Environment {
@@ -32,15 +35,19 @@ export function readEnvironment(env: NodeJS.ProcessEnv): Environment {
       'bad-argument',
     );
   }
-  const { BUDGET_DATA_DIR, KAFKA_BROKERS, MONGO_URL, INIT_CWD, BUDGET_TIMING } = parsed.data;
+  const { BUDGET_DATA_DIR, KAFKA_BROKERS, MONGO_URL, INIT_CWD, BUDGET_TIMING, BUDGET_TOKENS_FILE } =
+    parsed.data;
   const userCwd = INIT_CWD ?? process.cwd();
+  const dataDir = resolve(userCwd, BUDGET_DATA_DIR ?? 'data');
   return {
-    dataDir: resolve(userCwd, BUDGET_DATA_DIR ?? 'data'),
+    dataDir,
     engines:
       KAFKA_BROKERS !== undefined && MONGO_URL !== undefined
         ? { kafkaBrokers: KAFKA_BROKERS, mongoUrl: MONGO_URL }
         : undefined,
     userCwd,
     timing: BUDGET_TIMING === '1',
+    tokensFile:
+      BUDGET_TOKENS_FILE !== undefined ? resolve(userCwd, BUDGET_TOKENS_FILE) : join(dataDir, 'tokens.json'),
   };
 }

@@ -1,0 +1,109 @@
+//! Bearer tokens of CONTRACT section 8: only SHA-256 hashes are stored; roles say what a token may do.
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { z } from 'zod';
+import { EVENT_TYPES, IDENTIFIER_PATTERN, type EventType } from '@budget/domain';
+
+export const ROLES = ['finance-officer', 'controller', 'administrator', 'auditor'] as const;
+export type Role = (typeof ROLES)[number];
+
+const tokenEntrySchema = z.strictObject({
+  tokenSha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex characters'),
+  role: z.enum(ROLES),
+  regions: z.array(z.union([z.literal('*'), z.string().regex(IDENTIFIER_PATTERN)])).min(1),
+  name: z.string().min(1).max(200),
+});
+export type TokenEntry = z.infer<typeof tokenEntrySchema>;
+const tokenFileSchema = z.array(tokenEntrySchema).max(10_000);
+
+const SPENDING_TYPES: ReadonlySet<EventType> = new Set([
+  'SpendingRecorded',
+  'SpendingCorrected',
+  'SpendingReversed',
+]);
+
+/** Which event types a role may send (section 8). */
+export function mayWrite(role: Role, type: EventType): boolean {
+  switch (role) {
+    case 'administrator':
+      return true;
+    case 'finance-officer':
+      return type === 'FundingCommitted' || SPENDING_TYPES.has(type);
+    case 'controller':
+      return !SPENDING_TYPES.has(type);
+    case 'auditor':
+      return false;
+    default: {
+      const unreachable: never = role;
+      throw new Error(`unknown role ${String(unreachable)}`);
+    }
+  }
+}
+
+export function writesAnything(role: Role): boolean {
+  return EVENT_TYPES.some((type) => mayWrite(role, type));
+}
+
+export function mayReadHistory(role: Role): boolean {
+  return role !== 'finance-officer';
+}
+
+export function mayUseRegion(entry: TokenEntry, region: string): boolean {
+  return entry.regions.includes('*') || entry.regions.includes(region);
+}
+
+export function sha256Hex(token: string): string {
+  return createHash('sha256').update(token, 'utf8').digest('hex');
+}
+
+/** Finds the entry of a presented token; compares every entry in constant time so timing reveals nothing. */
+export function findToken(entries: readonly TokenEntry[], presented: string): TokenEntry | undefined {
+  const digest = Buffer.from(sha256Hex(presented), 'hex');
+  let found: TokenEntry | undefined;
+  for (const entry of entries) {
+    if (timingSafeEqual(digest, Buffer.from(entry.tokenSha256, 'hex')) && found === undefined) found = entry;
+  }
+  return found;
+}
+
+export function readTokenFile(file: string): TokenEntry[] {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new Error(
+      `cannot read the tokens file ${file}: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+  const parsed = tokenFileSchema.safeParse(raw);
+  if (!parsed.success) {
+    const where = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new Error(`the tokens file ${file} is not valid: ${where}`);
+  }
+  return parsed.data;
+}
+
+/** Writes the file whole through a rename, so a reader never sees half of it. */
+function writeTokenFile(file: string, entries: TokenEntry[]): void {
+  const temporary = `${file}.tmp-${process.pid}`;
+  writeFileSync(temporary, `${JSON.stringify(entries, null, 2)}\n`, { mode: 0o600 });
+  renameSync(temporary, file);
+}
+
+/** Creates a random token, stores only its hash, and returns the token (shown once). */
+export function createToken(file: string, role: Role, regions: string[], name: string): string {
+  const entries = existsSync(file) ? readTokenFile(file) : [];
+  const token = randomBytes(32).toString('base64url');
+  const entry = tokenEntrySchema.parse({ tokenSha256: sha256Hex(token), role, regions, name });
+  writeTokenFile(file, [...entries, entry]);
+  return token;
+}
+
+/**
+ * Development tokens for the embedded mode without BUDGET_TOKENS_FILE: one per role, every region, created on first
+ * start. Returns the new tokens (to print once), or an empty list when the file already exists.
+ */
+export function ensureDevelopmentTokens(file: string): { role: Role; token: string }[] {
+  if (existsSync(file)) return [];
+  return ROLES.map((role) => ({ role, token: createToken(file, role, ['*'], `development ${role}`) }));
+}

@@ -1,0 +1,60 @@
+//! The server's environment, checked with zod: port, tokens file, and where the data lives.
+import { join, resolve } from 'node:path';
+import { z } from 'zod';
+
+const setting = z.preprocess((value) => (value === '' ? undefined : value), z.string().min(1).optional());
+
+const schema = z.object({
+  PORT: z.preprocess(
+    (value) => (value === '' || value === undefined ? '3000' : value),
+    z
+      .string()
+      .regex(/^\d{1,5}$/, 'must be a port number')
+      .transform(Number)
+      .pipe(z.number().int().min(0).max(65535)),
+  ),
+  HOST: setting,
+  BUDGET_DATA_DIR: setting,
+  BUDGET_TOKENS_FILE: setting,
+  KAFKA_BROKERS: setting,
+  MONGO_URL: setting,
+  BUDGET_MAX_BODY_BYTES: z.preprocess(
+    (value) => (value === '' || value === undefined ? String(32 * 1024 * 1024) : value),
+    z.string().regex(/^\d+$/).transform(Number),
+  ),
+});
+
+export interface ServerConfig {
+  port: number;
+  host: string;
+  dataDir: string;
+  /** The tokens file; `development` when it was not configured and the server made its own. */
+  tokens: { file: string; development: boolean };
+  engines: { kafkaBrokers: string; mongoUrl: string } | undefined;
+  maxBodyBytes: number;
+}
+
+export function readServerConfig(env: NodeJS.ProcessEnv): ServerConfig {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    throw new Error(
+      `bad environment: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
+  }
+  const e = parsed.data;
+  const dataDir = resolve(env.INIT_CWD ?? process.cwd(), e.BUDGET_DATA_DIR ?? 'data');
+  return {
+    port: e.PORT,
+    host: e.HOST ?? '127.0.0.1',
+    dataDir,
+    tokens:
+      e.BUDGET_TOKENS_FILE !== undefined
+        ? { file: resolve(e.BUDGET_TOKENS_FILE), development: false }
+        : { file: join(dataDir, 'tokens.json'), development: true },
+    engines:
+      e.KAFKA_BROKERS !== undefined && e.MONGO_URL !== undefined
+        ? { kafkaBrokers: e.KAFKA_BROKERS, mongoUrl: e.MONGO_URL }
+        : undefined,
+    maxBodyBytes: e.BUDGET_MAX_BODY_BYTES,
+  };
+}

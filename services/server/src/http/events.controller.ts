@@ -1,0 +1,72 @@
+//! POST /api/v1/events: the same as `budget import`, for NDJSON or a JSON array (CONTRACT section 8).
+import { Body, Controller, ForbiddenException, HttpCode, Inject, Post, Req, UseGuards } from '@nestjs/common';
+import {
+  mayUseRegion,
+  mayWrite,
+  writesAnything,
+  type BudgetStore,
+  type LineError,
+} from '@budget/application';
+import { validateLine, describeIssue } from '@budget/domain';
+import { AuthGuard, type AuthenticatedRequest } from './auth.guard';
+import { BadRequestBody, STORE } from './tokens';
+
+function errorBody(errors: LineError[]): {
+  errors: { line: number; reason: string; field: string; detail: string }[];
+} {
+  return {
+    errors: errors.flatMap((e) =>
+      e.issues.map((issue) => ({
+        line: e.line,
+        reason: issue.reason,
+        field: issue.field,
+        detail: describeIssue(issue),
+      })),
+    ),
+  };
+}
+
+/** The body as lines: NDJSON text as it came, or each element of a JSON array as one line. */
+function bodyLines(body: unknown): string[] {
+  if (typeof body === 'string') return body.split(/\r?\n/);
+  if (Array.isArray(body)) return body.map((element) => JSON.stringify(element));
+  throw new BadRequestBody('send application/x-ndjson, or application/json with an array of event records');
+}
+
+@Controller('api/v1/events')
+@UseGuards(AuthGuard)
+export class EventsController {
+  constructor(@Inject(STORE) private readonly store: BudgetStore) {}
+
+  @Post()
+  @HttpCode(200)
+  async append(@Req() request: AuthenticatedRequest, @Body() body: unknown): Promise<unknown> {
+    const token = request.token;
+    if (!writesAnything(token.role)) throw forbidden(`the role ${token.role} may not send events`);
+    const lines = bodyLines(body);
+    const errors: LineError[] = [];
+    const denied: string[] = [];
+    lines.forEach((line, index) => {
+      if (line.trim() === '') return;
+      const result = validateLine(line);
+      if (!result.ok) errors.push({ line: index + 1, issues: result.issues });
+      else if (!mayWrite(token.role, result.event.type))
+        denied.push(`line ${index + 1}: the role ${token.role} may not send ${result.event.type}`);
+      else if (!mayUseRegion(token, result.event.region))
+        denied.push(`line ${index + 1}: this token may not write to region ${result.event.region}`);
+    });
+    if (errors.length > 0) throw new BadRequestBody(errorBody(errors));
+    if (denied.length > 0) throw forbidden(denied.slice(0, 100).join('; '));
+    const result = await this.store.importLines(async function* () {
+      await Promise.resolve();
+      yield* lines;
+    });
+    if (!result.ok) throw new BadRequestBody(errorBody(result.errors));
+    const { appended, alreadyPresent, accepted, rejected } = result.counts;
+    return { appended, alreadyPresent, accepted, rejected };
+  }
+}
+
+function forbidden(message: string): ForbiddenException {
+  return new ForbiddenException({ error: 'forbidden', message });
+}

@@ -1,0 +1,225 @@
+// CONTRACT section 8 over the embedded store: tokens, roles, region scoping, and nothing appended when refused.
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Cli, tempDir } from '../support/cli';
+import { EventBuilder, ndjson, smallScenario, type EventLine } from '../support/events';
+import { startServer, type RunningServer } from '../support/server';
+
+const ZL = 'zuid-limburg';
+const NL = 'noord-limburg';
+const ROLES = ['finance-officer', 'controller', 'administrator', 'auditor'] as const;
+type Role = (typeof ROLES)[number];
+
+let server: RunningServer;
+const tokens = new Map<string, string>();
+const tokensFile = join(tempDir('tokens'), 'tokens.json');
+
+function token(role: Role, region: string): string {
+  const value = tokens.get(`${role}@${region}`);
+  if (value === undefined) throw new Error(`no token for ${role}@${region}`);
+  return value;
+}
+
+async function api(path: string, init: RequestInit & { token?: string } = {}): Promise<Response> {
+  const headers = new Headers(init.headers);
+  if (init.token !== undefined) headers.set('Authorization', `Bearer ${init.token}`);
+  return fetch(`${server.url}${path}`, { ...init, headers });
+}
+
+async function postEvents(events: EventLine[], bearer?: string): Promise<Response> {
+  return api('/api/v1/events', {
+    method: 'POST',
+    body: ndjson(events),
+    headers: { 'Content-Type': 'application/x-ndjson' },
+    ...(bearer === undefined ? {} : { token: bearer }),
+  });
+}
+
+async function historyLength(region: string): Promise<number> {
+  const response = await api(`/api/v1/regions/${region}/history`, { token: token('administrator', '*') });
+  if (response.status === 404) return 0;
+  return (await response.text()).split('\n').filter((l) => l !== '').length;
+}
+
+beforeAll(async () => {
+  const cli = Cli.fresh();
+  for (const role of ROLES) {
+    for (const region of [ZL, NL, '*']) {
+      const args = ['token', 'create', '--role', role, '--regions', region, '--name', `${role} ${region}`];
+      const created = cli.run(args, undefined, { BUDGET_TOKENS_FILE: tokensFile });
+      tokens.set(`${role}@${region}`, created.stdout.trim());
+    }
+  }
+  server = await startServer({ BUDGET_DATA_DIR: cli.dataDir, BUDGET_TOKENS_FILE: tokensFile });
+  expect((await postEvents(smallScenario(), token('administrator', '*'))).status).toBe(200);
+  expect(
+    (await postEvents([new EventBuilder(NL, 'nl').configured(['venlo'])], token('administrator', '*')))
+      .status,
+  ).toBe(200);
+});
+
+afterAll(async () => {
+  await server.stop();
+});
+
+describe('authentication', () => {
+  it('serves /health without a token', async () => {
+    expect((await api('/health')).status).toBe(200);
+  });
+
+  it.each([
+    ['no token', undefined],
+    ['an unknown token', 'not-a-real-token'],
+  ])('refuses %s with 401 and appends nothing', async (_name, bearer) => {
+    const before = await historyLength(ZL);
+    const response = await postEvents([new EventBuilder(ZL, 'x').action('X1')], bearer);
+    expect(response.status).toBe(401);
+    expect(
+      (
+        await api(
+          `/api/v1/regions/${ZL}/reports/allocation?year=2024`,
+          bearer === undefined ? {} : { token: bearer },
+        )
+      ).status,
+    ).toBe(401);
+    expect(await historyLength(ZL)).toBe(before);
+  });
+});
+
+describe('writing events: every role and region', () => {
+  const b = new EventBuilder(ZL, 'w');
+  const samples: Record<string, (region: string, n: number) => EventLine> = {
+    FundingCommitted: (region, n) => ({
+      ...b.funding(region === ZL ? 'heerlen' : 'venlo', 2025, '1.00'),
+      region,
+      id: `w-fc-${region}-${n}`,
+    }),
+    SpendingRecorded: (region, n) => ({
+      ...b.spending(`sp-${region}-${n}`, 'A1', 2024, '1.00'),
+      region,
+      id: `w-sr-${region}-${n}`,
+    }),
+    BudgetSet: (region, n) => ({ ...b.budget('A1', 2025, '5.00'), region, id: `w-bs-${region}-${n}` }),
+    ActionDefined: (region, n) => ({ ...b.action(`N${String(n)}`), region, id: `w-ad-${region}-${n}` }),
+  };
+  const allowed: Record<Role, string[]> = {
+    'finance-officer': ['FundingCommitted', 'SpendingRecorded'],
+    controller: ['FundingCommitted', 'BudgetSet', 'ActionDefined'],
+    administrator: ['FundingCommitted', 'SpendingRecorded', 'BudgetSet', 'ActionDefined'],
+    auditor: [],
+  };
+  let n = 0;
+  for (const role of ROLES) {
+    for (const tokenRegion of [ZL, '*']) {
+      for (const target of [ZL, NL]) {
+        for (const type of Object.keys(samples)) {
+          const ok = allowed[role].includes(type) && (tokenRegion === '*' || tokenRegion === target);
+          it(`${role} with a ${tokenRegion} token sending ${type} to ${target}: ${ok ? 200 : 403}`, async () => {
+            n += 1;
+            const before = await historyLength(target);
+            const response = await postEvents([samples[type]!(target, n)], token(role, tokenRegion));
+            expect(response.status).toBe(ok ? 200 : 403);
+            expect(await historyLength(target)).toBe(ok ? before + 1 : before);
+          });
+        }
+      }
+    }
+  }
+
+  it('refuses a whole batch when one line is not allowed', async () => {
+    const before = await historyLength(ZL);
+    const batch = [b.funding('heerlen', 2025, '2.00'), b.budget('A1', 2025, '9.00')];
+    expect((await postEvents(batch, token('finance-officer', ZL))).status).toBe(403);
+    expect(await historyLength(ZL)).toBe(before);
+  });
+
+  it('answers malformed input with 400 and the line of each error, appending nothing', async () => {
+    const before = await historyLength(ZL);
+    const response = await api('/api/v1/events', {
+      method: 'POST',
+      token: token('administrator', '*'),
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify([
+        b.action('OK1'),
+        { ...b.budget('A1', 2025, '1.00'), data: { actionId: 'A1', year: 2025, amount: '1.001' } },
+      ]),
+    });
+    expect(response.status).toBe(400);
+    const body = (await response.json()) as { errors: { line: number; reason: string }[] };
+    expect(body.errors).toEqual([expect.objectContaining({ line: 2, reason: 'bad-amount' })]);
+    expect(await historyLength(ZL)).toBe(before);
+  });
+
+  it('accepts a JSON array and is idempotent', async () => {
+    const events = [b.action('ARR1'), b.action('ARR2')];
+    const post = () =>
+      api('/api/v1/events', {
+        method: 'POST',
+        token: token('controller', ZL),
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify(events),
+      });
+    expect(await (await post()).json()).toEqual({ appended: 2, alreadyPresent: 0, accepted: 2, rejected: 0 });
+    expect(await (await post()).json()).toEqual({ appended: 0, alreadyPresent: 2, accepted: 0, rejected: 0 });
+  });
+});
+
+describe('reading', () => {
+  for (const role of ROLES) {
+    it(`${role} reads reports of its own region only`, async () => {
+      const own = await api(`/api/v1/regions/${ZL}/reports/allocation?year=2024`, { token: token(role, ZL) });
+      expect(own.status).toBe(200);
+      expect(((await own.json()) as { region: string }).region).toBe(ZL);
+      expect(
+        (await api(`/api/v1/regions/${NL}/reports/allocation?year=2024`, { token: token(role, ZL) })).status,
+      ).toBe(403);
+    });
+
+    const mayReadHistory = role !== 'finance-officer';
+    it(`${role} ${mayReadHistory ? 'reads' : 'may not read'} history`, async () => {
+      const response = await api(`/api/v1/regions/${ZL}/history?fromPosition=2`, { token: token(role, ZL) });
+      expect(response.status).toBe(mayReadHistory ? 200 : 403);
+      if (mayReadHistory) {
+        expect(response.headers.get('content-type')).toContain('application/x-ndjson');
+        const first = JSON.parse((await response.text()).split('\n')[0]!) as { position: number };
+        expect(first.position).toBe(2);
+      }
+    });
+  }
+
+  it('serves the same report as the CLI, as CSV on request, and as of an earlier position', async () => {
+    const json = (await (
+      await api(`/api/v1/regions/${ZL}/reports/allocation?year=2024&asOfPosition=20`, {
+        token: token('auditor', ZL),
+      })
+    ).json()) as {
+      asOfPosition: number;
+      totals: { spent: string };
+    };
+    expect(json.asOfPosition).toBe(20);
+    expect(json.totals.spent).toBe('800.02');
+    const csv = await api(`/api/v1/regions/${ZL}/reports/allocation?year=2024`, {
+      token: token('auditor', ZL),
+      headers: { Accept: 'text/csv' },
+    });
+    expect(csv.headers.get('content-type')).toContain('text/csv');
+    expect(await csv.text()).toContain('level,theme,actionId');
+  });
+
+  it('says what is wrong with a bad query or an unknown region', async () => {
+    expect(
+      (await api(`/api/v1/regions/${ZL}/reports/allocation?year=24`, { token: token('auditor', ZL) })).status,
+    ).toBe(400);
+    expect(
+      (
+        await api(`/api/v1/regions/${ZL}/reports/allocation?year=2024&asOfPosition=99999`, {
+          token: token('auditor', ZL),
+        })
+      ).status,
+    ).toBe(400);
+    expect(
+      (await api(`/api/v1/regions/elders/reports/allocation?year=2024`, { token: token('auditor', '*') }))
+        .status,
+    ).toBe(404);
+  });
+});
