@@ -15,6 +15,8 @@ export default tseslint.config(
     },
     rules: {
       '@typescript-eslint/switch-exhaustiveness-check': 'error',
+      // Nest and mongoose type their option objects as classes; their own documentation passes plain objects.
+      '@typescript-eslint/no-unsafe-class-instance-assignment': 'off',
       // NestJS modules are decorated classes without instance members.
       '@typescript-eslint/no-extraneous-class': ['error', { allowWithDecorator: true }],
       '@typescript-eslint/restrict-template-expressions': [

@@ -7,14 +7,32 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['packages/*/src/**/*.unit.spec.ts', 'services/*/src/**/*.unit.spec.ts'],
+          include: [
+            'packages/*/src/**/*.unit.spec.ts',
+            'services/*/src/**/*.unit.spec.ts',
+            'tests/**/*.unit.spec.ts',
+          ],
         },
       },
       {
         test: {
           name: 'int',
-          include: ['packages/*/src/**/*.int.spec.ts', 'services/*/src/**/*.int.spec.ts'],
+          include: [
+            'packages/*/src/**/*.int.spec.ts',
+            'services/*/src/**/*.int.spec.ts',
+            'tests/**/*.int.spec.ts',
+          ],
           testTimeout: 60_000,
+        },
+      },
+      {
+        test: {
+          // Needs a real Kafka broker and MongoDB-wire server: see tests/support/engines.ts.
+          name: 'engines',
+          include: ['tests/**/*.engines.spec.ts'],
+          testTimeout: 180_000,
+          hookTimeout: 900_000,
+          fileParallelism: false,
         },
       },
       {

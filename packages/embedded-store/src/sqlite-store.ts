@@ -310,11 +310,12 @@ export class EmbeddedStore implements BudgetStore {
     yield* this.records(region, fromPosition);
   }
 
-  regions(): Promise<string[]> {
+  async regions(): Promise<string[]> {
+    await Promise.resolve();
     const rows = this.reader
       .prepare<[], { region: string }>('SELECT DISTINCT region FROM events ORDER BY region')
       .all();
-    return Promise.resolve(rows.map((row) => row.region));
+    return rows.map((row) => row.region);
   }
 
   private requireRegion(region: string): number {
@@ -324,7 +325,8 @@ export class EmbeddedStore implements BudgetStore {
     return length;
   }
 
-  allocationReport(region: string, year: number, asOfPosition?: number): Promise<AllocationReport> {
+  async allocationReport(region: string, year: number, asOfPosition?: number): Promise<AllocationReport> {
+    await Promise.resolve();
     const length = this.requireRegion(region);
     if (asOfPosition !== undefined && (asOfPosition < 0 || asOfPosition > length)) {
       throw new UserError(
@@ -341,12 +343,9 @@ export class EmbeddedStore implements BudgetStore {
         .get(region, year);
       // A stored report stays valid until an event touches its year; only the position it reflects moves on.
       if (stored !== undefined)
-        return Promise.resolve({
-          ...(JSON.parse(stored.report) as AllocationReport),
-          asOfPosition: position,
-        });
+        return { ...(JSON.parse(stored.report) as AllocationReport), asOfPosition: position };
     }
-    return Promise.resolve(this.replayYear(region, year, position));
+    return this.replayYear(region, year, position);
   }
 
   /** Rebuilds one year's report by applying the accepted events up to `position` that concern it. */
@@ -373,15 +372,14 @@ export class EmbeddedStore implements BudgetStore {
     return allocationReport(state, year, position);
   }
 
-  trialBalance(region: string, year: number): Promise<TrialBalance> {
+  async trialBalance(region: string, year: number): Promise<TrialBalance> {
+    await Promise.resolve();
     this.requireRegion(region);
     const row = this.reader
       .prepare<[string], { snapshot: string }>('SELECT snapshot FROM region_state WHERE region = ?')
       .get(region);
     if (row === undefined) throw new UserError(`region ${region} has no state yet`, 'unknown-region');
-    return Promise.resolve(
-      restoreSnapshot(JSON.parse(row.snapshot) as RegionSnapshot).ledger.trialBalance(year),
-    );
+    return restoreSnapshot(JSON.parse(row.snapshot) as RegionSnapshot).ledger.trialBalance(year);
   }
 }
 

@@ -38,8 +38,6 @@ export interface ServerParts {
 export async function createServer(parts: ServerParts): Promise<NestExpressApplication> {
   const app = await NestFactory.create<NestExpressApplication>(
     ApiModule.with(parts.store, new TokenRegistry(parts.tokensFile)),
-    // Nest types its options as a class; a plain object is what its documentation passes.
-    // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment
     {
       bodyParser: false,
       logger: ['error', 'warn'],

@@ -1,0 +1,15 @@
+//! The engines mode: Kafka for the log and inbox, MongoDB for the projections (CONTRACT sections 6-7).
+export { Sequencer, type SequencerMetrics } from './sequencer';
+export { Projector } from './projector';
+export { KafkaStore } from './kafka-store';
+export { connectProjections, type Projections } from './mongo';
+export {
+  endOffsets,
+  ensureTopics,
+  groupNames,
+  kafkaClient,
+  topicNames,
+  type EngineSettings,
+  type TopicNames,
+} from './topics';
+export { readToEnd } from './read-to-end';

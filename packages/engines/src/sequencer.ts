@@ -1,0 +1,189 @@
+//! The sequencer: consumes the inbox, decides each event with the domain core, appends to the log, exactly once.
+import { createHash } from 'node:crypto';
+import type { Consumer, IHeaders, Kafka, KafkaMessage, Message, Producer, Transaction } from 'kafkajs';
+import type { Logger } from 'pino';
+import { RegionLog, describeIssue, eventContent, validateLine, type LogRecord } from '@budget/domain';
+import { readToEnd } from './read-to-end';
+import { groupNames, topicNames, type EngineSettings, type TopicNames } from './topics';
+
+/** 16 bytes of SHA-256 over the event's canonical content: enough to tell a re-sent event from a different one. */
+function contentDigest(content: string): string {
+  return createHash('sha256').update(content).digest('base64').slice(0, 22);
+}
+
+export interface SequencerMetrics {
+  decided: number;
+  rejectedByReason: Map<string, number>;
+  deadLettered: number;
+}
+
+export class Sequencer {
+  private readonly names: TopicNames;
+  private readonly logs = new Map<string, RegionLog>();
+  private readonly digests = new Map<string, Map<string, string>>();
+  private producer: Producer | undefined;
+  private consumer: Consumer | undefined;
+  readonly metrics: SequencerMetrics = { decided: 0, rejectedByReason: new Map(), deadLettered: 0 };
+
+  constructor(
+    private readonly kafka: Kafka,
+    private readonly settings: EngineSettings,
+    private readonly logger: Logger,
+    private readonly now: () => Date = () => new Date(),
+  ) {
+    this.names = topicNames(settings.namespace);
+  }
+
+  private regionLog(region: string): RegionLog {
+    let log = this.logs.get(region);
+    if (log === undefined) {
+      log = RegionLog.empty(region);
+      this.logs.set(region, log);
+      this.digests.set(region, new Map());
+    }
+    return log;
+  }
+
+  /** Rebuilds every region's state from the committed log. */
+  private async restore(): Promise<void> {
+    this.logs.clear();
+    this.digests.clear();
+    let count = 0;
+    await readToEnd(this.kafka, this.names.log, (messages) => {
+      for (const message of messages) {
+        const record = JSON.parse(message.value?.toString('utf8') ?? 'null') as LogRecord;
+        const log = this.regionLog(record.region);
+        if (record.position !== log.length + 1)
+          throw new Error(`log of ${record.region} jumps from ${log.length} to ${record.position}`);
+        const { record: replayed } = log.applyRecorded(record);
+        if (replayed.hash !== record.hash)
+          throw new Error(`log of ${record.region} does not chain at position ${record.position}`);
+        this.digests.get(record.region)?.set(record.id, contentDigest(eventContent(record)));
+        count += 1;
+      }
+    });
+    this.logger.info({ records: count, regions: this.logs.size }, 'sequencer state restored from the log');
+  }
+
+  async start(): Promise<void> {
+    const groups = groupNames(this.settings.namespace);
+    // A stable transactional id: a restarted sequencer fences its predecessor and aborts its open transaction
+    // before the state is read back, so the restore sees every committed record and nothing else.
+    this.producer = this.kafka.producer({
+      transactionalId: `${groups.sequencer}-tx`,
+      idempotent: true,
+      maxInFlightRequests: 1,
+      transactionTimeout: 30_000,
+    });
+    await this.producer.connect();
+    await this.restore();
+    this.consumer = this.kafka.consumer({
+      groupId: groups.sequencer,
+      readUncommitted: false,
+      maxBytesPerPartition: 1 << 20,
+    });
+    await this.consumer.connect();
+    await this.consumer.subscribe({ topic: this.names.inbox, fromBeginning: true });
+    await this.consumer.run({
+      // Offsets go into each transaction; auto-commit also moves them past transaction markers, which kafkajs
+      // never hands to eachBatch (same values, so the two never disagree).
+      autoCommit: true,
+      autoCommitThreshold: 1,
+      eachBatch: async ({ batch }) => {
+        await this.processBatch(batch.topic, batch.partition, batch.messages, groups.sequencer);
+      },
+    });
+  }
+
+  private async processBatch(
+    topic: string,
+    partition: number,
+    messages: KafkaMessage[],
+    groupId: string,
+  ): Promise<void> {
+    const producer = this.producer;
+    const last = messages[messages.length - 1];
+    if (producer === undefined || last === undefined) return;
+    const recordedAt = this.now().toISOString();
+    const logMessages: Message[] = [];
+    const deadLetters: Message[] = [];
+    let transaction: Transaction | undefined;
+    try {
+      for (const message of messages) this.decide(message, recordedAt, logMessages, deadLetters);
+      transaction = await producer.transaction();
+      const topicMessages = [
+        { topic: this.names.log, messages: logMessages },
+        { topic: this.names.deadLetters, messages: deadLetters },
+      ].filter((t) => t.messages.length > 0);
+      if (topicMessages.length > 0) await transaction.sendBatch({ topicMessages });
+      await transaction.sendOffsets({
+        consumerGroupId: groupId,
+        topics: [{ topic, partitions: [{ partition, offset: (BigInt(last.offset) + 1n).toString() }] }],
+      });
+      await transaction.commit();
+    } catch (error) {
+      await transaction?.abort().catch(() => undefined);
+      // Whatever failed, the in-memory state may hold this batch while the log does not: rebuild it from what the
+      // log really committed, then let kafkajs deliver the batch again.
+      this.logger.warn(
+        { err: error },
+        'sequencer batch failed; state restored from the log, batch will be retried',
+      );
+      await this.restore();
+      throw error;
+    }
+  }
+
+  /** Decides one inbox message: a log record, a dead letter, or nothing (an event already in the log). */
+  private decide(
+    message: KafkaMessage,
+    recordedAt: string,
+    logMessages: Message[],
+    deadLetters: Message[],
+  ): void {
+    const text = message.value?.toString('utf8') ?? '';
+    const validation = validateLine(text);
+    if (!validation.ok) {
+      deadLetters.push(deadLetter(message, validation.issues.map(describeIssue).join('; ')));
+      this.metrics.deadLettered += 1;
+      return;
+    }
+    const event = validation.event;
+    const log = this.regionLog(event.region);
+    const digests = this.digests.get(event.region) ?? new Map<string, string>();
+    const digest = contentDigest(eventContent(event));
+    const known = digests.get(event.id);
+    if (known === digest) return;
+    if (known !== undefined) {
+      deadLetters.push(
+        deadLetter(
+          message,
+          `conflicting-id: id ${event.id} is already in the log of ${event.region} with different content`,
+        ),
+      );
+      this.metrics.deadLettered += 1;
+      return;
+    }
+    const { record } = log.append(event, recordedAt);
+    digests.set(event.id, digest);
+    logMessages.push({ key: record.region, value: JSON.stringify(record) });
+    this.metrics.decided += 1;
+    if (record.reason !== null) {
+      this.metrics.rejectedByReason.set(
+        record.reason,
+        (this.metrics.rejectedByReason.get(record.reason) ?? 0) + 1,
+      );
+    }
+  }
+
+  async stop(): Promise<void> {
+    await this.consumer?.disconnect();
+    await this.producer?.disconnect();
+  }
+}
+
+/** The record goes to the dead-letter topic unchanged, with the reason in the header `error`. */
+function deadLetter(message: KafkaMessage, error: string): Message {
+  const headers: IHeaders = { ...message.headers, error };
+  return { key: message.key, value: message.value, headers };
+}

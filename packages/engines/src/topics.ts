@@ -1,0 +1,98 @@
+//! The Kafka topics of CONTRACT section 7 and of the services, with how each is created.
+import { Kafka, logLevel, type Admin, type ITopicConfig } from 'kafkajs';
+
+export interface EngineSettings {
+  brokers: string[];
+  mongoUrl: string;
+  /** Prepended to every topic and consumer group name; empty in production (the contract's names). */
+  namespace: string;
+  clientId: string;
+}
+
+export function topicNames(namespace: string) {
+  return {
+    inbox: `${namespace}budget.inbox.v1`,
+    deadLetters: `${namespace}budget.inbox.v1.dlq`,
+    log: `${namespace}budget.log.v1`,
+    allocations: `${namespace}budget.allocations.v1`,
+    projections: `${namespace}budget.projections.v1`,
+  };
+}
+export type TopicNames = ReturnType<typeof topicNames>;
+
+export function groupNames(namespace: string) {
+  return {
+    sequencer: `${namespace}budget-sequencer`,
+    ledger: `${namespace}budget-ledger`,
+    allocator: `${namespace}budget-allocator`,
+  };
+}
+
+/** Partitions per topic: the key is the region, so one region's events keep their order in one partition. */
+const PARTITIONS = 3;
+
+export function topicConfigs(names: TopicNames): ITopicConfig[] {
+  const keepForever = [
+    { name: 'retention.ms', value: '-1' },
+    { name: 'retention.bytes', value: '-1' },
+  ];
+  return [
+    {
+      topic: names.inbox,
+      numPartitions: PARTITIONS,
+      configEntries: [{ name: 'retention.ms', value: String(7 * 24 * 3600 * 1000) }],
+    },
+    {
+      topic: names.deadLetters,
+      numPartitions: 1,
+      configEntries: [{ name: 'retention.ms', value: String(30 * 24 * 3600 * 1000) }],
+    },
+    // The log is the system of record: never deleted, never compacted.
+    { topic: names.log, numPartitions: PARTITIONS, configEntries: keepForever },
+    { topic: names.allocations, numPartitions: PARTITIONS, configEntries: keepForever },
+    {
+      topic: names.projections,
+      numPartitions: PARTITIONS,
+      configEntries: [{ name: 'cleanup.policy', value: 'compact' }],
+    },
+  ];
+}
+
+export function kafkaClient(settings: EngineSettings): Kafka {
+  return new Kafka({
+    clientId: settings.clientId,
+    brokers: settings.brokers,
+    logLevel: logLevel.WARN,
+    retry: { retries: 8, initialRetryTime: 200 },
+  });
+}
+
+/** Creates the topics that are missing; existing ones are left as they are. */
+export async function ensureTopics(admin: Admin, names: TopicNames): Promise<void> {
+  const existing = new Set(await admin.listTopics());
+  const missing = topicConfigs(names).filter((t) => !existing.has(t.topic));
+  if (missing.length > 0) await admin.createTopics({ topics: missing, waitForLeaders: true });
+}
+
+/** End offsets of a topic per partition, as strings (Kafka offsets exceed 2^53 in principle). */
+export async function endOffsets(admin: Admin, topic: string): Promise<Map<number, string>> {
+  const offsets = await admin.fetchTopicOffsets(topic);
+  return new Map(offsets.map((o) => [o.partition, o.high]));
+}
+
+/** Whether a consumer group has committed at least `targets` on a topic (all partitions). */
+export async function groupHasReached(
+  admin: Admin,
+  groupId: string,
+  topic: string,
+  targets: Map<number, string>,
+): Promise<boolean> {
+  const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
+  const byPartition = new Map((committed?.partitions ?? []).map((p) => [p.partition, p.offset]));
+  for (const [partition, target] of targets) {
+    if (target === '0') continue;
+    const offset = byPartition.get(partition) ?? '-1';
+    if (BigInt(offset) < BigInt(target)) return false;
+  }
+  return true;
+}

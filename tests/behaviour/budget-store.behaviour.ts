@@ -1,0 +1,158 @@
+//! One behaviour suite for every BudgetStore (emmett's habit): the embedded store and Kafka+MongoDB pass the same tests.
+import { describe, expect, it } from 'vitest';
+import {
+  UserError,
+  replayHistory,
+  verifyHistory,
+  type BudgetStore,
+  type ImportResult,
+} from '@budget/application';
+import type { LogRecord } from '@budget/domain';
+import { EventBuilder, smallScenario, type EventLine } from '../support/events';
+
+export interface StoreFixture {
+  store: BudgetStore;
+  stop: () => Promise<void>;
+}
+
+function source(events: (EventLine | string)[]) {
+  const lines = events.map((e) => (typeof e === 'string' ? e : JSON.stringify(e)));
+  return async function* (): AsyncGenerator<string> {
+    await Promise.resolve();
+    yield* lines;
+  };
+}
+
+async function* asLines(records: AsyncIterable<LogRecord>): AsyncGenerator<string> {
+  for await (const record of records) yield JSON.stringify(record);
+}
+
+async function collect(records: AsyncIterable<LogRecord>): Promise<LogRecord[]> {
+  const all: LogRecord[] = [];
+  for await (const record of records) all.push(record);
+  return all;
+}
+
+function counts(result: ImportResult) {
+  if (!result.ok) throw new Error(`import refused: ${JSON.stringify(result.errors)}`);
+  return result.counts;
+}
+
+export function budgetStoreBehaviour(name: string, open: () => Promise<StoreFixture>): void {
+  const withStore = async (test: (store: BudgetStore) => Promise<void>): Promise<void> => {
+    const fixture = await open();
+    try {
+      await test(fixture.store);
+    } finally {
+      await fixture.stop();
+    }
+  };
+
+  describe(`BudgetStore behaviour: ${name}`, () => {
+    it('imports, decides, and is idempotent', () =>
+      withStore(async (store) => {
+        const events = smallScenario();
+        expect(counts(await store.importLines(source(events)))).toEqual({
+          events: 20,
+          appended: 20,
+          alreadyPresent: 0,
+          accepted: 18,
+          rejected: 2,
+        });
+        expect(counts(await store.importLines(source(events)))).toEqual({
+          events: 20,
+          appended: 0,
+          alreadyPresent: 20,
+          accepted: 0,
+          rejected: 0,
+        });
+        const report = await store.allocationReport('zuid-limburg', 2024);
+        expect(report.asOfPosition).toBe(20);
+        expect(report.totals).toEqual({
+          committed: '1700.00',
+          budget: '1800.00',
+          allocated: '1800.00',
+          unfunded: '0.00',
+          spent: '800.02',
+          remaining: '999.98',
+        });
+        expect(report.funders.map((f) => [f.funder, f.spent])).toEqual([
+          ['heerlen', '341.61'],
+          ['maastricht', '458.41'],
+        ]);
+        expect(await store.regions()).toEqual(['zuid-limburg']);
+      }));
+
+    it('refuses malformed input and conflicting ids as a whole', () =>
+      withStore(async (store) => {
+        const b = new EventBuilder();
+        const configured = b.configured();
+        counts(await store.importLines(source([configured])));
+        const result = await store.importLines(
+          source([
+            b.action('A1'),
+            '{"broken',
+            { ...configured, actor: 'other' },
+            { ...b.budget('A1', 2024, '1.5.0') },
+          ]),
+        );
+        expect(result.ok).toBe(false);
+        if (result.ok) return;
+        expect(result.errors.map((e) => [e.line, e.issues[0]?.reason])).toEqual([
+          [2, 'not-json'],
+          [3, 'conflicting-id'],
+          [4, 'bad-amount'],
+        ]);
+        expect((await collect(store.history('zuid-limburg'))).length).toBe(1);
+      }));
+
+    it('keeps a verifiable hash chain that replays into the same report, as of any position', () =>
+      withStore(async (store) => {
+        counts(await store.importLines(source(smallScenario())));
+        expect(await verifyHistory(asLines(store.history('zuid-limburg')))).toEqual({
+          ok: true,
+          records: 20,
+        });
+        const replayed = await replayHistory(asLines(store.history('zuid-limburg')), 2024);
+        expect(replayed.ok && replayed.discrepancies).toEqual([]);
+        expect(replayed.ok && replayed.report).toEqual(await store.allocationReport('zuid-limburg', 2024));
+        const earlier = await store.allocationReport('zuid-limburg', 2024, 12);
+        expect([earlier.asOfPosition, earlier.totals.spent]).toEqual([12, '100.01']);
+        const tail = await collect(store.history('zuid-limburg', 19));
+        expect(tail.map((r) => [r.position, r.outcome, r.reason])).toEqual([
+          [19, 'accepted', null],
+          [20, 'rejected', 'year-closed'],
+        ]);
+      }));
+
+    it('balances its ledger and says which region or position does not exist', () =>
+      withStore(async (store) => {
+        counts(await store.importLines(source(smallScenario())));
+        const trial = await store.trialBalance('zuid-limburg', 2024);
+        expect(trial.balanced).toBe(true);
+        expect(trial.totals.debit).toBe(trial.totals.credit);
+        await expect(store.allocationReport('noord-limburg', 2024)).rejects.toThrow(UserError);
+        await expect(store.allocationReport('zuid-limburg', 2024, 21)).rejects.toMatchObject({
+          code: 'position-out-of-range',
+        });
+      }));
+
+    it('keeps regions apart', () =>
+      withStore(async (store) => {
+        const north = new EventBuilder('noord-limburg', 'nl');
+        counts(
+          await store.importLines(
+            source([
+              ...smallScenario(),
+              north.configured(['venlo']),
+              north.action('N1'),
+              north.funding('venlo', 2024, '10.00'),
+            ]),
+          ),
+        );
+        expect(await store.regions()).toEqual(['noord-limburg', 'zuid-limburg']);
+        const report = await store.allocationReport('noord-limburg', 2024);
+        expect([report.asOfPosition, report.totals.committed]).toEqual([3, '10.00']);
+      }));
+  });
+}

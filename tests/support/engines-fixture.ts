@@ -1,0 +1,47 @@
+//! Runs the engines mode in this process on a fresh namespace: topics, sequencer, projector and the KafkaStore.
+import { randomUUID } from 'node:crypto';
+import { pino } from 'pino';
+import {
+  KafkaStore,
+  Projector,
+  Sequencer,
+  connectProjections,
+  ensureTopics,
+  kafkaClient,
+  topicNames,
+  type EngineSettings,
+} from '@budget/engines';
+import type { StoreFixture } from '../behaviour/budget-store.behaviour';
+import { engineEndpoints } from './engines';
+
+export async function engineFixture(): Promise<StoreFixture & { settings: EngineSettings }> {
+  const endpoints = await engineEndpoints();
+  const id = randomUUID().slice(0, 8);
+  const settings: EngineSettings = {
+    brokers: endpoints.kafkaBrokers.split(','),
+    mongoUrl: endpoints.mongoUrl,
+    namespace: `t${id}.`,
+    clientId: `test-${id}`,
+  };
+  const kafka = kafkaClient(settings);
+  const admin = kafka.admin();
+  await admin.connect();
+  await ensureTopics(admin, topicNames(settings.namespace));
+  await admin.disconnect();
+  const logger = pino({ level: 'warn' });
+  const projections = await connectProjections(settings.mongoUrl, `budget_t${id}`);
+  const sequencer = new Sequencer(kafka, settings, logger);
+  const projector = new Projector(kafka, settings, projections, logger);
+  await Promise.all([sequencer.start(), projector.start()]);
+  const store = await KafkaStore.open(settings, projections, 60_000);
+  return {
+    store,
+    settings,
+    stop: async () => {
+      await store.close();
+      await Promise.all([sequencer.stop(), projector.stop()]);
+      await projections.connection.dropDatabase().catch(() => undefined);
+      await projections.connection.close();
+    },
+  };
+}
