@@ -42,7 +42,11 @@ async function containerRuntimeAnswers(): Promise<boolean> {
     // `docker --version` answers without an engine; asking testcontainers for its runtime client does not.
     await Promise.race([
       getContainerRuntimeClient(),
-      new Promise((_, reject) => setTimeout(() => { reject(new Error('timeout')); }, 5000)),
+      new Promise((_, reject) =>
+        setTimeout(() => {
+          reject(new Error('timeout'));
+        }, 5000),
+      ),
     ]);
     return true;
   } catch {

@@ -13,3 +13,5 @@ export {
   type TopicNames,
 } from './topics';
 export { readToEnd } from './read-to-end';
+export { Allocator, type AllocationResult } from './allocator';
+export { readEngineSettings } from './settings';

@@ -28,6 +28,7 @@ import {
   groupNames,
   kafkaClient,
   topicNames,
+  transactionalProducer,
   type EngineSettings,
 } from './topics';
 
@@ -105,12 +106,7 @@ export class KafkaStore implements BudgetStore {
     await this.catchUp();
     const validated = await this.validate(source, options);
     if (!validated.ok) return validated;
-    const producer = this.kafka.producer({
-      transactionalId: `budget-import-${randomUUID()}`,
-      idempotent: true,
-      maxInFlightRequests: 1,
-      transactionTimeout: 120_000,
-    });
+    const producer = transactionalProducer(this.kafka, `budget-import-${randomUUID()}`, 120_000);
     await producer.connect();
     try {
       const sent = await this.produce(producer, source, validated.skip, options);

@@ -1,4 +1,5 @@
-//! Reads a topic from its beginning up to the end offsets it had when the call started (read_committed).
+//! Reads a topic from its beginning up to the end offsets it had when the call started, or up to given offsets
+//! (read_committed).
 import { randomUUID } from 'node:crypto';
 import type { Kafka, KafkaMessage } from 'kafkajs';
 import { endOffsets } from './topics';
@@ -11,11 +12,14 @@ export async function readToEnd(
   kafka: Kafka,
   topic: string,
   onMessages: (messages: KafkaMessage[]) => Promise<void> | void,
+  /** Read only below these offsets instead of the end: e.g. a consumer group's committed offsets. */
+  until?: Map<number, string>,
 ): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();
-  const [targets, low] = await Promise.all([endOffsets(admin, topic), admin.fetchTopicOffsets(topic)]);
+  const [ends, low] = await Promise.all([endOffsets(admin, topic), admin.fetchTopicOffsets(topic)]);
   await admin.disconnect();
+  const targets = until ?? ends;
   const lowByPartition = new Map(low.map((o) => [o.partition, o.low]));
   const remaining = new Set(
     [...targets].filter(([p, high]) => BigInt(high) > BigInt(lowByPartition.get(p) ?? '0')).map(([p]) => p),
@@ -28,12 +32,21 @@ export async function readToEnd(
   });
   await consumer.connect();
   await consumer.subscribe({ topic, fromBeginning: true });
+  const reached = (partition: number, offset: string | null | undefined): void => {
+    const target = targets.get(partition);
+    if (
+      target !== undefined &&
+      offset !== null &&
+      offset !== undefined &&
+      BigInt(offset) + 1n >= BigInt(target)
+    ) {
+      remaining.delete(partition);
+    }
+  };
   try {
     await new Promise<void>((resolve, reject) => {
       consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
-        const target = targets.get(payload.partition);
-        if (target !== undefined && BigInt(payload.lastOffset) + 1n >= BigInt(target))
-          remaining.delete(payload.partition);
+        reached(payload.partition, payload.lastOffset);
         if (remaining.size === 0) resolve();
       });
       consumer.on(consumer.events.CRASH, ({ payload }) => {
@@ -43,7 +56,9 @@ export async function readToEnd(
         .run({
           autoCommit: false,
           eachBatch: async ({ batch }) => {
-            await onMessages(batch.messages);
+            const target = BigInt(targets.get(batch.partition) ?? '0');
+            // With explicit offsets, messages at or past them belong to whoever consumes from there.
+            await onMessages(batch.messages.filter((m) => BigInt(m.offset) < target));
           },
         })
         .catch(reject);

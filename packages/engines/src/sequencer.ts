@@ -4,7 +4,13 @@ import type { Consumer, IHeaders, Kafka, KafkaMessage, Message, Producer, Transa
 import type { Logger } from 'pino';
 import { RegionLog, describeIssue, eventContent, validateLine, type LogRecord } from '@budget/domain';
 import { readToEnd } from './read-to-end';
-import { groupNames, topicNames, type EngineSettings, type TopicNames } from './topics';
+import {
+  groupNames,
+  topicNames,
+  transactionalProducer,
+  type EngineSettings,
+  type TopicNames,
+} from './topics';
 
 /** 16 bytes of SHA-256 over the event's canonical content: enough to tell a re-sent event from a different one. */
 function contentDigest(content: string): string {
@@ -69,12 +75,7 @@ export class Sequencer {
     const groups = groupNames(this.settings.namespace);
     // A stable transactional id: a restarted sequencer fences its predecessor and aborts its open transaction
     // before the state is read back, so the restore sees every committed record and nothing else.
-    this.producer = this.kafka.producer({
-      transactionalId: `${groups.sequencer}-tx`,
-      idempotent: true,
-      maxInFlightRequests: 1,
-      transactionTimeout: 30_000,
-    });
+    this.producer = transactionalProducer(this.kafka, `${groups.sequencer}-tx`, 30_000);
     await this.producer.connect();
     await this.restore();
     this.consumer = this.kafka.consumer({

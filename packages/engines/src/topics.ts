@@ -1,5 +1,5 @@
 //! The Kafka topics of CONTRACT section 7 and of the services, with how each is created.
-import { Kafka, logLevel, type Admin, type ITopicConfig } from 'kafkajs';
+import { Kafka, Partitioners, logLevel, type Admin, type ITopicConfig, type Producer } from 'kafkajs';
 
 export interface EngineSettings {
   brokers: string[];
@@ -95,4 +95,23 @@ export async function groupHasReached(
     if (BigInt(offset) < BigInt(target)) return false;
   }
   return true;
+}
+
+/**
+ * A transactional, idempotent producer as exactly-once needs it: one request in flight, retries without limit
+ * (kafkajs warns that a limit may break the guarantees; non-retriable errors still fail at once).
+ */
+export function transactionalProducer(
+  kafka: Kafka,
+  transactionalId: string,
+  transactionTimeoutMs: number,
+): Producer {
+  return kafka.producer({
+    transactionalId,
+    idempotent: true,
+    maxInFlightRequests: 1,
+    transactionTimeout: transactionTimeoutMs,
+    createPartitioner: Partitioners.DefaultPartitioner,
+    retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 100, maxRetryTime: 5_000 },
+  });
 }

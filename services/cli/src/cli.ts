@@ -58,7 +58,7 @@ async function withStore<T>(
   io?: Io,
 ): Promise<T> {
   const started = performance.now();
-  const store = openStore(environment, mode);
+  const store = await openStore(environment, mode);
   try {
     return await use(store);
   } finally {

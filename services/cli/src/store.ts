@@ -1,14 +1,25 @@
-//! Opens the store the environment names: the embedded SQLite store, or (later) Kafka and MongoDB.
-import { UserError, type BudgetStore } from '@budget/application';
+//! Opens the store the environment names: the embedded SQLite store, or Kafka and MongoDB when both are set.
+import type { BudgetStore } from '@budget/application';
 import { EmbeddedStore } from '@budget/embedded-store';
+import { KafkaStore, connectProjections, readEngineSettings } from '@budget/engines';
 import type { Environment } from './environment';
 
-export function openStore(environment: Environment, mode: 'read' | 'write'): BudgetStore {
-  if (environment.engines !== undefined) {
-    throw new UserError(
-      'KAFKA_BROKERS and MONGO_URL are set, but this build runs on the embedded store only: the Kafka and MongoDB mode is not built yet. Unset them to use ./data.',
-      'bad-argument',
-    );
+export async function openStore(environment: Environment, mode: 'read' | 'write'): Promise<BudgetStore> {
+  const settings = readEngineSettings(process.env, 'budget-cli');
+  if (environment.engines === undefined || settings === undefined) {
+    return EmbeddedStore.open(environment.dataDir, { readonly: mode === 'read' });
   }
-  return EmbeddedStore.open(environment.dataDir, { readonly: mode === 'read' });
+  const projections = await connectProjections(settings.mongoUrl, settings.database);
+  const store = await KafkaStore.open(settings, projections);
+  return {
+    importLines: (source, options) => store.importLines(source, options),
+    allocationReport: (region, year, asOf) => store.allocationReport(region, year, asOf),
+    trialBalance: (region, year) => store.trialBalance(region, year),
+    history: (region, from) => store.history(region, from),
+    regions: () => store.regions(),
+    close: async () => {
+      await store.close();
+      await projections.connection.close();
+    },
+  };
 }

@@ -1,21 +1,62 @@
-//! `pnpm start`: the whole system in one process, serving the HTTP API on PORT (embedded store by default).
-import { pino } from 'pino';
-import { ensureDevelopmentTokens } from '@budget/application';
+//! `pnpm start`: the whole system in one process, serving the HTTP API on PORT. Embedded store by default; with
+//! KAFKA_BROKERS and MONGO_URL set, the sequencer, ledger and allocator run here too, over Kafka and MongoDB.
+import { mkdirSync } from 'node:fs';
+import { pino, type Logger } from 'pino';
+import { ensureDevelopmentTokens, type BudgetStore } from '@budget/application';
 import { EmbeddedStore } from '@budget/embedded-store';
+import {
+  KafkaStore,
+  connectProjections,
+  ensureTopics,
+  kafkaClient,
+  readEngineSettings,
+  topicNames,
+} from '@budget/engines';
+import { engineWorker, type Worker } from '@budget/service-kit';
 import { createServer } from './app';
 import { readServerConfig } from './config';
 
 const logger = pino({ name: 'budget-server' });
 
+interface System {
+  store: BudgetStore;
+  stop: () => Promise<void>;
+}
+
+async function startEngines(log: Logger): Promise<System | undefined> {
+  const settings = readEngineSettings(process.env, 'budget-server');
+  if (settings === undefined) return undefined;
+  const admin = kafkaClient(settings).admin();
+  await admin.connect();
+  await ensureTopics(admin, topicNames(settings.namespace));
+  await admin.disconnect();
+  const workers: Worker[] = (['sequencer', 'ledger', 'allocator'] as const).map((kind) =>
+    engineWorker(kind, settings, log.child({ worker: kind })),
+  );
+  await Promise.all(workers.map((w) => w.start()));
+  const projections = await connectProjections(settings.mongoUrl, settings.database);
+  const store = await KafkaStore.open(settings, projections);
+  log.info({ brokers: settings.brokers, database: settings.database }, 'engines mode: Kafka and MongoDB');
+  return {
+    store,
+    stop: async () => {
+      await store.close();
+      await Promise.all(workers.map((w) => w.stop()));
+      await projections.connection.close();
+    },
+  };
+}
+
 async function main(): Promise<void> {
   const config = readServerConfig(process.env);
-  if (config.engines !== undefined) {
-    throw new Error(
-      'KAFKA_BROKERS and MONGO_URL are set, but this build serves from the embedded store only: the Kafka and MongoDB mode is not built yet.',
-    );
-  }
-  const store = EmbeddedStore.open(config.dataDir);
+  const engines = await startEngines(logger);
+  const embedded = engines === undefined ? EmbeddedStore.open(config.dataDir) : undefined;
+  const system: System = engines ?? {
+    store: embedded as EmbeddedStore,
+    stop: () => (embedded as EmbeddedStore).close(),
+  };
   if (config.tokens.development) {
+    mkdirSync(config.dataDir, { recursive: true });
     const created = ensureDevelopmentTokens(config.tokens.file);
     if (created.length > 0) {
       // Shown once: only their hashes are kept, in the file named below.
@@ -24,7 +65,7 @@ async function main(): Promise<void> {
     }
   }
   const app = await createServer({
-    store,
+    store: system.store,
     tokensFile: config.tokens.file,
     maxBodyBytes: config.maxBodyBytes,
     logger,
@@ -38,7 +79,7 @@ async function main(): Promise<void> {
     'serving',
   );
   const stop = (): void => {
-    void app.close().then(() => store.close());
+    void app.close().then(() => system.stop());
   };
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
@@ -46,5 +87,6 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   logger.fatal({ err: error }, 'cannot start');
-  process.exitCode = 1;
+  // Workers may already hold Kafka connections that would keep a half-started process alive.
+  process.exit(1);
 });

@@ -1,0 +1,136 @@
+//! The allocator: consumes the log and publishes the allocation results of each accepted event (the journal
+//! entries of its apportionments and re-apportionments) on budget.allocations.v1, exactly once.
+import type { Consumer, Kafka, KafkaMessage, Message, Producer, Transaction } from 'kafkajs';
+import type { Logger } from 'pino';
+import { RegionLog, formatCents, type LogRecord } from '@budget/domain';
+import { readToEnd } from './read-to-end';
+import { groupNames, topicNames, transactionalProducer, type EngineSettings } from './topics';
+
+/** One message of budget.allocations.v1 (key = region). */
+export interface AllocationResult {
+  region: string;
+  position: number;
+  eventId: string;
+  type: string;
+  entries: { year: number; memo: string; lines: { account: string; debit: string; credit: string }[] }[];
+}
+
+export class Allocator {
+  private readonly logs = new Map<string, RegionLog>();
+  private producer: Producer | undefined;
+  private consumer: Consumer | undefined;
+  published = 0;
+
+  constructor(
+    private readonly kafka: Kafka,
+    private readonly settings: EngineSettings,
+    private readonly logger: Logger,
+  ) {}
+
+  private log(region: string): RegionLog {
+    let log = this.logs.get(region);
+    if (log === undefined) {
+      log = RegionLog.empty(region);
+      this.logs.set(region, log);
+    }
+    return log;
+  }
+
+  /** Rebuilds the state from the log up to this service's committed offsets: exactly what it has published for. */
+  private async restore(): Promise<void> {
+    this.logs.clear();
+    const names = topicNames(this.settings.namespace);
+    const admin = this.kafka.admin();
+    await admin.connect();
+    const [committed] = await admin.fetchOffsets({
+      groupId: groupNames(this.settings.namespace).allocator,
+      topics: [names.log],
+    });
+    await admin.disconnect();
+    const until = new Map(
+      (committed?.partitions ?? []).map((p) => [p.partition, p.offset === '-1' ? '0' : p.offset]),
+    );
+    await readToEnd(
+      this.kafka,
+      names.log,
+      (messages) => {
+        for (const message of messages) this.apply(message);
+      },
+      until,
+    );
+  }
+
+  private apply(message: KafkaMessage): AllocationResult | undefined {
+    const record = JSON.parse(message.value?.toString('utf8') ?? 'null') as LogRecord;
+    const log = this.log(record.region);
+    if (record.position <= log.length) return undefined;
+    const { entries } = log.applyRecorded(record);
+    if (record.outcome !== 'accepted') return undefined;
+    return {
+      region: record.region,
+      position: record.position,
+      eventId: record.id,
+      type: record.type,
+      entries: entries.map((e) => ({
+        year: e.year,
+        memo: e.memo,
+        lines: e.lines.map((l) => ({
+          account: l.account,
+          debit: formatCents(l.debitCents),
+          credit: formatCents(l.creditCents),
+        })),
+      })),
+    };
+  }
+
+  async start(): Promise<void> {
+    const groups = groupNames(this.settings.namespace);
+    const names = topicNames(this.settings.namespace);
+    this.producer = transactionalProducer(this.kafka, `${groups.allocator}-tx`, 30_000);
+    await this.producer.connect();
+    await this.restore();
+    this.consumer = this.kafka.consumer({ groupId: groups.allocator, readUncommitted: false });
+    await this.consumer.connect();
+    await this.consumer.subscribe({ topic: names.log, fromBeginning: true });
+    await this.consumer.run({
+      autoCommit: true,
+      autoCommitThreshold: 1,
+      eachBatch: async ({ batch }) => {
+        const producer = this.producer;
+        const last = batch.messages[batch.messages.length - 1];
+        if (producer === undefined || last === undefined) return;
+        let transaction: Transaction | undefined;
+        try {
+          const results: Message[] = [];
+          for (const message of batch.messages) {
+            const result = this.apply(message);
+            if (result !== undefined) results.push({ key: result.region, value: JSON.stringify(result) });
+          }
+          transaction = await producer.transaction();
+          if (results.length > 0) await transaction.send({ topic: names.allocations, messages: results });
+          await transaction.sendOffsets({
+            consumerGroupId: groups.allocator,
+            topics: [
+              {
+                topic: batch.topic,
+                partitions: [{ partition: batch.partition, offset: (BigInt(last.offset) + 1n).toString() }],
+              },
+            ],
+          });
+          await transaction.commit();
+          this.published += results.length;
+        } catch (error) {
+          await transaction?.abort().catch(() => undefined);
+          this.logger.warn({ err: error }, 'allocator batch failed; state restored, batch will be retried');
+          await this.restore();
+          throw error;
+        }
+      },
+    });
+  }
+
+  async stop(): Promise<void> {
+    await this.consumer?.disconnect();
+    await this.producer?.disconnect();
+  }
+}

@@ -1,0 +1,30 @@
+//! The engines' settings from the environment, checked with zod.
+import { z } from 'zod';
+import type { EngineSettings } from './topics';
+
+const setting = z.preprocess((value) => (value === '' ? undefined : value), z.string().min(1).optional());
+const schema = z.object({
+  KAFKA_BROKERS: setting,
+  MONGO_URL: setting,
+  BUDGET_NAMESPACE: setting,
+  BUDGET_MONGO_DB: setting,
+});
+
+/** Undefined unless both KAFKA_BROKERS and MONGO_URL are set (CONTRACT section 6). */
+export function readEngineSettings(
+  env: NodeJS.ProcessEnv,
+  clientId: string,
+): (EngineSettings & { database: string }) | undefined {
+  const parsed = schema.parse(env);
+  if (parsed.KAFKA_BROKERS === undefined || parsed.MONGO_URL === undefined) return undefined;
+  const brokers = parsed.KAFKA_BROKERS.split(',').map((b) => b.trim());
+  if (brokers.some((b) => !/^[A-Za-z0-9.-]+:\d{1,5}$/.test(b)))
+    throw new Error(`KAFKA_BROKERS must be host:port[,host:port...], got ${parsed.KAFKA_BROKERS}`);
+  return {
+    brokers,
+    mongoUrl: parsed.MONGO_URL,
+    namespace: parsed.BUDGET_NAMESPACE ?? '',
+    clientId,
+    database: parsed.BUDGET_MONGO_DB ?? 'budget',
+  };
+}
