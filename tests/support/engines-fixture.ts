@@ -17,7 +17,10 @@ import { engineEndpoints } from './engines';
 export async function engineFixture(): Promise<StoreFixture & { settings: EngineSettings }> {
   const endpoints = await engineEndpoints();
   const id = randomUUID().slice(0, 8);
+  const failures: string[] = [];
   const settings: EngineSettings = {
+    // In tests a failed batch is recorded and fails the test instead of ending the test runner's process.
+    onFatal: (error, worker) => failures.push(`${worker}: ${String(error)}`),
     brokers: endpoints.kafkaBrokers.split(','),
     mongoUrl: endpoints.mongoUrl,
     namespace: `t${id}.`,
@@ -42,6 +45,7 @@ export async function engineFixture(): Promise<StoreFixture & { settings: Engine
       await Promise.all([sequencer.stop(), projector.stop()]);
       await projections.connection.dropDatabase().catch(() => undefined);
       await projections.connection.close();
+      if (failures.length > 0) throw new Error(`worker batches failed:\n${failures.join('\n')}`);
     },
   };
 }

@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import {
   RegionLog,
+  eventYear,
+  touchedYears,
   allocationReport,
   evolve,
   initialState,
@@ -188,7 +190,7 @@ export class EmbeddedStore implements BudgetStore {
       // Validated in the first pass; the digest below proves this pass read the same lines.
       const event = JSON.parse(line) as BudgetEvent;
       const log = this.regionLog(event.region);
-      const yearsBefore = event.type === 'ActionDefined' ? actionYears(log, event.data.actionId) : [];
+      const yearsBefore = touchedYears(log.state, event, eventYear(log.state, event));
       const { record, year } = log.append(event, recordedAt);
       insert.run(
         record.region,
@@ -208,7 +210,7 @@ export class EmbeddedStore implements BudgetStore {
       counts.appended += 1;
       if (record.outcome === 'accepted') {
         counts.accepted += 1;
-        markDirty(dirtyYears, log, event, year, yearsBefore);
+        markDirty(dirtyYears, event.region, [...yearsBefore, ...touchedYears(log.state, event, year)]);
       } else {
         counts.rejected += 1;
       }
@@ -383,31 +385,11 @@ export class EmbeddedStore implements BudgetStore {
   }
 }
 
-/** Every year an action appears in or has figures for: a redefinition may change all of their reports. */
-function actionYears(log: RegionLog, actionId: string): number[] {
-  const action = log.state.actions.get(actionId);
-  if (action === undefined) return [];
-  const years = new Set(action.years.keys());
-  for (let y = action.definition.startYear; y <= action.definition.endYear; y++) years.add(y);
-  return [...years];
-}
-
-function markDirty(
-  dirtyYears: Map<string, Set<number>>,
-  log: RegionLog,
-  event: BudgetEvent,
-  year: number | null,
-  yearsBefore: number[],
-): void {
-  let years = dirtyYears.get(event.region);
-  if (years === undefined) {
-    years = new Set();
-    dirtyYears.set(event.region, years);
+function markDirty(dirtyYears: Map<string, Set<number>>, region: string, years: number[]): void {
+  let dirty = dirtyYears.get(region);
+  if (dirty === undefined) {
+    dirty = new Set();
+    dirtyYears.set(region, dirty);
   }
-  if (year !== null) {
-    years.add(year);
-  } else if (event.type === 'ActionDefined') {
-    // A (re)definition changes titles, themes and which years list the action: its years before and after.
-    for (const y of [...yearsBefore, ...actionYears(log, event.data.actionId)]) years.add(y);
-  }
+  for (const year of years) dirty.add(year);
 }

@@ -4,7 +4,15 @@ import type { Consumer, Kafka, KafkaMessage, Message, Producer, Transaction } fr
 import type { Logger } from 'pino';
 import { RegionLog, formatCents, type LogRecord } from '@budget/domain';
 import { readToEnd } from './read-to-end';
-import { groupNames, topicNames, transactionalProducer, type EngineSettings } from './topics';
+import {
+  exitOnConsumerCrash,
+  exitProcess,
+  groupNames,
+  sendBounded,
+  topicNames,
+  transactionalProducer,
+  type EngineSettings,
+} from './topics';
 
 /** One message of budget.allocations.v1 (key = region). */
 export interface AllocationResult {
@@ -91,6 +99,7 @@ export class Allocator {
     await this.restore();
     this.consumer = this.kafka.consumer({ groupId: groups.allocator, readUncommitted: false });
     await this.consumer.connect();
+    exitOnConsumerCrash(this.consumer, 'allocator', this.settings.onFatal);
     await this.consumer.subscribe({ topic: names.log, fromBeginning: true });
     await this.consumer.run({
       autoCommit: true,
@@ -107,7 +116,8 @@ export class Allocator {
             if (result !== undefined) results.push({ key: result.region, value: JSON.stringify(result) });
           }
           transaction = await producer.transaction();
-          if (results.length > 0) await transaction.send({ topic: names.allocations, messages: results });
+          const open = transaction;
+          await sendBounded((chunk) => open.send({ topic: names.allocations, messages: chunk }), results);
           await transaction.sendOffsets({
             consumerGroupId: groups.allocator,
             topics: [
@@ -121,7 +131,8 @@ export class Allocator {
           this.published += results.length;
         } catch (error) {
           await transaction?.abort().catch(() => undefined);
-          this.logger.warn({ err: error }, 'allocator batch failed; state restored, batch will be retried');
+          (this.settings.onFatal ?? exitProcess)(error, 'allocator');
+          // Only reached when the handler does not end the process (tests).
           await this.restore();
           throw error;
         }

@@ -21,7 +21,7 @@ import {
   type LineError,
   type LineSource,
 } from '@budget/application';
-import type { Projections } from './mongo';
+import { bucketId, bucketOf, chunkId, chunkOf, readChunks, type ChunkDoc, type Projections } from './mongo';
 import {
   endOffsets,
   groupHasReached,
@@ -204,12 +204,14 @@ export class KafkaStore implements BudgetStore {
     };
     try {
       let chunk: { key: string; value: string }[] = [];
+      let chunkBytes = 0;
       const send = async (): Promise<void> => {
         const byRegion = new Map<string, { key: string; value: string }[]>();
         for (const message of chunk)
           byRegion.set(message.key, [...(byRegion.get(message.key) ?? []), message]);
         for (const messages of byRegion.values()) await sendRegion(messages);
         chunk = [];
+        chunkBytes = 0;
       };
       let lineNumber = 0;
       for await (const line of source()) {
@@ -218,7 +220,9 @@ export class KafkaStore implements BudgetStore {
         const event = JSON.parse(line) as BudgetEvent;
         keys.push({ region: event.region, id: event.id });
         chunk.push({ key: event.region, value: line });
-        if (chunk.length >= CHUNK) await send();
+        chunkBytes += line.length;
+        // Bounded by count and size: one produce request stays far below the broker's 1 MiB message limit.
+        if (chunk.length >= CHUNK || chunkBytes >= 256 * 1024) await send();
         if (keys.length % 100_000 === 0) options.onProgress?.({ phase: 'appending', lines: keys.length });
       }
       await send();
@@ -230,15 +234,46 @@ export class KafkaStore implements BudgetStore {
     return { targets, keys };
   }
 
+  /** Looks ids up in the region's id index (one bucket document each), then the records themselves by position. */
+  private async findPositions(
+    keys: { region: string; id: string }[],
+  ): Promise<Map<string, { region: string; position: number }>> {
+    const found = new Map<string, { region: string; position: number }>();
+    const buckets = new Map<string, Map<string, number> | null>();
+    for (const { region, id } of keys) {
+      const key = bucketId(region, bucketOf(id));
+      if (!buckets.has(key)) {
+        const doc = await this.projections.buckets.findById(key).lean();
+        buckets.set(key, doc === null ? null : new Map(doc.ids.map((id, i) => [id, doc.positions[i] ?? 0])));
+      }
+      const position = buckets.get(key)?.get(id);
+      if (position !== undefined) found.set(`${region}\u0000${id}`, { region, position });
+    }
+    return found;
+  }
+
+  private async recordsAt(
+    places: Iterable<{ region: string; position: number }>,
+  ): Promise<Map<string, LogRecord>> {
+    const records = new Map<string, LogRecord>();
+    const chunks = new Map<string, ChunkDoc | null>();
+    for (const { region, position } of places) {
+      const key = chunkId(region, chunkOf(position));
+      if (!chunks.has(key)) chunks.set(key, await this.projections.chunks.findById(key).lean());
+      const chunk = chunks.get(key);
+      const text = chunk?.records[position - chunk.from];
+      if (text !== undefined) records.set(`${region}/${String(position)}`, JSON.parse(text) as LogRecord);
+    }
+    return records;
+  }
+
   private async findEvents(keys: { region: string; id: string }[]): Promise<Map<string, BudgetEvent>> {
+    const positions = await this.findPositions(keys);
+    const records = await this.recordsAt(positions.values());
     const found = new Map<string, BudgetEvent>();
-    const byRegion = new Map<string, string[]>();
-    for (const { region, id } of keys) byRegion.set(region, [...(byRegion.get(region) ?? []), id]);
-    for (const [region, ids] of byRegion) {
-      const docs = await this.projections.events
-        .find({ region, id: { $in: ids } }, { id: 1, record: 1 })
-        .lean();
-      for (const doc of docs) found.set(`${region}\u0000${doc.id}`, JSON.parse(doc.record) as BudgetEvent);
+    for (const [key, { region, position }] of positions) {
+      const record = records.get(`${region}/${String(position)}`);
+      if (record !== undefined) found.set(key, record);
     }
     return found;
   }
@@ -248,25 +283,12 @@ export class KafkaStore implements BudgetStore {
   ): Promise<{ accepted: number; rejected: number }> {
     let accepted = 0;
     let rejected = 0;
-    for (let i = 0; i < keys.length; i += CHUNK) {
-      const found = await this.findOutcomes(keys.slice(i, i + CHUNK));
-      for (const outcome of found) {
-        if (outcome === 'accepted') accepted += 1;
-        else rejected += 1;
-      }
+    const records = await this.recordsAt((await this.findPositions(keys)).values());
+    for (const record of records.values()) {
+      if (record.outcome === 'accepted') accepted += 1;
+      else rejected += 1;
     }
     return { accepted, rejected };
-  }
-
-  private async findOutcomes(keys: { region: string; id: string }[]): Promise<string[]> {
-    const byRegion = new Map<string, string[]>();
-    for (const { region, id } of keys) byRegion.set(region, [...(byRegion.get(region) ?? []), id]);
-    const outcomes: string[] = [];
-    for (const [region, ids] of byRegion) {
-      const docs = await this.projections.events.find({ region, id: { $in: ids } }, { outcome: 1 }).lean();
-      outcomes.push(...docs.map((d) => d.outcome));
-    }
-    return outcomes;
   }
 
   private async length(region: string): Promise<number> {
@@ -292,15 +314,13 @@ export class KafkaStore implements BudgetStore {
         return { ...(JSON.parse(stored.body) as AllocationReport), asOfPosition: position };
     }
     const state = initialState(region);
-    const cursor = this.projections.events
-      .find(
-        { region, position: { $lte: position }, outcome: 'accepted', $or: [{ year: null }, { year }] },
-        { record: 1 },
-      )
-      .sort({ position: 1 })
-      .lean()
-      .cursor();
-    for await (const doc of cursor) evolve(state, JSON.parse(doc.record) as BudgetEvent);
+    if (position > 0) {
+      for await (const item of readChunks(this.projections, region, 1, position)) {
+        if (item.year !== null && item.year !== year) continue;
+        const record = JSON.parse(item.record) as LogRecord;
+        if (record.outcome === 'accepted') evolve(state, record);
+      }
+    }
     return allocationReport(state, year, position);
   }
 
@@ -317,13 +337,9 @@ export class KafkaStore implements BudgetStore {
   async *history(region: string, fromPosition = 1): AsyncGenerator<LogRecord> {
     await this.catchUp();
     const length = await this.length(region);
-    for (let from = fromPosition; from <= length; from += CHUNK) {
-      const docs = await this.projections.events
-        .find({ region, position: { $gte: from, $lte: Math.min(length, from + CHUNK - 1) } }, { record: 1 })
-        .sort({ position: 1 })
-        .lean();
-      for (const doc of docs) yield JSON.parse(doc.record) as LogRecord;
-    }
+    if (fromPosition > length) return;
+    for await (const item of readChunks(this.projections, region, fromPosition, length))
+      yield JSON.parse(item.record) as LogRecord;
   }
 
   async regions(): Promise<string[]> {

@@ -1,15 +1,43 @@
-//! The ledger service's projector: applies log records to the domain state and writes the projections to MongoDB.
+//! The ledger service's projector: applies log records to the domain state and writes the projections to MongoDB:
+//! the log in chunk documents, the id index in buckets, reports and balances per year, progress last.
 import type { AnyBulkWriteOperation } from 'mongoose';
 import type { Consumer, Kafka, KafkaMessage } from 'kafkajs';
 import type { Logger } from 'pino';
-import { RegionLog, allocationReport, eventYear, type BudgetEvent, type LogRecord } from '@budget/domain';
-import type { EventDoc, ProjectionDoc, Projections } from './mongo';
-import { groupNames, topicNames, type EngineSettings } from './topics';
+import { RegionLog, allocationReport, eventYear, touchedYears, type LogRecord } from '@budget/domain';
+import {
+  CHUNK_RECORDS,
+  bucketId,
+  bucketOf,
+  chunkId,
+  chunkOf,
+  readChunks,
+  type ChunkDoc,
+  type ProjectionDoc,
+  type Projections,
+} from './mongo';
+import { exitOnConsumerCrash, exitProcess, groupNames, topicNames, type EngineSettings } from './topics';
 
-const REBUILD_PAGE = 5000;
+interface RegionProjection {
+  log: RegionLog;
+  /** The chunk being filled, exactly as stored. */
+  chunk: ChunkDoc;
+  /** bucket -> id -> position */
+  buckets: Map<number, Map<string, number>>;
+}
+
+function emptyChunk(region: string, chunk: number): ChunkDoc {
+  return {
+    _id: chunkId(region, chunk),
+    region,
+    chunk,
+    from: chunk * CHUNK_RECORDS + 1,
+    records: [],
+    years: [],
+  };
+}
 
 export class Projector {
-  private readonly logs = new Map<string, RegionLog>();
+  private readonly regions = new Map<string, RegionProjection>();
   private consumer: Consumer | undefined;
   appliedRecords = 0;
 
@@ -20,25 +48,45 @@ export class Projector {
     private readonly logger: Logger,
   ) {}
 
-  /** Rebuilds each region's state from the events already projected, up to the recorded progress. */
-  private async restore(): Promise<void> {
-    this.logs.clear();
-    for (const progress of await this.projections.progress.find().lean()) {
-      const log = RegionLog.empty(progress._id);
-      for (let from = 1; from <= progress.position; from += REBUILD_PAGE) {
-        const docs = await this.projections.events
-          .find({
-            region: progress._id,
-            position: { $gte: from, $lte: Math.min(progress.position, from + REBUILD_PAGE - 1) },
-          })
-          .sort({ position: 1 })
-          .lean();
-        for (const doc of docs) log.applyRecorded(JSON.parse(doc.record) as LogRecord);
-      }
-      if (log.length !== progress.position)
-        throw new Error(`projection of ${progress._id} is missing events before ${progress.position}`);
-      this.logs.set(progress._id, log);
+  private region(name: string): RegionProjection {
+    let projection = this.regions.get(name);
+    if (projection === undefined) {
+      projection = { log: RegionLog.empty(name), chunk: emptyChunk(name, 0), buckets: new Map() };
+      this.regions.set(name, projection);
     }
+    return projection;
+  }
+
+  /** Rebuilds each region's state from the chunks already projected, up to the recorded progress. */
+  private async restore(): Promise<void> {
+    this.regions.clear();
+    for (const progress of await this.projections.progress.find().lean()) {
+      const projection = this.region(progress._id);
+      for await (const { record, year } of readChunks(this.projections, progress._id, 1, progress.position)) {
+        this.apply(projection, JSON.parse(record) as LogRecord, record, year);
+      }
+      if (projection.log.length !== progress.position)
+        throw new Error(`projection of ${progress._id} is incomplete`);
+    }
+    this.logger.info({ regions: this.regions.size }, 'ledger state restored from the projections');
+  }
+
+  /** Applies one record to the state, the open chunk and the id index. */
+  private apply(projection: RegionProjection, record: LogRecord, text: string, year: number | null): void {
+    const { record: replayed } = projection.log.applyRecorded(record);
+    if (replayed.hash !== record.hash)
+      throw new Error(`log of ${record.region} does not chain at position ${String(record.position)}`);
+    if (chunkOf(record.position) !== projection.chunk.chunk)
+      projection.chunk = emptyChunk(record.region, chunkOf(record.position));
+    projection.chunk.records.push(text);
+    projection.chunk.years.push(year);
+    const bucket = bucketOf(record.id);
+    let ids = projection.buckets.get(bucket);
+    if (ids === undefined) {
+      ids = new Map();
+      projection.buckets.set(bucket, ids);
+    }
+    ids.set(record.id, record.position);
   }
 
   async start(): Promise<void> {
@@ -46,69 +94,90 @@ export class Projector {
     this.consumer = this.kafka.consumer({
       groupId: groupNames(this.settings.namespace).ledger,
       readUncommitted: false,
-      maxBytesPerPartition: 2 << 20,
+      maxBytesPerPartition: 1 << 20,
     });
     await this.consumer.connect();
+    exitOnConsumerCrash(this.consumer, 'ledger', this.settings.onFatal);
     await this.consumer.subscribe({ topic: topicNames(this.settings.namespace).log, fromBeginning: true });
     // Offsets are committed after the projections are written; a redelivered record is skipped by its position.
     await this.consumer.run({
       autoCommit: true,
       autoCommitThreshold: 1,
-      eachBatch: async ({ batch }) => {
-        await this.project(batch.messages);
+      eachBatch: async ({ batch, heartbeat }) => {
+        try {
+          await this.project(batch.messages);
+        } catch (error) {
+          (this.settings.onFatal ?? exitProcess)(error, 'ledger');
+          // Only reached when the handler does not end the process (tests): start again from the projections.
+          await this.restore();
+          throw error;
+        }
+        await heartbeat();
       },
     });
   }
 
   async project(messages: KafkaMessage[]): Promise<void> {
-    const events: AnyBulkWriteOperation<EventDoc>[] = [];
-    const dirty = new Map<string, Set<number>>();
+    const chunks = new Map<string, ChunkDoc>();
+    const buckets = new Map<string, Set<number>>();
+    const years = new Map<string, Set<number>>();
     for (const message of messages) {
-      const record = JSON.parse(message.value?.toString('utf8') ?? 'null') as LogRecord;
-      let log = this.logs.get(record.region);
-      if (log === undefined) {
-        log = RegionLog.empty(record.region);
-        this.logs.set(record.region, log);
-      }
+      const text = message.value?.toString('utf8') ?? 'null';
+      const record = JSON.parse(text) as LogRecord;
+      const projection = this.region(record.region);
+      const log = projection.log;
       if (record.position <= log.length) continue;
       if (record.position !== log.length + 1)
-        throw new Error(`log of ${record.region} jumps from ${log.length} to ${record.position}`);
-      const yearsBefore = record.type === 'ActionDefined' ? actionYears(log, record.data.actionId) : [];
+        throw new Error(
+          `log of ${record.region} jumps from ${String(log.length)} to ${String(record.position)}`,
+        );
       const year = eventYear(log.state, record);
-      const { record: replayed } = log.applyRecorded(record);
-      if (replayed.hash !== record.hash)
-        throw new Error(`log of ${record.region} does not chain at position ${record.position}`);
-      events.push({
-        updateOne: {
-          filter: { _id: `${record.region}/${String(record.position)}` },
-          update: {
-            $setOnInsert: {
-              region: record.region,
-              position: record.position,
-              id: record.id,
-              year,
-              outcome: record.outcome,
-              record: JSON.stringify(record),
-            },
-          },
-          upsert: true,
-        },
-      });
-      if (record.outcome === 'accepted') markDirty(dirty, log, record, year, yearsBefore);
+      const before = record.outcome === 'accepted' ? touchedYears(log.state, record, year) : [];
+      this.apply(projection, record, text, year);
+      chunks.set(projection.chunk._id, projection.chunk);
+      add(buckets, record.region, bucketOf(record.id));
+      for (const y of [
+        ...before,
+        ...(record.outcome === 'accepted' ? touchedYears(log.state, record, year) : []),
+      ])
+        add(years, record.region, y);
       this.appliedRecords += 1;
     }
-    if (events.length > 0) await this.projections.events.bulkWrite(events, { ordered: false });
-    await this.writeProjections(dirty);
+    await this.write(chunks, buckets, years);
   }
 
-  /** Reports and balances first, progress last: a reader that sees the progress sees everything before it. */
-  private async writeProjections(dirty: Map<string, Set<number>>): Promise<void> {
-    for (const [region, log] of this.logs) {
+  /** Chunks and buckets are rewritten whole (the same content for the same positions, so idempotent); reports and
+   *  balances only over older ones; progress last, so a reader that sees it sees everything before it. */
+  private async write(
+    chunks: Map<string, ChunkDoc>,
+    buckets: Map<string, Set<number>>,
+    years: Map<string, Set<number>>,
+  ): Promise<void> {
+    for (const chunk of chunks.values()) {
+      await this.projections.chunks.replaceOne(
+        { _id: chunk._id },
+        { ...chunk, records: [...chunk.records], years: [...chunk.years] },
+        { upsert: true },
+      );
+    }
+    for (const [region, dirty] of buckets) {
+      const projection = this.region(region);
+      for (const bucket of dirty) {
+        const entries = projection.buckets.get(bucket) ?? new Map<string, number>();
+        const doc = {
+          _id: bucketId(region, bucket),
+          ids: [...entries.keys()],
+          positions: [...entries.values()],
+        };
+        await this.projections.buckets.replaceOne({ _id: doc._id }, doc, { upsert: true });
+      }
+    }
+    for (const [region, projection] of this.regions) {
+      const log = projection.log;
       const progress = await this.projections.progress.findById(region).lean();
       if (progress !== null && progress.position >= log.length) continue;
       log.ledger.assertBalanced();
-      const years = dirty.get(region) ?? new Set<number>();
-      const reports: AnyBulkWriteOperation<ProjectionDoc>[] = [...years].map((year) =>
+      const reports = [...(years.get(region) ?? [])].map((year) =>
         guardedUpsert(
           region,
           year,
@@ -143,6 +212,15 @@ export class Projector {
   }
 }
 
+function add<K>(map: Map<K, Set<number>>, key: K, value: number): void {
+  let set = map.get(key);
+  if (set === undefined) {
+    set = new Set();
+    map.set(key, set);
+  }
+  set.add(value);
+}
+
 /** Writes a projection unless one at a later position is there already (then the insert hits a duplicate key). */
 function guardedUpsert(
   region: string,
@@ -166,29 +244,4 @@ function ignoreStale(error: unknown): void {
     ? writeErrors.every((e) => (e.code ?? e.err?.code) === 11000)
     : code === 11000;
   if (!allDuplicates) throw error;
-}
-
-function actionYears(log: RegionLog, actionId: string): number[] {
-  const action = log.state.actions.get(actionId);
-  if (action === undefined) return [];
-  const years = new Set(action.years.keys());
-  for (let y = action.definition.startYear; y <= action.definition.endYear; y++) years.add(y);
-  return [...years];
-}
-
-function markDirty(
-  dirty: Map<string, Set<number>>,
-  log: RegionLog,
-  event: BudgetEvent,
-  year: number | null,
-  yearsBefore: number[],
-): void {
-  let years = dirty.get(event.region);
-  if (years === undefined) {
-    years = new Set();
-    dirty.set(event.region, years);
-  }
-  if (year !== null) years.add(year);
-  else if (event.type === 'ActionDefined')
-    for (const y of [...yearsBefore, ...actionYears(log, event.data.actionId)]) years.add(y);
 }

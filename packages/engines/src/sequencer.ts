@@ -5,7 +5,10 @@ import type { Logger } from 'pino';
 import { RegionLog, describeIssue, eventContent, validateLine, type LogRecord } from '@budget/domain';
 import { readToEnd } from './read-to-end';
 import {
+  exitOnConsumerCrash,
+  exitProcess,
   groupNames,
+  sendBounded,
   topicNames,
   transactionalProducer,
   type EngineSettings,
@@ -84,6 +87,7 @@ export class Sequencer {
       maxBytesPerPartition: 1 << 20,
     });
     await this.consumer.connect();
+    exitOnConsumerCrash(this.consumer, 'sequencer', this.settings.onFatal);
     await this.consumer.subscribe({ topic: this.names.inbox, fromBeginning: true });
     await this.consumer.run({
       // Offsets go into each transaction; auto-commit also moves them past transaction markers, which kafkajs
@@ -112,11 +116,12 @@ export class Sequencer {
     try {
       for (const message of messages) this.decide(message, recordedAt, logMessages, deadLetters);
       transaction = await producer.transaction();
-      const topicMessages = [
-        { topic: this.names.log, messages: logMessages },
-        { topic: this.names.deadLetters, messages: deadLetters },
-      ].filter((t) => t.messages.length > 0);
-      if (topicMessages.length > 0) await transaction.sendBatch({ topicMessages });
+      const open = transaction;
+      await sendBounded((chunk) => open.send({ topic: this.names.log, messages: chunk }), logMessages);
+      await sendBounded(
+        (chunk) => open.send({ topic: this.names.deadLetters, messages: chunk }),
+        deadLetters,
+      );
       await transaction.sendOffsets({
         consumerGroupId: groupId,
         topics: [{ topic, partitions: [{ partition, offset: (BigInt(last.offset) + 1n).toString() }] }],
@@ -124,12 +129,9 @@ export class Sequencer {
       await transaction.commit();
     } catch (error) {
       await transaction?.abort().catch(() => undefined);
-      // Whatever failed, the in-memory state may hold this batch while the log does not: rebuild it from what the
-      // log really committed, then let kafkajs deliver the batch again.
-      this.logger.warn(
-        { err: error },
-        'sequencer batch failed; state restored from the log, batch will be retried',
-      );
+      // The in-memory state may hold this batch while the log does not: start again from the committed log.
+      (this.settings.onFatal ?? exitProcess)(error, 'sequencer');
+      // Only reached when the handler does not end the process (tests).
       await this.restore();
       throw error;
     }

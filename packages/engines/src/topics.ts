@@ -1,5 +1,17 @@
 //! The Kafka topics of CONTRACT section 7 and of the services, with how each is created.
-import { Kafka, Partitioners, logLevel, type Admin, type ITopicConfig, type Producer } from 'kafkajs';
+import {
+  Kafka,
+  Partitioners,
+  logLevel,
+  type Admin,
+  type Consumer,
+  type ITopicConfig,
+  type Message,
+  type Producer,
+} from 'kafkajs';
+
+/** What a worker does when a batch fails: by default the process ends and restarts from committed state. */
+export type FatalHandler = (error: unknown, worker: string) => void;
 
 export interface EngineSettings {
   brokers: string[];
@@ -7,7 +19,19 @@ export interface EngineSettings {
   /** Prepended to every topic and consumer group name; empty in production (the contract's names). */
   namespace: string;
   clientId: string;
+  onFatal?: FatalHandler;
 }
+
+/**
+ * A failed batch ends the process. kafkajs may still commit offsets of later, marker-only batches after a failure,
+ * which would skip what failed; a restart resumes from what was really committed and projected instead.
+ */
+export const exitProcess: FatalHandler = (error, worker) => {
+  process.stderr.write(
+    `${JSON.stringify({ level: 60, worker, msg: 'batch failed; exiting to restart from committed state', err: String(error) })}\n`,
+  );
+  process.exit(1);
+};
 
 export function topicNames(namespace: string) {
   return {
@@ -113,5 +137,44 @@ export function transactionalProducer(
     transactionTimeout: transactionTimeoutMs,
     createPartitioner: Partitioners.DefaultPartitioner,
     retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 100, maxRetryTime: 5_000 },
+  });
+}
+
+/** Stay well below the broker's default max.message.bytes (1 MiB) per produce request. */
+const MAX_SEND_BYTES = 512 * 1024;
+
+/** Splits messages into sends of bounded size, in order, within whatever transaction `send` belongs to. */
+export async function sendBounded(
+  send: (messages: Message[]) => Promise<unknown>,
+  messages: Message[],
+  maxBytes = MAX_SEND_BYTES,
+): Promise<void> {
+  let chunk: Message[] = [];
+  let bytes = 0;
+  for (const message of messages) {
+    const size =
+      (message.value?.length ?? 0) + (typeof message.key === 'string' ? message.key.length : 0) + 64;
+    if (chunk.length > 0 && bytes + size > maxBytes) {
+      await send(chunk);
+      chunk = [];
+      bytes = 0;
+    }
+    chunk.push(message);
+    bytes += size;
+  }
+  if (chunk.length > 0) await send(chunk);
+}
+
+/**
+ * kafkajs stops a consumer for good after a non-retriable error. A worker that silently stops consuming would
+ * stall everything behind it, so the process ends and is started again by whatever supervises it.
+ */
+export function exitOnConsumerCrash(
+  consumer: Consumer,
+  name: string,
+  onFatal: FatalHandler = exitProcess,
+): void {
+  consumer.on(consumer.events.CRASH, ({ payload }) => {
+    if (!payload.restart) onFatal(payload.error, name);
   });
 }
