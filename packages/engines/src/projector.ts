@@ -103,7 +103,8 @@ export class Projector {
     await this.consumer.run({
       autoCommit: true,
       autoCommitThreshold: 1,
-      eachBatch: async ({ batch, heartbeat }) => {
+      eachBatch: async (payload) => {
+        const { batch } = payload;
         try {
           await this.project(batch.messages);
         } catch (error) {
@@ -112,7 +113,7 @@ export class Projector {
           await this.restore();
           throw error;
         }
-        await heartbeat();
+        await payload.heartbeat();
       },
     });
   }
