@@ -54,4 +54,5 @@ export {
   type UnhashedRecord,
 } from './hash-chain';
 export { RegionLog, eventYear, type Appended } from './region-log';
+export { touchedYears } from './touched-years';
 export { restoreSnapshot, snapshotOf, type RegionSnapshot } from './snapshot';
