@@ -5,7 +5,8 @@ import { includesYear, type RegionState } from './state';
 import { resolveKey } from './key-resolution';
 
 export function decide(state: RegionState, event: BudgetEvent): Outcome {
-  if (state.config === undefined && event.type !== 'RegionConfigured') return rejected('region-not-configured');
+  if (state.config === undefined && event.type !== 'RegionConfigured')
+    return rejected('region-not-configured');
   switch (event.type) {
     case 'RegionConfigured':
       return decideRegionConfigured(state, event);
@@ -49,7 +50,8 @@ function decideActionDefined(state: RegionState, event: EventOf<'ActionDefined'>
   const { startYear, endYear } = event.data;
   for (const [year, entry] of existing.years) {
     const outside = year < startYear || year > endYear;
-    if (outside && (entry.budgetCents > 0n || entry.activeCount > 0)) return rejected('action-years-conflict');
+    if (outside && (entry.budgetCents > 0n || entry.activeCount > 0))
+      return rejected('action-years-conflict');
   }
   return ACCEPTED;
 }
@@ -66,7 +68,8 @@ function decideFundingKeySet(state: RegionState, event: EventOf<'FundingKeySet'>
   const exact = ids.length === state.funderIds.length && ids.every((id) => state.funderIds.includes(id));
   if (!exact) return rejected('unknown-funder');
   const actionId = event.data.actionId;
-  if (actionId !== undefined && actionId !== null && !state.actions.has(actionId)) return rejected('unknown-action');
+  if (actionId !== undefined && actionId !== null && !state.actions.has(actionId))
+    return rejected('unknown-action');
   return yearOpen(state, event.data.year);
 }
 

@@ -91,7 +91,13 @@ function evolveFundingKeySet(state: RegionState, event: EventOf<'FundingKeySet'>
 
 function evolveSpendingRecorded(state: RegionState, event: EventOf<'SpendingRecorded'>): void {
   const { spendingId, actionId, year, amount } = event.data;
-  const item: SpendingItem = { spendingId, actionId, year, amountCents: parseAmountCents(amount), active: true };
+  const item: SpendingItem = {
+    spendingId,
+    actionId,
+    year,
+    amountCents: parseAmountCents(amount),
+    active: true,
+  };
   state.spending.set(spendingId, item);
   const entry = entryOf(state, item);
   entry.items.push(item);
@@ -107,7 +113,8 @@ function spendingItem(state: RegionState, spendingId: string): SpendingItem {
 
 function entryOf(state: RegionState, item: SpendingItem) {
   const action = state.actions.get(item.actionId);
-  if (action === undefined) throw new Error(`spending item ${item.spendingId} has no action ${item.actionId}`);
+  if (action === undefined)
+    throw new Error(`spending item ${item.spendingId} has no action ${item.actionId}`);
   return actionYear(action, item.year);
 }
 

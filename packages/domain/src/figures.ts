@@ -21,7 +21,8 @@ function zeros(count: number): bigint[] {
 /** Spent per funder, from the cache while the key is unchanged, else re-apportioned item by item. */
 export function spentParts(entry: ActionYear, key: FundingKey | undefined, funderCount: number): bigint[] {
   if (key === undefined) {
-    if (entry.activeCount > 0) throw new Error('active spending without a resolvable key: the decider let it in');
+    if (entry.activeCount > 0)
+      throw new Error('active spending without a resolvable key: the decider let it in');
     return zeros(funderCount);
   }
   if (entry.spent?.fingerprint === key.fingerprint) return entry.spent.partsCents;
@@ -42,7 +43,13 @@ export function actionYearFigures(state: RegionState, actionId: string, year: nu
   const funderCount = state.funderIds.length;
   const entry = state.actions.get(actionId)?.years.get(year);
   if (entry === undefined) {
-    return { budgetCents: 0n, allocatedCents: zeros(funderCount), unfundedCents: 0n, spentCents: zeros(funderCount), spendingCount: 0 };
+    return {
+      budgetCents: 0n,
+      allocatedCents: zeros(funderCount),
+      unfundedCents: 0n,
+      spentCents: zeros(funderCount),
+      spendingCount: 0,
+    };
   }
   const key = resolveKey(state, actionId, year);
   return {

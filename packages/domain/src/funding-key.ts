@@ -32,7 +32,10 @@ export function declaredKey(shares: Readonly<Record<string, string>>): FundingKe
  * The pro-rata key of a year: each funder's committed funding over the total, unrounded.
  * Returns undefined when nothing is committed (no key resolvable).
  */
-export function proRataKey(funders: readonly string[], committedCents: ReadonlyMap<string, bigint>): FundingKey | undefined {
+export function proRataKey(
+  funders: readonly string[],
+  committedCents: ReadonlyMap<string, bigint>,
+): FundingKey | undefined {
   const numerators = funders.map((funder) => committedCents.get(funder) ?? 0n);
   const denominator = numerators.reduce((sum, n) => sum + n, 0n);
   if (denominator <= 0n) return undefined;

@@ -1,6 +1,7 @@
 //! The tamper-evident chain of CONTRACT section 5: SHA-256 over the RFC 8785 canonical JSON of each record.
 import { createHash } from 'node:crypto';
 import canonicalize from 'canonicalize';
+import { configure } from 'safe-stable-stringify';
 import type { RejectionReason } from './rejections';
 import type { BudgetEvent } from './schemas';
 
@@ -18,11 +19,27 @@ export type LogRecord = BudgetEvent & {
 
 export type UnhashedRecord = Omit<LogRecord, 'hash'>;
 
+/**
+ * RFC 8785 (JCS) for values read from JSON. safe-stable-stringify, with keys sorted by UTF-16 code units and strict
+ * types, writes exactly JCS for such values (a property test checks it against `canonicalize`, the reference
+ * implementation by the RFC's author) at about a quarter of the cost. A `\u` escape in its output is the only
+ * place a lone surrogate could hide, which JCS forbids: that rare text goes through `canonicalize`, which refuses it.
+ */
 export function canonicalJson(value: unknown): string {
-  const text = canonicalize(value);
+  const text = jcs(value);
   if (text === undefined) throw new Error('value has no canonical JSON form');
-  return text;
+  if (!text.includes('\\u')) return text;
+  const checked = canonicalize(value);
+  if (checked === undefined) throw new Error('value has no canonical JSON form');
+  return checked;
 }
+
+const jcs = configure({
+  deterministic: (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0),
+  strict: true,
+  bigint: false,
+  circularValue: Error,
+});
 
 export function sha256Hex(text: string): string {
   return createHash('sha256').update(text, 'utf8').digest('hex');
@@ -30,16 +47,42 @@ export function sha256Hex(text: string): string {
 
 /** The hash of a record: over every field but `hash` itself. */
 export function recordHash(record: UnhashedRecord): string {
-  const { id, region, type, occurredAt, actor, data, position, recordedAt, outcome, reason, prevHash } = record;
+  const { id, region, type, occurredAt, actor, data, position, recordedAt, outcome, reason, prevHash } =
+    record;
   return sha256Hex(
-    canonicalJson({ id, region, type, occurredAt, actor, data, position, recordedAt, outcome, reason, prevHash }),
+    canonicalJson({
+      id,
+      region,
+      type,
+      occurredAt,
+      actor,
+      data,
+      position,
+      recordedAt,
+      outcome,
+      reason,
+      prevHash,
+    }),
   );
 }
 
 /** Builds the exported record with the contract's field order. */
 export function sealRecord(record: UnhashedRecord): LogRecord {
-  const { id, region, type, occurredAt, actor, data, position, recordedAt, outcome, reason, prevHash } = record;
-  const sealed = { id, region, type, occurredAt, actor, data, position, recordedAt, outcome, reason, prevHash } as UnhashedRecord;
+  const { id, region, type, occurredAt, actor, data, position, recordedAt, outcome, reason, prevHash } =
+    record;
+  const sealed = {
+    id,
+    region,
+    type,
+    occurredAt,
+    actor,
+    data,
+    position,
+    recordedAt,
+    outcome,
+    reason,
+    prevHash,
+  };
   return { ...sealed, hash: recordHash(sealed) } as LogRecord;
 }
 
@@ -56,7 +99,8 @@ export type ChainCheck = { ok: true; count: number } | { ok: false; position: nu
  * Stateless per call so that callers can stream any length of history.
  */
 export function checkLink(record: LogRecord, expectedPosition: number, previousHash: string): string | null {
-  if (record.position !== expectedPosition) return `position is ${String(record.position)}, expected ${expectedPosition}`;
+  if (record.position !== expectedPosition)
+    return `position is ${String(record.position)}, expected ${expectedPosition}`;
   if (record.prevHash !== previousHash) return 'prevHash does not match the previous record';
   if (recordHash(record) !== record.hash) return 'hash does not match the record';
   return null;

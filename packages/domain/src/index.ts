@@ -40,7 +40,13 @@ export {
   type ThemeReport,
   type FunderReport,
 } from './report';
-export { Ledger, type JournalEntry, type JournalLine, type TrialBalance, type TrialBalanceRow } from './ledger';
+export {
+  Ledger,
+  type JournalEntry,
+  type JournalLine,
+  type TrialBalance,
+  type TrialBalanceRow,
+} from './ledger';
 export { reconcile, type Mismatch } from './reconciliation';
 export {
   GENESIS_HASH,

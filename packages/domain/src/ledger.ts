@@ -78,7 +78,9 @@ export class Ledger {
       credit += line.creditCents;
     }
     if (debit !== credit) {
-      throw new Error(`unbalanced journal entry at position ${entry.position}: ${String(debit)} != ${String(credit)}`);
+      throw new Error(
+        `unbalanced journal entry at position ${entry.position}: ${String(debit)} != ${String(credit)}`,
+      );
     }
     let year = this.balances.get(entry.year);
     if (year === undefined) {
@@ -123,7 +125,11 @@ export class Ledger {
         const { funder, year } = event.data;
         const before = -this.balance(year, `grant:${funder}`);
         const after = state.committedCents.get(year)?.get(funder) ?? 0n;
-        emit(year, `funding committed by ${funder}`, transfer(`funds:${funder}`, `grant:${funder}`, after - before));
+        emit(
+          year,
+          `funding committed by ${funder}`,
+          transfer(`funds:${funder}`, `grant:${funder}`, after - before),
+        );
         this.realignYear(state, year, emit);
         break;
       }
@@ -173,12 +179,22 @@ export class Ledger {
       const allocationAccount = `allocation:${actionId}:${funder}`;
       const postedSpent = this.balance(year, spentAccount);
       const postedAllocated =
-        this.balance(year, allocationAccount) + postedSpent + this.balance(year, `released:${actionId}:${funder}`);
-      lines.push(...transfer(allocationAccount, `funds:${funder}`, (figures.allocatedCents[i] ?? 0n) - postedAllocated));
+        this.balance(year, allocationAccount) +
+        postedSpent +
+        this.balance(year, `released:${actionId}:${funder}`);
+      lines.push(
+        ...transfer(
+          allocationAccount,
+          `funds:${funder}`,
+          (figures.allocatedCents[i] ?? 0n) - postedAllocated,
+        ),
+      );
       lines.push(...transfer(spentAccount, allocationAccount, (figures.spentCents[i] ?? 0n) - postedSpent));
     });
     const postedUnfunded = this.balance(year, `unfunded:${actionId}`);
-    lines.push(...transfer(`unfunded:${actionId}`, 'unfunded-budget', figures.unfundedCents - postedUnfunded));
+    lines.push(
+      ...transfer(`unfunded:${actionId}`, 'unfunded-budget', figures.unfundedCents - postedUnfunded),
+    );
     emit(year, `figures of ${actionId} realigned`, lines);
   }
 
@@ -188,7 +204,9 @@ export class Ledger {
       const lines: JournalLine[] = [];
       for (const funder of state.funderIds) {
         const remaining = this.balance(year, `allocation:${actionId}:${funder}`);
-        lines.push(...transfer(`released:${actionId}:${funder}`, `allocation:${actionId}:${funder}`, remaining));
+        lines.push(
+          ...transfer(`released:${actionId}:${funder}`, `allocation:${actionId}:${funder}`, remaining),
+        );
       }
       emit(year, `unspent allocation of ${actionId} released at year end`, lines);
     }
@@ -205,9 +223,19 @@ export class Ledger {
       if (balance === 0n) continue;
       if (balance > 0n) debit += balance;
       else credit -= balance;
-      rows.push({ account, debit: formatCents(balance > 0n ? balance : 0n), credit: formatCents(balance < 0n ? -balance : 0n) });
+      rows.push({
+        account,
+        debit: formatCents(balance > 0n ? balance : 0n),
+        credit: formatCents(balance < 0n ? -balance : 0n),
+      });
     }
-    return { region: this.region, year, rows, totals: { debit: formatCents(debit), credit: formatCents(credit) }, balanced: debit === credit };
+    return {
+      region: this.region,
+      year,
+      rows,
+      totals: { debit: formatCents(debit), credit: formatCents(credit) },
+      balanced: debit === credit,
+    };
   }
 
   years(): number[] {
@@ -219,7 +247,9 @@ export class Ledger {
     for (const year of this.years()) {
       const trial = this.trialBalance(year);
       if (!trial.balanced) {
-        throw new Error(`trial balance of ${this.region} ${year} does not balance: ${trial.totals.debit} != ${trial.totals.credit}`);
+        throw new Error(
+          `trial balance of ${this.region} ${year} does not balance: ${trial.totals.debit} != ${trial.totals.credit}`,
+        );
       }
     }
   }

@@ -26,7 +26,9 @@ export function reconcile(ledger: Ledger, report: AllocationReport): Mismatch[] 
       }
       for (const [funder, allocated] of Object.entries(action.allocated)) {
         const cents =
-          balance(`allocation:${a}:${funder}`) + balance(`spending:${a}:${funder}`) + balance(`released:${a}:${funder}`);
+          balance(`allocation:${a}:${funder}`) +
+          balance(`spending:${a}:${funder}`) +
+          balance(`released:${a}:${funder}`);
         check(`${a}.allocated.${funder}`, allocated, cents);
       }
     }

@@ -55,7 +55,8 @@ export class RegionLog {
 
   /** Decides a new event, applies it when accepted, and seals the record that goes into the log. */
   append(event: BudgetEvent, recordedAt: string): Appended {
-    if (event.region !== this.region) throw new Error(`event for ${event.region} sent to the log of ${this.region}`);
+    if (event.region !== this.region)
+      throw new Error(`event for ${event.region} sent to the log of ${this.region}`);
     return this.apply(event, recordedAt, decide(this.state, event));
   }
 
@@ -65,7 +66,9 @@ export class RegionLog {
    */
   applyRecorded(record: LogRecord): Appended {
     const outcome: Outcome =
-      record.outcome === 'accepted' ? { outcome: 'accepted', reason: null } : { outcome: 'rejected', reason: record.reason ?? 'region-not-configured' };
+      record.outcome === 'accepted'
+        ? { outcome: 'accepted', reason: null }
+        : { outcome: 'rejected', reason: record.reason ?? 'region-not-configured' };
     return this.apply(record, record.recordedAt, outcome);
   }
 

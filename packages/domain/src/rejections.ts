@@ -15,7 +15,8 @@ export const REJECTION_REASONS = [
 ] as const;
 export type RejectionReason = (typeof REJECTION_REASONS)[number];
 
-export type Outcome = { outcome: 'accepted'; reason: null } | { outcome: 'rejected'; reason: RejectionReason };
+export type Outcome =
+  { outcome: 'accepted'; reason: null } | { outcome: 'rejected'; reason: RejectionReason };
 
 export const ACCEPTED: Outcome = { outcome: 'accepted', reason: null };
 

@@ -49,7 +49,14 @@ export interface AllocationReport {
   asOfPosition: number;
   funders: FunderReport[];
   themes: ThemeReport[];
-  totals: { committed: string; budget: string; allocated: string; unfunded: string; spent: string; remaining: string };
+  totals: {
+    committed: string;
+    budget: string;
+    allocated: string;
+    unfunded: string;
+    spent: string;
+    remaining: string;
+  };
 }
 
 /** Running sums of one group of actions (a theme, or all of them). */
@@ -61,7 +68,12 @@ interface Sums {
 }
 
 function emptySums(funderCount: number): Sums {
-  return { budget: 0n, allocated: new Array<bigint>(funderCount).fill(0n), unfunded: 0n, spent: new Array<bigint>(funderCount).fill(0n) };
+  return {
+    budget: 0n,
+    allocated: new Array<bigint>(funderCount).fill(0n),
+    unfunded: 0n,
+    spent: new Array<bigint>(funderCount).fill(0n),
+  };
 }
 
 function addFigures(sums: Sums, figures: ActionYearFigures): void {
@@ -88,7 +100,12 @@ export function utilisation(spentCents: bigint, budgetCents: bigint): string | n
   return `${String(scaled / 10_000n)}.${String(scaled % 10_000n).padStart(4, '0')}`;
 }
 
-function actionReport(state: RegionState, actionId: string, title: string, figures: ActionYearFigures): ActionReport {
+function actionReport(
+  state: RegionState,
+  actionId: string,
+  title: string,
+  figures: ActionYearFigures,
+): ActionReport {
   const spentTotal = total(figures.spentCents);
   return {
     actionId,
@@ -111,7 +128,8 @@ function themeReport(state: RegionState, theme: Theme, year: number, overall: Su
   const ids = [...state.actions.keys()].sort(compareCodePoints);
   for (const actionId of ids) {
     const action = state.actions.get(actionId);
-    if (action === undefined || action.definition.theme !== theme || !includesYear(action.definition, year)) continue;
+    if (action === undefined || action.definition.theme !== theme || !includesYear(action.definition, year))
+      continue;
     const figures = actionYearFigures(state, actionId, year);
     addFigures(sums, figures);
     addFigures(overall, figures);

@@ -26,7 +26,9 @@ const MAX_TEXT = 2000;
 const MAX_LIST = 200;
 
 // A check's message is "reason|detail": the reason is the stable name, the detail tells the user what to fix.
-const identifier = z.string().regex(IDENTIFIER_PATTERN, 'bad-id|must be 1-64 characters from A-Z a-z 0-9 . _ : -');
+const identifier = z
+  .string()
+  .regex(IDENTIFIER_PATTERN, 'bad-id|must be 1-64 characters from A-Z a-z 0-9 . _ : -');
 const text = z.string().max(MAX_TEXT, `too-long|must be at most ${MAX_TEXT} characters`);
 const label = text.min(1, 'empty-field|must not be empty');
 const year = z
@@ -35,11 +37,18 @@ const year = z
   .max(2100, 'bad-year|must be a year from 2000 to 2100');
 const amount = z
   .string()
-  .regex(INPUT_AMOUNT_PATTERN, 'bad-amount|must be a non-negative amount of euros as a string, like "1200.00"');
-const positiveAmount = amount.refine((value) => !/^0(\.0{1,2})?$/.test(value), 'bad-amount|must be above zero');
+  .regex(
+    INPUT_AMOUNT_PATTERN,
+    'bad-amount|must be a non-negative amount of euros as a string, like "1200.00"',
+  );
+const positiveAmount = amount.refine(
+  (value) => !/^0(\.0{1,2})?$/.test(value),
+  'bad-amount|must be above zero',
+);
 
 const DATE_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/;
-const TIMESTAMP_PATTERN = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-](\d{2}):(\d{2}))$/;
+const TIMESTAMP_PATTERN =
+  /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-](\d{2}):(\d{2}))$/;
 
 function isCalendarDate(y: number, m: number, d: number): boolean {
   if (m < 1 || m > 12 || d < 1) return false;
@@ -72,7 +81,9 @@ const occurredAt = z
   .string()
   .refine(isIsoTimestamp, 'bad-timestamp|must be ISO-8601 with an offset or Z, like 2024-03-01T10:00:00Z');
 
-const share = z.string().regex(SHARE_PATTERN, 'bad-share|must be a decimal from 0 to 1 with at most 9 decimals');
+const share = z
+  .string()
+  .regex(SHARE_PATTERN, 'bad-share|must be a decimal from 0 to 1 with at most 9 decimals');
 const shares = z
   .record(identifier, share)
   .refine((value) => Object.keys(value).length > 0, 'shares-not-one|must name at least one funder')
@@ -112,7 +123,7 @@ export const eventDataSchemas = {
       endYear: year,
     })
     .refine((d) => d.startYear <= d.endYear, {
-      message: 'start-after-end|startYear must not be after endYear',
+      error: 'start-after-end|startYear must not be after endYear',
       path: ['endYear'],
     }),
   FundingCommitted: z.strictObject({ funder: identifier, year, amount, reference: label }),

@@ -54,7 +54,11 @@ export function snapshotOf(log: RegionLog): RegionSnapshot {
         year,
         budgetCents: entry.budgetCents.toString(),
         key: entry.key === undefined ? null : keyShares(entry.key),
-        items: entry.items.map((item): ItemTuple => [item.spendingId, item.amountCents.toString(), item.active ? 1 : 0]),
+        items: entry.items.map((item): ItemTuple => [
+          item.spendingId,
+          item.amountCents.toString(),
+          item.active ? 1 : 0,
+        ]),
       })),
     })),
     yearKeys: [...state.yearKeys].map(([year, key]) => [year, keyShares(key)]),
@@ -71,7 +75,8 @@ export function snapshotOf(log: RegionLog): RegionSnapshot {
 }
 
 export function restoreSnapshot(snapshot: RegionSnapshot): RegionLog {
-  if (snapshot.version !== SNAPSHOT_VERSION) throw new Error(`unsupported snapshot version ${snapshot.version}`);
+  if (snapshot.version !== SNAPSHOT_VERSION)
+    throw new Error(`unsupported snapshot version ${snapshot.version}`);
   const state = initialState(snapshot.region);
   if (snapshot.config !== null) {
     state.config = snapshot.config;
@@ -81,7 +86,13 @@ export function restoreSnapshot(snapshot: RegionSnapshot): RegionLog {
     const yearMap = new Map<number, ActionYear>();
     for (const entry of years) {
       const items = entry.items.map(([spendingId, cents, active]): SpendingItem => {
-        const item = { spendingId, actionId: definition.actionId, year: entry.year, amountCents: BigInt(cents), active: active === 1 };
+        const item = {
+          spendingId,
+          actionId: definition.actionId,
+          year: entry.year,
+          amountCents: BigInt(cents),
+          active: active === 1,
+        };
         state.spending.set(spendingId, item);
         return item;
       });

@@ -59,7 +59,11 @@ function toIssue(issue: z.core.$ZodIssue, prefix: string): MalformedIssue {
         detail: `is not a field of this record (${issue.keys.join(', ')})`,
       };
     case 'invalid_key':
-      return { reason: 'bad-id', field, detail: 'a key must be an identifier: 1-64 characters from A-Z a-z 0-9 . _ : -' };
+      return {
+        reason: 'bad-id',
+        field,
+        detail: 'a key must be an identifier: 1-64 characters from A-Z a-z 0-9 . _ : -',
+      };
     default:
       return { reason: 'invalid', field, detail: issue.message };
   }
@@ -84,7 +88,9 @@ export function validateLine(line: string): RecordValidation {
   if (line.length > MAX_LINE_LENGTH) {
     return {
       ok: false,
-      issues: [{ reason: 'line-too-long', field: '', detail: `lines may be at most ${MAX_LINE_LENGTH} characters` }],
+      issues: [
+        { reason: 'line-too-long', field: '', detail: `lines may be at most ${MAX_LINE_LENGTH} characters` },
+      ],
     };
   }
   let value: unknown;
@@ -98,5 +104,7 @@ export function validateLine(line: string): RecordValidation {
 }
 
 export function describeIssue(issue: MalformedIssue): string {
-  return issue.field === '' ? `${issue.reason}: ${issue.detail}` : `${issue.reason}: ${issue.field} ${issue.detail}`;
+  return issue.field === ''
+    ? `${issue.reason}: ${issue.detail}`
+    : `${issue.reason}: ${issue.field} ${issue.detail}`;
 }

@@ -1,0 +1,28 @@
+// canonicalJson() is RFC 8785: it agrees with `canonicalize` (the RFC author's implementation) on any JSON value,
+// and refuses what JCS refuses (lone surrogates).
+import canonicalize from 'canonicalize';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { canonicalJson } from './hash-chain';
+
+describe('canonicalJson', () => {
+  it('writes exactly what canonicalize writes, for any JSON value', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.jsonValue(), fc.jsonValue({ stringUnit: 'grapheme' })), (value) => {
+        // As a value arrives here: parsed from JSON text.
+        const parsed = JSON.parse(JSON.stringify(value)) as unknown;
+        expect(canonicalJson(parsed)).toBe(canonicalize(parsed));
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
+  it('sorts keys by UTF-16 code units and escapes as JCS does', () => {
+    const value = JSON.parse('{"b":1,"a":[true,null,"\\u0001é"],"A":{"€":0.5,"\\ud83d\\ude00":-0,"1e3":1e21}}') as unknown;
+    expect(canonicalJson(value)).toBe('{"A":{"1e3":1e+21,"€":0.5,"😀":0},"a":[true,null,"\\u0001é"],"b":1}');
+  });
+
+  it('refuses a lone surrogate', () => {
+    expect(() => canonicalJson(JSON.parse('{"a":"\\ud800"}'))).toThrow();
+  });
+});
