@@ -16,7 +16,10 @@ export default defineConfig(
     },
     rules: {
       // A default branch is a decision too (zod's issue codes, say); a missing case without one is the error.
-      '@typescript-eslint/switch-exhaustiveness-check': ['error', { considerDefaultExhaustiveForUnions: true }],
+      '@typescript-eslint/switch-exhaustiveness-check': [
+        'error',
+        { considerDefaultExhaustiveForUnions: true },
+      ],
       // Nest and mongoose type their option objects as classes; their own documentation passes plain objects.
       '@typescript-eslint/no-unsafe-class-instance-assignment': 'off',
       // NestJS modules are decorated classes without instance members.

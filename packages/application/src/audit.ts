@@ -70,7 +70,8 @@ function parseForVerify(line: string): { record: LogRecord } | { problem: string
   } catch {
     return { problem: 'not JSON' };
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return { problem: 'not a JSON object' };
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    return { problem: 'not a JSON object' };
   for (const field of RECORD_FIELDS) {
     if (!(field in value)) return { problem: `missing ${field}` };
   }

@@ -18,7 +18,9 @@ describe('canonicalJson', () => {
   });
 
   it('sorts keys by UTF-16 code units and escapes as JCS does', () => {
-    const value = JSON.parse('{"b":1,"a":[true,null,"\\u0001é"],"A":{"€":0.5,"\\ud83d\\ude00":-0,"1e3":1e21}}') as unknown;
+    const value = JSON.parse(
+      '{"b":1,"a":[true,null,"\\u0001é"],"A":{"€":0.5,"\\ud83d\\ude00":-0,"1e3":1e21}}',
+    ) as unknown;
     expect(canonicalJson(value)).toBe('{"A":{"1e3":1e+21,"€":0.5,"😀":0},"a":[true,null,"\\u0001é"],"b":1}');
   });
 
