@@ -1,0 +1,63 @@
+// Renders bench/results/latest.json as bench/results/latest.md, for people.
+import type { BenchResults, Target } from './results';
+import type { Spread } from './stats';
+
+function verdict(t: Target): string {
+  if (t.met === undefined) return 'not measured';
+  return t.met ? 'met' : '**not met**';
+}
+
+function spreadText(s: Spread | undefined): string {
+  return s === undefined
+    ? 'n/a'
+    : `min ${s.min.toFixed(1)} / median ${s.median.toFixed(1)} ms (${s.runs} runs)`;
+}
+
+function mib(kb: number): string {
+  return `${(kb / 1024).toFixed(0)} MiB`;
+}
+
+function n(value: number): string {
+  return Math.round(value).toLocaleString('en-US');
+}
+
+export function resultsMarkdown(r: BenchResults): string {
+  const lines = [
+    `# Benchmark results`,
+    '',
+    `Run ${r.startedAt} on ${r.machine.cpus} x ${r.machine.cpuModel}, ${r.machine.memoryGiB} GiB, Node ${r.machine.node} (${r.machine.platform}).`,
+    `${n(r.events)} generated events (\`bench/generate.ts\`, seed 1), report region \`${r.region}\` (${n(r.regionLogLength)} events in its log), year 2024.`,
+    'Every command is a whole process run under `/usr/bin/time -v` (wall time measured around it, peak RSS from GNU time).',
+    '',
+    '## Targets',
+    '',
+    '| target | goal | measured | verdict |',
+    '| --- | --- | --- | --- |',
+    ...r.targets.map((t) => `| ${t.name} | ${t.target} | ${t.measured} | ${verdict(t)} |`),
+    '',
+    '## Measurements',
+    '',
+    '| step | wall | peak RSS | throughput / notes |',
+    '| --- | --- | --- | --- |',
+    `| generate | ${n(r.generate.wallMs)} ms | ${mib(r.generate.maxRssKb)} | ${n(r.generate.eventsPerSecond)} events/s, ${n(r.generate.fileBytes / 1048576)} MiB, ${n(r.generate.violations)} rule violations |`,
+    `| baseline (parse + insert, one transaction) | ${n(r.baseline.wallMs)} ms | ${mib(r.baseline.maxRssKb)} | ${n(r.baseline.linesPerSecond)} lines/s in-process |`,
+    `| budget import | ${n(r.import.wallMs)} ms | ${mib(r.import.maxRssKb)} | ${n(r.import.eventsPerSecond)} events/s; ${r.import.counts === undefined ? 'counts not parsed' : `accepted ${n(r.import.counts.accepted)}, rejected ${n(r.import.counts.rejected)}`}${r.import.rejectedAsGenerated ? ' (= generated violations)' : ' (**differs from the generated violations**)'} |`,
+    ...r.scaling.map(
+      (s) =>
+        `| budget import, first ${n(s.events)} events | ${n(s.wallMs)} ms | ${mib(s.maxRssKb)} | ${n(s.eventsPerSecond)} events/s |`,
+    ),
+    `| CLI start-up (\`budget --help\`), paid by every command below | ${spreadText(r.startup.processMs)} | ${mib(r.startup.maxRssKb)} | |`,
+    `| report allocation | ${spreadText(r.report.processMs)} | ${mib(r.report.maxRssKb)} | store (BUDGET_TIMING): ${spreadText(r.report.storeMs)} |`,
+    ...r.asOf.map(
+      (a) =>
+        `| report --as-of-position ${n(a.position)} (${a.percent}%) | ${spreadText(a.processMs)} | ${mib(a.maxRssKb)} | store: ${spreadText(a.storeMs)} |`,
+    ),
+    `| export | ${n(r.export.wallMs)} ms | ${mib(r.export.maxRssKb)} | ${n(r.export.records)} records, ${n(r.export.bytes / 1048576)} MiB |`,
+    `| audit verify | ${n(r.verify.wallMs)} ms | ${mib(r.verify.maxRssKb)} | ${n(r.verify.eventsPerSecond)} events/s |`,
+    `| replay allocation 2024 | ${n(r.replay.wallMs)} ms | ${mib(r.replay.maxRssKb)} | ${n(r.replay.eventsPerSecond)} events/s; same JSON as the report: ${r.replay.matchesReport ? 'yes' : '**no**'} |`,
+    '',
+    'Raw numbers: `latest.json`. Reproduce: `pnpm bench` (or `pnpm bench --events 20000 --skip-scaling` for a quick run).',
+    '',
+  ];
+  return lines.join('\n');
+}

@@ -1,0 +1,137 @@
+// The shape of bench/results/latest.json and the issue's targets, each judged met or not met from the measurements.
+import type { Spread } from './stats';
+
+export interface ProcessRun {
+  wallMs: number;
+  maxRssKb: number;
+}
+
+export interface ImportRun extends ProcessRun {
+  events: number;
+  eventsPerSecond: number;
+  counts: { appended: number; alreadyPresent: number; accepted: number; rejected: number } | undefined;
+}
+
+export interface RepeatedRun {
+  /** Whole process: node start, tsx, opening the store, answering, exit. */
+  processMs: Spread;
+  /** The CLI's own `timing: store ... ms` lines (BUDGET_TIMING=1), when it prints them. */
+  storeMs: Spread | undefined;
+  maxRssKb: number;
+}
+
+export interface BenchResults {
+  startedAt: string;
+  machine: { cpus: number; cpuModel: string; memoryGiB: number; node: string; platform: string };
+  events: number;
+  region: string;
+  regionLogLength: number;
+  generate: ProcessRun & { eventsPerSecond: number; violations: number; fileBytes: number };
+  baseline: ProcessRun & { linesPerSecond: number; inProcessMs: number };
+  import: ImportRun & { rejectedAsGenerated: boolean };
+  scaling: ImportRun[];
+  startup: { processMs: Spread; maxRssKb: number };
+  report: RepeatedRun;
+  asOf: (RepeatedRun & { position: number; percent: number })[];
+  export: ProcessRun & { records: number; bytes: number };
+  verify: ProcessRun & { records: number; eventsPerSecond: number };
+  replay: ProcessRun & { eventsPerSecond: number; matchesReport: boolean };
+  targets: Target[];
+}
+
+export interface Target {
+  name: string;
+  target: string;
+  measured: string;
+  /** undefined: not measured in this run (for example --skip-scaling). */
+  met: boolean | undefined;
+}
+
+const GIB_KB = 1024 * 1024;
+
+function ms(value: number): string {
+  return `${value.toFixed(value < 100 ? 1 : 0)} ms`;
+}
+
+function mib(kb: number): string {
+  return `${(kb / 1024).toFixed(0)} MiB`;
+}
+
+function perSecond(value: number): string {
+  return `${Math.round(value).toLocaleString('en-US')} events/s`;
+}
+
+/** Flat means the peak at the largest run is at most 1.5x the peak at a quarter of the events (linear would be 4x). */
+function flatness(runs: readonly ImportRun[]): Target {
+  const sorted = [...runs].sort((a, b) => a.events - b.events);
+  const smallest = sorted[0];
+  const largest = sorted[sorted.length - 1];
+  const name = 'import peak RSS flat in the number of events';
+  if (smallest === undefined || largest === undefined || sorted.length < 2) {
+    return {
+      name,
+      target: 'peak(N) <= 1.5 x peak(N/4)',
+      measured: 'not measured (--skip-scaling)',
+      met: undefined,
+    };
+  }
+  const ratio = largest.maxRssKb / smallest.maxRssKb;
+  const measured = sorted.map((r) => `${r.events.toLocaleString('en-US')}: ${mib(r.maxRssKb)}`).join(', ');
+  return {
+    name,
+    target: 'peak(N) <= 1.5 x peak(N/4)',
+    measured: `${measured} (x${ratio.toFixed(2)})`,
+    met: ratio <= 1.5,
+  };
+}
+
+export function evaluateTargets(r: Omit<BenchResults, 'targets'>): Target[] {
+  const importRatio = r.import.wallMs / r.baseline.wallMs;
+  const peak = Math.max(r.import.maxRssKb, ...r.scaling.map((s) => s.maxRssKb));
+  const slowestAsOf = Math.max(...r.asOf.map((a) => a.processMs.median));
+  const targets: Target[] = [
+    {
+      name: 'import time vs baseline',
+      target: '<= 2x baseline',
+      measured: `${ms(r.import.wallMs)} vs ${ms(r.baseline.wallMs)} (x${importRatio.toFixed(2)})`,
+      met: importRatio <= 2,
+    },
+    { name: 'import peak RSS', target: '< 1 GiB', measured: mib(peak), met: peak < GIB_KB },
+    flatness(r.scaling),
+  ];
+  if (r.report.storeMs !== undefined) {
+    targets.push({
+      name: 'report allocation, in the CLI (BUDGET_TIMING store time, median)',
+      target: '< 50 ms',
+      measured: ms(r.report.storeMs.median),
+      met: r.report.storeMs.median < 50,
+    });
+  }
+  targets.push(
+    {
+      name: 'report allocation, whole process (median, includes Node and tsx start-up)',
+      target: '< 50 ms',
+      measured: ms(r.report.processMs.median),
+      met: r.report.processMs.median < 50,
+    },
+    {
+      name: 'report as of 10/50/90% of the log, whole process (slowest median)',
+      target: '< 2 s',
+      measured: ms(slowestAsOf),
+      met: slowestAsOf < 2000,
+    },
+    {
+      name: 'audit verify, whole process',
+      target: '>= 100,000 events/s',
+      measured: perSecond(r.verify.eventsPerSecond),
+      met: r.verify.eventsPerSecond >= 100_000,
+    },
+    {
+      name: 'replay allocation 2024, whole process',
+      target: '>= 100,000 events/s',
+      measured: perSecond(r.replay.eventsPerSecond),
+      met: r.replay.eventsPerSecond >= 100_000,
+    },
+  );
+  return targets;
+}

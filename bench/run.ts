@@ -1,0 +1,279 @@
+// `pnpm bench [--events N] [--skip-scaling]`: generates events, times the baseline and the `budget` CLI, writes bench/results/latest.*.
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join, resolve } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
+import { intFlag, parseArgs } from './args';
+import { writePrefix } from './prefix-file';
+import { evaluateTargets, type BenchResults, type ImportRun, type RepeatedRun } from './results';
+import { resultsMarkdown } from './results-markdown';
+import { round, spread } from './stats';
+import { requireGnuTime, statsPath, timed, type TimedResult } from './timed-run';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const RESULTS = join(ROOT, 'bench', 'results');
+const TMP = join(RESULTS, 'tmp');
+const CLI_MAIN = join(ROOT, 'services', 'cli', 'src', 'main.ts');
+const REGION = 'bench-01';
+const YEAR = '2024';
+const REPORT_RUNS = 5;
+const AS_OF_RUNS = 3;
+
+/** The same way `pnpm budget` runs the CLI (root package.json): one node process with tsx loaded, no wrapper. */
+const NODE_TSX = [process.execPath, '--import', 'tsx'] as const;
+
+let stepCounter = 0;
+
+function log(message: string): void {
+  process.stderr.write(`bench: ${message}\n`);
+}
+
+/** Runs a TypeScript file of this repository under /usr/bin/time; a failure stops the benchmark with its stderr. */
+async function runTs(
+  file: string,
+  args: readonly string[],
+  env: NodeJS.ProcessEnv = process.env,
+  stdoutFile?: string,
+): Promise<TimedResult> {
+  const [node, ...nodeArgs] = NODE_TSX;
+  const statsFile = statsPath(TMP, `step-${++stepCounter}`);
+  const options =
+    stdoutFile === undefined ? { cwd: ROOT, env, statsFile } : { cwd: ROOT, env, statsFile, stdoutFile };
+  const result = await timed(node, [...nodeArgs, file, ...args], options);
+  if (result.exitCode !== 0) {
+    throw new Error(`${result.command} exited ${result.exitCode}:\n${result.stderr.slice(-4000)}`);
+  }
+  return result;
+}
+
+/** Embedded store in a fresh directory: the benchmark measures the embedded mode even if Kafka variables are set. */
+function cliEnv(dataDir: string, timing: boolean): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, BUDGET_DATA_DIR: dataDir, INIT_CWD: ROOT };
+  delete env['KAFKA_BROKERS'];
+  delete env['MONGO_URL'];
+  if (timing) env['BUDGET_TIMING'] = '1';
+  else delete env['BUDGET_TIMING'];
+  return env;
+}
+
+function freshDir(name: string): string {
+  const dir = join(TMP, name);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+/** The import's summary line: JSON if the CLI prints it, else "appended A, already present P, accepted C, rejected R". */
+function importCounts(stdout: string): ImportRun['counts'] {
+  const match = /appended (\d+), already present (\d+), accepted (\d+), rejected (\d+)/.exec(stdout);
+  if (match === null) return undefined;
+  const [, appended, alreadyPresent, accepted, rejected] = match.map(Number);
+  return {
+    appended: appended ?? 0,
+    alreadyPresent: alreadyPresent ?? 0,
+    accepted: accepted ?? 0,
+    rejected: rejected ?? 0,
+  };
+}
+
+async function importInto(file: string, events: number, dirName: string): Promise<ImportRun> {
+  const dataDir = freshDir(dirName);
+  log(`import ${events} events into a fresh store`);
+  const run = await runTs(CLI_MAIN, ['import', file], cliEnv(dataDir, false));
+  return {
+    events,
+    wallMs: round(run.wallMs),
+    maxRssKb: run.maxRssKb,
+    eventsPerSecond: Math.round(events / (run.wallMs / 1000)),
+    counts: importCounts(run.stdout),
+  };
+}
+
+/** `timing: store 12.34 ms` lines printed by the CLI with BUDGET_TIMING=1; none if the CLI does not print them. */
+function storeTimings(stderr: string): number[] {
+  return [...stderr.matchAll(/^timing: store ([0-9.]+) ms$/gm)].map((m) => Number(m[1]));
+}
+
+async function repeatedReport(
+  dataDir: string,
+  runs: number,
+  extra: readonly string[],
+): Promise<RepeatedRun & { lastJson: unknown }> {
+  const args = ['report', 'allocation', '--region', REGION, '--year', YEAR, '--format', 'json', ...extra];
+  const process: number[] = [];
+  const store: number[] = [];
+  let maxRssKb = 0;
+  let lastJson: unknown;
+  for (let i = 0; i < runs; i++) {
+    const run = await runTs(CLI_MAIN, args, cliEnv(dataDir, true));
+    process.push(run.wallMs);
+    store.push(...storeTimings(run.stderr));
+    maxRssKb = Math.max(maxRssKb, run.maxRssKb);
+    lastJson = JSON.parse(run.stdout) as unknown;
+  }
+  return {
+    processMs: spread(process),
+    storeMs: store.length > 0 ? spread(store) : undefined,
+    maxRssKb,
+    lastJson,
+  };
+}
+
+/** `budget --help`: what every whole-process figure below pays before it does any work (Node, tsx, imports). */
+async function startupTime(dataDir: string): Promise<BenchResults['startup']> {
+  const walls: number[] = [];
+  let maxRssKb = 0;
+  for (let i = 0; i < 3; i++) {
+    const run = await runTs(CLI_MAIN, ['--help'], cliEnv(dataDir, false));
+    walls.push(run.wallMs);
+    maxRssKb = Math.max(maxRssKb, run.maxRssKb);
+  }
+  return { processMs: spread(walls), maxRssKb };
+}
+
+function asOfPosition(report: unknown): number {
+  const value = (report as { asOfPosition?: unknown }).asOfPosition;
+  if (typeof value !== 'number') throw new Error('the report has no numeric asOfPosition');
+  return value;
+}
+
+function countLines(file: string): number {
+  // Export files are a few hundred MB at most for 1M events; counting newlines in one read is fine here.
+  const bytes = readFileSync(file);
+  let lines = 0;
+  for (const byte of bytes) if (byte === 10) lines++;
+  return lines;
+}
+
+function machine(): BenchResults['machine'] {
+  return {
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model ?? 'unknown',
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+    platform: `${process.platform}-${process.arch}`,
+  };
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  const events = intFlag(args, 'events', 1_000_000);
+  const skipScaling = args.flags.has('skip-scaling');
+  requireGnuTime();
+  if (!existsSync(CLI_MAIN)) throw new Error(`${CLI_MAIN} does not exist yet: the budget CLI is needed`);
+  rmSync(TMP, { recursive: true, force: true });
+  mkdirSync(TMP, { recursive: true });
+  const startedAt = new Date().toISOString();
+
+  const file = join(TMP, 'events.ndjson');
+  log(`generate ${events} events`);
+  const gen = await runTs(join(ROOT, 'bench', 'generate.ts'), [
+    '--events',
+    String(events),
+    '--out',
+    file,
+    '--seed',
+    '1',
+  ]);
+  const summary = JSON.parse(gen.stdout) as { regions: Record<string, number>; violations: number };
+
+  log('baseline');
+  const base = await runTs(join(ROOT, 'bench', 'baseline.ts'), [file, join(TMP, 'baseline.sqlite')]);
+  const baseOut = JSON.parse(base.stdout) as { ms: number; linesPerSecond: number };
+
+  const full = await importInto(file, events, 'data-full');
+  const scaling: ImportRun[] = [];
+  if (!skipScaling) {
+    for (const size of [Math.floor(events / 4), Math.floor(events / 2)]) {
+      const prefix = join(TMP, `events-${size}.ndjson`);
+      await writePrefix(file, prefix, size);
+      scaling.push(await importInto(prefix, size, `data-${size}`));
+      rmSync(join(TMP, `data-${size}`), { recursive: true, force: true });
+      rmSync(prefix, { force: true });
+    }
+    scaling.push(full);
+  }
+
+  const dataDir = join(TMP, 'data-full');
+  log('CLI start-up (budget --help)');
+  const startup = await startupTime(dataDir);
+  log('report allocation');
+  const report = await repeatedReport(dataDir, REPORT_RUNS, []);
+  const logLength = asOfPosition(report.lastJson);
+  const asOf: BenchResults['asOf'] = [];
+  for (const percent of [10, 50, 90]) {
+    const position = Math.round((logLength * percent) / 100);
+    log(`report as of position ${position}`);
+    const { lastJson: _ignored, ...run } = await repeatedReport(dataDir, AS_OF_RUNS, [
+      '--as-of-position',
+      String(position),
+    ]);
+    asOf.push({ ...run, position, percent });
+  }
+
+  log('export');
+  const exportFile = join(TMP, 'export.ndjson');
+  const exp = await runTs(CLI_MAIN, ['export', '--region', REGION], cliEnv(dataDir, false), exportFile);
+  const records = countLines(exportFile);
+
+  log('audit verify');
+  const verify = await runTs(CLI_MAIN, ['audit', 'verify', '--file', exportFile], cliEnv(dataDir, false));
+  log('replay');
+  const replay = await runTs(
+    CLI_MAIN,
+    ['replay', '--file', exportFile, '--report', 'allocation', '--year', YEAR, '--format', 'json'],
+    cliEnv(dataDir, false),
+  );
+  const { lastJson: reportJson, ...reportRun } = report;
+
+  const partial: Omit<BenchResults, 'targets'> = {
+    startedAt,
+    machine: machine(),
+    events,
+    region: REGION,
+    regionLogLength: logLength,
+    generate: {
+      wallMs: round(gen.wallMs),
+      maxRssKb: gen.maxRssKb,
+      eventsPerSecond: Math.round(events / (gen.wallMs / 1000)),
+      violations: summary.violations,
+      fileBytes: statSync(file).size,
+    },
+    baseline: {
+      wallMs: round(base.wallMs),
+      maxRssKb: base.maxRssKb,
+      linesPerSecond: baseOut.linesPerSecond,
+      inProcessMs: baseOut.ms,
+    },
+    import: { ...full, rejectedAsGenerated: full.counts?.rejected === summary.violations },
+    scaling,
+    startup,
+    report: reportRun,
+    asOf,
+    export: { wallMs: round(exp.wallMs), maxRssKb: exp.maxRssKb, records, bytes: statSync(exportFile).size },
+    verify: {
+      wallMs: round(verify.wallMs),
+      maxRssKb: verify.maxRssKb,
+      records,
+      eventsPerSecond: Math.round(records / (verify.wallMs / 1000)),
+    },
+    replay: {
+      wallMs: round(replay.wallMs),
+      maxRssKb: replay.maxRssKb,
+      eventsPerSecond: Math.round(records / (replay.wallMs / 1000)),
+      matchesReport: isDeepStrictEqual(JSON.parse(replay.stdout), reportJson),
+    },
+  };
+  const results: BenchResults = { ...partial, targets: evaluateTargets(partial) };
+  writeFileSync(join(RESULTS, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync(join(RESULTS, 'latest.md'), resultsMarkdown(results));
+  process.stdout.write(resultsMarkdown(results));
+  log(`wrote ${join(RESULTS, 'latest.json')} and latest.md`);
+}
+
+try {
+  await main();
+} catch (error) {
+  process.stderr.write(`bench: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exitCode = 1;
+}

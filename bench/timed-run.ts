@@ -1,0 +1,83 @@
+// Runs one command under GNU `/usr/bin/time -v` and returns its wall time, peak memory, output and exit code.
+import { spawn } from 'node:child_process';
+import { existsSync, openSync, closeSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+
+export const GNU_TIME = '/usr/bin/time';
+
+export interface TimedResult {
+  command: string;
+  exitCode: number;
+  /** Wall time measured here around the whole process, in ms (finer than time's own 10 ms). */
+  wallMs: number;
+  /** "Maximum resident set size" reported by /usr/bin/time -v, in KiB. */
+  maxRssKb: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface TimedOptions {
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  /** Statistics file of /usr/bin/time (-o), kept apart from the program's own stderr. */
+  statsFile: string;
+  /** Send stdout to this file instead of capturing it (exports are large). */
+  stdoutFile?: string;
+}
+
+/** Fails early with the fix when GNU time is missing: peak memory is one of the targets. */
+export function requireGnuTime(): void {
+  if (!existsSync(GNU_TIME)) {
+    throw new Error(
+      `${GNU_TIME} is missing; the benchmark needs GNU time for peak memory: apt-get install -y time`,
+    );
+  }
+}
+
+/** Parses "Maximum resident set size (kbytes): 123" out of the -v report. */
+export function parseMaxRss(report: string): number {
+  const match = /Maximum resident set size \(kbytes\): (\d+)/.exec(report);
+  if (match?.[1] === undefined)
+    throw new Error(`no "Maximum resident set size" in /usr/bin/time output:\n${report}`);
+  return Number(match[1]);
+}
+
+export async function timed(
+  program: string,
+  args: readonly string[],
+  options: TimedOptions,
+): Promise<TimedResult> {
+  rmSync(options.statsFile, { force: true });
+  const outFd = options.stdoutFile === undefined ? undefined : openSync(options.stdoutFile, 'w');
+  const started = performance.now();
+  const child = spawn(GNU_TIME, ['-v', '-o', options.statsFile, program, ...args], {
+    cwd: options.cwd,
+    env: options.env,
+    stdio: ['ignore', outFd ?? 'pipe', 'pipe'],
+  });
+  const stdout: Buffer[] = [];
+  const stderr: Buffer[] = [];
+  child.stdout?.on('data', (b: Buffer) => stdout.push(b));
+  child.stderr?.on('data', (b: Buffer) => stderr.push(b));
+  const exitCode = await new Promise<number>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code) => {
+      resolve(code ?? 1);
+    });
+  });
+  const wallMs = performance.now() - started;
+  if (outFd !== undefined) closeSync(outFd);
+  return {
+    command: [program, ...args].join(' '),
+    exitCode,
+    wallMs,
+    maxRssKb: parseMaxRss(readFileSync(options.statsFile, 'utf8')),
+    stdout: Buffer.concat(stdout).toString('utf8'),
+    stderr: Buffer.concat(stderr).toString('utf8'),
+  };
+}
+
+/** Stats files live next to the other temporary files of a run. */
+export function statsPath(dir: string, name: string): string {
+  return join(dir, `${name}.time.txt`);
+}
