@@ -30,9 +30,9 @@ async function startEngines(log: Logger): Promise<System | undefined> {
   await admin.connect();
   await ensureTopics(admin, topicNames(settings.namespace));
   await admin.disconnect();
-  const workers: Worker[] = (['sequencer', 'ledger', 'allocator'] as const).map((kind) =>
-    engineWorker(kind, settings, log.child({ worker: kind })),
-  );
+  // BUDGET_WORKERS=none: the sequencer, ledger and allocator run as their own services (docker-compose.yml).
+  const kinds = process.env.BUDGET_WORKERS === 'none' ? [] : (['sequencer', 'ledger', 'allocator'] as const);
+  const workers: Worker[] = kinds.map((kind) => engineWorker(kind, settings, log.child({ worker: kind })));
   await Promise.all(workers.map((w) => w.start()));
   const projections = await connectProjections(settings.mongoUrl, settings.database);
   const store = await KafkaStore.open(settings, projections);
