@@ -4,6 +4,7 @@ import canonicalize from 'canonicalize';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { canonicalJson } from './hash-chain';
+import { validateLine } from './validation';
 
 describe('canonicalJson', () => {
   it('writes exactly what canonicalize writes, for any JSON value', () => {
@@ -26,5 +27,16 @@ describe('canonicalJson', () => {
 
   it('refuses a lone surrogate', () => {
     expect(() => canonicalJson(JSON.parse('{"a":"\\ud800"}'))).toThrow();
+  });
+});
+
+describe('an event line with a lone surrogate', () => {
+  it('is malformed (bad-text), so it can never reach the hash chain', () => {
+    const line =
+      '{"id":"e1","region":"r","type":"YearClosed","occurredAt":"2024-01-01T00:00:00Z","actor":"a\\ud800","data":{"year":2024}}';
+    const result = validateLine(line);
+    expect(result.ok).toBe(false);
+    expect(!result.ok && result.issues[0]?.reason).toBe('bad-text');
+    expect(validateLine(line.replace('\\ud800', '\\u00e9')).ok).toBe(true);
   });
 });

@@ -1,5 +1,6 @@
 //! Turns one line of an event file (or one Kafka/HTTP record) into a typed event or named malformed-input reasons.
 import type { z } from 'zod';
+import { eventContent } from './hash-chain';
 import { envelopeSchema, eventDataSchemas, type BudgetEvent } from './schemas';
 
 /** Malformed-input reasons (section 2): input that is never appended. Stable names; add, never rename. */
@@ -22,6 +23,7 @@ export const MALFORMED_REASONS = [
   'empty-field',
   'too-long',
   'duplicate-funder',
+  'bad-text',
   'conflicting-id',
   'invalid',
 ] as const;
@@ -100,7 +102,31 @@ export function validateLine(line: string): RecordValidation {
     const detail = error instanceof Error ? error.message : 'not valid JSON';
     return { ok: false, issues: [{ reason: 'not-json', field: '', detail }] };
   }
-  return validateRecord(value);
+  const result = validateRecord(value);
+  // Only a \u escape can carry a lone surrogate into a string; RFC 8785, and so the hash chain, cannot hold one.
+  if (result.ok && line.includes('\\u') && !hasCanonicalForm(result.event)) {
+    return {
+      ok: false,
+      issues: [
+        {
+          reason: 'bad-text',
+          field: '',
+          detail:
+            'contains a lone UTF-16 surrogate (\\ud800-\\udfff), which JSON canonicalization (RFC 8785) refuses',
+        },
+      ],
+    };
+  }
+  return result;
+}
+
+function hasCanonicalForm(event: BudgetEvent): boolean {
+  try {
+    eventContent(event);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 export function describeIssue(issue: MalformedIssue): string {
