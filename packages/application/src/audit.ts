@@ -27,24 +27,13 @@ export type ReplayResult =
 const LOG_FIELDS = ['position', 'recordedAt', 'outcome', 'reason', 'prevHash', 'hash'] as const;
 const RECORD_FIELDS = ['id', 'region', 'type', 'occurredAt', 'actor', 'data', ...LOG_FIELDS] as const;
 
-/** Parses one exported line into a record, or says what is wrong with it. */
+/** Parses one exported line into a record, checking the event's fields against the schema too. */
 export function parseExportLine(line: string): { record: LogRecord } | { problem: string } {
-  let value: unknown;
-  try {
-    value = JSON.parse(line);
-  } catch {
-    return { problem: 'not JSON' };
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value))
-    return { problem: 'not a JSON object' };
-  const fields = value as Record<string, unknown>;
-  const { id, region, type, occurredAt, actor, data } = fields;
+  const parsed = parseForVerify(line);
+  if ('problem' in parsed) return parsed;
+  const { id, region, type, occurredAt, actor, data } = parsed.record;
   const event = validateRecord({ id, region, type, occurredAt, actor, data });
-  if (!event.ok) return { problem: event.issues.map(describeIssue).join('; ') };
-  for (const field of LOG_FIELDS) {
-    if (!(field in fields)) return { problem: `missing ${field}` };
-  }
-  return { record: value as LogRecord };
+  return event.ok ? parsed : { problem: event.issues.map(describeIssue).join('; ') };
 }
 
 async function* records(

@@ -1,6 +1,7 @@
 //! Ports and use cases shared by every shell (CLI, HTTP, Kafka services): what a store must answer.
 export {
   UserError,
+  checkAsOfPosition,
   type BudgetStore,
   type ImportCounts,
   type ImportOptions,

@@ -58,3 +58,15 @@ export class UserError extends Error {
     this.name = 'UserError';
   }
 }
+
+/** The as-of position a report may ask for: 0 (nothing yet) to the log's length. */
+export function checkAsOfPosition(region: string, asOfPosition: number | undefined, length: number): number {
+  if (asOfPosition === undefined) return length;
+  if (asOfPosition < 0 || asOfPosition > length) {
+    throw new UserError(
+      `--as-of-position ${String(asOfPosition)} is outside the log of ${region}, which has positions 0 to ${String(length)}`,
+      'position-out-of-range',
+    );
+  }
+  return asOfPosition;
+}

@@ -45,32 +45,11 @@ export function sha256Hex(text: string): string {
   return createHash('sha256').update(text, 'utf8').digest('hex');
 }
 
-/** The hash of a record: over every field but `hash` itself. */
-export function recordHash(record: UnhashedRecord): string {
+/** The fields a record's hash covers, in the contract's order: every field but `hash` (and nothing else). */
+function unhashedFields(record: UnhashedRecord): UnhashedRecord {
   const { id, region, type, occurredAt, actor, data, position, recordedAt, outcome, reason, prevHash } =
     record;
-  return sha256Hex(
-    canonicalJson({
-      id,
-      region,
-      type,
-      occurredAt,
-      actor,
-      data,
-      position,
-      recordedAt,
-      outcome,
-      reason,
-      prevHash,
-    }),
-  );
-}
-
-/** Builds the exported record with the contract's field order. */
-export function sealRecord(record: UnhashedRecord): LogRecord {
-  const { id, region, type, occurredAt, actor, data, position, recordedAt, outcome, reason, prevHash } =
-    record;
-  const sealed = {
+  return {
     id,
     region,
     type,
@@ -83,6 +62,16 @@ export function sealRecord(record: UnhashedRecord): LogRecord {
     reason,
     prevHash,
   };
+}
+
+/** The hash of a record: over every field but `hash` itself. */
+export function recordHash(record: UnhashedRecord): string {
+  return sha256Hex(canonicalJson(unhashedFields(record)));
+}
+
+/** Builds the exported record with the contract's field order. */
+export function sealRecord(record: UnhashedRecord): LogRecord {
+  const sealed = unhashedFields(record);
   return { ...sealed, hash: recordHash(sealed) } as LogRecord;
 }
 

@@ -19,6 +19,7 @@ import {
 } from '@budget/domain';
 import {
   UserError,
+  checkAsOfPosition,
   type BudgetStore,
   type ImportOptions,
   type ImportResult,
@@ -330,13 +331,7 @@ export class EmbeddedStore implements BudgetStore {
   async allocationReport(region: string, year: number, asOfPosition?: number): Promise<AllocationReport> {
     await Promise.resolve();
     const length = this.requireRegion(region);
-    if (asOfPosition !== undefined && (asOfPosition < 0 || asOfPosition > length)) {
-      throw new UserError(
-        `--as-of-position ${asOfPosition} is outside the log of ${region}, which has positions 0 to ${length}`,
-        'position-out-of-range',
-      );
-    }
-    const position = asOfPosition ?? length;
+    const position = checkAsOfPosition(region, asOfPosition, length);
     if (position === length) {
       const stored = this.reader
         .prepare<[string, number], { report: string }>(

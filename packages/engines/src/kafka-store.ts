@@ -15,6 +15,7 @@ import {
 } from '@budget/domain';
 import {
   UserError,
+  checkAsOfPosition,
   type BudgetStore,
   type ImportOptions,
   type ImportResult,
@@ -301,13 +302,7 @@ export class KafkaStore implements BudgetStore {
   async allocationReport(region: string, year: number, asOfPosition?: number): Promise<AllocationReport> {
     await this.catchUp();
     const length = await this.length(region);
-    if (asOfPosition !== undefined && (asOfPosition < 0 || asOfPosition > length)) {
-      throw new UserError(
-        `--as-of-position ${asOfPosition} is outside the log of ${region}, which has positions 0 to ${length}`,
-        'position-out-of-range',
-      );
-    }
-    const position = asOfPosition ?? length;
+    const position = checkAsOfPosition(region, asOfPosition, length);
     if (position === length) {
       const stored = await this.projections.reports.findById(`${region}/${String(year)}`).lean();
       if (stored !== null)
