@@ -1,0 +1,118 @@
+// Largest-remainder apportionment (CONTRACT section 3), as properties over random amounts and keys.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { apportion } from './apportion';
+import { compareCodePoints, declaredKey, proRataKey, type FundingKey } from './funding-key';
+
+const funderIds = fc.uniqueArray(fc.stringMatching(/^[A-Za-z0-9._:-]{1,8}$/), { minLength: 1, maxLength: 6 });
+const amountCents = fc.bigInt({ min: 0n, max: 10n ** 15n });
+
+/** Shares in billionths summing to exactly 10^9, rendered as contract share strings. */
+const declaredShares = funderIds.chain((ids) =>
+  fc
+    .array(fc.integer({ min: 0, max: 1_000_000_000 }), {
+      minLength: ids.length - 1,
+      maxLength: ids.length - 1,
+    })
+    .map((cuts) => {
+      const points = [0, ...cuts.sort((a, b) => a - b), 1_000_000_000];
+      const shares: Record<string, string> = {};
+      ids.forEach((id, i) => {
+        const nanos = (points[i + 1] ?? 0) - (points[i] ?? 0);
+        shares[id] = nanos === 1_000_000_000 ? '1' : `0.${String(nanos).padStart(9, '0')}`;
+      });
+      return shares;
+    }),
+);
+
+const committed = funderIds.chain((ids) =>
+  fc
+    .array(fc.bigInt({ min: 0n, max: 10n ** 12n }), { minLength: ids.length, maxLength: ids.length })
+    .map((amounts) => ({
+      ids: [...ids].sort(compareCodePoints),
+      amounts,
+    })),
+);
+
+function byFunder(key: FundingKey, parts: bigint[]): Map<string, bigint> {
+  return new Map(key.funders.map((f, i) => [f, parts[i] ?? 0n]));
+}
+
+describe('apportion', () => {
+  it('gives parts that sum to the whole', () => {
+    fc.assert(
+      fc.property(amountCents, declaredShares, (x, shares) => {
+        expect(apportion(x, declaredKey(shares)).reduce((a, b) => a + b, 0n)).toBe(x);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('keeps every part less than one cent from its exact share', () => {
+    fc.assert(
+      fc.property(amountCents, declaredShares, (x, shares) => {
+        const key = declaredKey(shares);
+        apportion(x, key).forEach((part, i) => {
+          const exact = x * (key.numerators[i] ?? 0n); // over key.denominator
+          const distance = part * key.denominator - exact;
+          expect(distance < key.denominator && distance > -key.denominator).toBe(true);
+        });
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('does not depend on the order the funders are listed in', () => {
+    fc.assert(
+      fc.property(amountCents, declaredShares, fc.nat(), (x, shares, seed) => {
+        const entries = Object.entries(shares);
+        const rotated = Object.fromEntries([
+          ...entries.slice(seed % entries.length),
+          ...entries.slice(0, seed % entries.length),
+        ]);
+        const a = declaredKey(shares);
+        const b = declaredKey(rotated);
+        expect(byFunder(b, apportion(x, b))).toEqual(byFunder(a, apportion(x, a)));
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('splits pro rata by unrounded ratios of the commitments', () => {
+    fc.assert(
+      fc.property(amountCents, committed, (x, { ids, amounts }) => {
+        const key = proRataKey(ids, new Map(ids.map((id, i) => [id, amounts[i] ?? 0n])));
+        const total = amounts.reduce((a, b) => a + b, 0n);
+        if (total === 0n) {
+          expect(key).toBeUndefined();
+          return;
+        }
+        if (key === undefined) throw new Error('a positive total must give a key');
+        apportion(x, key).forEach((part, i) => {
+          // Exact share x * c_i / total, never a share rounded to 9 decimals first.
+          const distance = part * total - x * (amounts[i] ?? 0n);
+          expect(distance < total && distance > -total).toBe(true);
+        });
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('gives the left-over cents to the largest remainders, ties to the lower code point', () => {
+    expect(apportion(10000n, declaredKey({ maastricht: '0.573', heerlen: '0.427' }))).toEqual([4270n, 5730n]);
+    expect(apportion(10001n, declaredKey({ maastricht: '0.573', heerlen: '0.427' }))).toEqual([4270n, 5731n]);
+    // 1 cent at 0.5 / 0.5: a tie, to "Z" (0x5A) before "a" (0x61).
+    expect(apportion(1n, declaredKey({ a: '0.5', Z: '0.5' }))).toEqual([1n, 0n]);
+    // 1/3 each of 100 cents: 34 / 33 / 33, the extra cent to the lowest id.
+    const thirds = proRataKey(
+      ['a', 'b', 'c'],
+      new Map([
+        ['a', 1n],
+        ['b', 1n],
+        ['c', 1n],
+      ]),
+    );
+    expect(thirds && apportion(100n, thirds)).toEqual([34n, 33n, 33n]);
+    expect(apportion(5n, declaredKey({ a: '0', b: '1' }))).toEqual([0n, 5n]);
+  });
+});

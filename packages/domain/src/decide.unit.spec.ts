@@ -1,0 +1,216 @@
+// The decider, given / when / then (emmett's DeciderSpecification habit): every rejection reason of CONTRACT
+// section 3, and the precedence where two reasons apply.
+import { describe, expect, it } from 'vitest';
+import { decide } from './decide';
+import { evolve } from './evolve';
+import type { BudgetEvent } from './schemas';
+import { initialState } from './state';
+
+let counter = 0;
+function event(type: string, data: Record<string, unknown>): BudgetEvent {
+  counter += 1;
+  return {
+    id: `e${String(counter)}`,
+    region: 'r',
+    type,
+    occurredAt: '2024-01-01T00:00:00Z',
+    actor: 't',
+    data,
+  } as BudgetEvent;
+}
+
+const configured = (funders = ['heerlen', 'maastricht']) =>
+  event('RegionConfigured', {
+    name: 'R',
+    funders: funders.map((id) => ({ id, name: id, municipalities: [] })),
+  });
+const action = (actionId: string, startYear = 2023, endYear = 2025) =>
+  event('ActionDefined', {
+    actionId,
+    theme: 'in-beeld',
+    title: actionId,
+    intendedResult: '',
+    partners: [],
+    startYear,
+    endYear,
+  });
+const funding = (funder: string, year: number, amount = '100.00') =>
+  event('FundingCommitted', { funder, year, amount, reference: 'x' });
+const budget = (actionId: string, year: number, amount = '10.00') =>
+  event('BudgetSet', { actionId, year, amount });
+const key = (year: number, shares: Record<string, string>, actionId?: string) =>
+  event('FundingKeySet', actionId === undefined ? { year, shares } : { year, actionId, shares });
+const halves = { heerlen: '0.5', maastricht: '0.5' };
+const spending = (spendingId: string, actionId: string, year: number) =>
+  event('SpendingRecorded', {
+    spendingId,
+    actionId,
+    year,
+    amount: '1.00',
+    bookedOn: '2024-01-02',
+    payee: 'p',
+  });
+const corrected = (spendingId: string) =>
+  event('SpendingCorrected', { spendingId, amount: '2.00', reason: 'r' });
+const reversed = (spendingId: string) => event('SpendingReversed', { spendingId, reason: 'r' });
+const closed = (year: number) => event('YearClosed', { year });
+
+/** given: events applied (only the accepted ones change the state); when: one more; then: its outcome. */
+function given(...events: BudgetEvent[]) {
+  const state = initialState('r');
+  for (const e of events) if (decide(state, e).outcome === 'accepted') evolve(state, e);
+  return {
+    when: (e: BudgetEvent) => ({
+      then: (reason: string | null) => {
+        expect(decide(state, e)).toEqual(
+          reason === null ? { outcome: 'accepted', reason: null } : { outcome: 'rejected', reason },
+        );
+      },
+    }),
+  };
+}
+
+const base = [configured(), action('A'), key(2024, halves)];
+
+describe('decide', () => {
+  it('region-not-configured: any event before the first accepted RegionConfigured', () => {
+    for (const e of [
+      action('A'),
+      funding('heerlen', 2024),
+      budget('A', 2024),
+      closed(2024),
+      key(2024, halves),
+    ]) {
+      given().when(e).then('region-not-configured');
+    }
+    given().when(configured()).then(null);
+  });
+
+  it('funders-changed: a different set of funder ids; names may change', () => {
+    given(configured())
+      .when(configured(['heerlen']))
+      .then('funders-changed');
+    given(configured())
+      .when(configured(['maastricht', 'heerlen']))
+      .then(null);
+  });
+
+  it('action-years-conflict: narrowing past a budget above zero or active spending, not past zero or reversed', () => {
+    given(...base, budget('A', 2025))
+      .when(action('A', 2023, 2024))
+      .then('action-years-conflict');
+    given(...base, budget('A', 2025, '0'))
+      .when(action('A', 2023, 2024))
+      .then(null);
+    given(...base, spending('s', 'A', 2024))
+      .when(action('A', 2025, 2025))
+      .then('action-years-conflict');
+    given(...base, spending('s', 'A', 2024), reversed('s'))
+      .when(action('A', 2025, 2025))
+      .then(null);
+  });
+
+  it('FundingCommitted: unknown-funder before year-closed', () => {
+    given(...base, closed(2024))
+      .when(funding('venlo', 2024))
+      .then('unknown-funder');
+    given(...base, closed(2024))
+      .when(funding('heerlen', 2024))
+      .then('year-closed');
+    given(...base)
+      .when(funding('heerlen', 2024))
+      .then(null);
+  });
+
+  it('BudgetSet: unknown-action, then outside-lead-time, then year-closed', () => {
+    given(...base, closed(2030))
+      .when(budget('X', 2030))
+      .then('unknown-action');
+    given(...base, closed(2030))
+      .when(budget('A', 2030))
+      .then('outside-lead-time');
+    given(...base, closed(2024))
+      .when(budget('A', 2024))
+      .then('year-closed');
+  });
+
+  it('FundingKeySet: unknown-funder (not exactly the region funders), then unknown-action, then year-closed', () => {
+    given(...base, closed(2024))
+      .when(key(2024, { heerlen: '1' }, 'X'))
+      .then('unknown-funder');
+    given(...base, closed(2024))
+      .when(key(2024, { heerlen: '0.5', maastricht: '0.25', venlo: '0.25' }))
+      .then('unknown-funder');
+    given(...base, closed(2024))
+      .when(key(2024, halves, 'X'))
+      .then('unknown-action');
+    given(...base, closed(2024))
+      .when(key(2024, halves, 'A'))
+      .then('year-closed');
+  });
+
+  it('SpendingRecorded: duplicate-spending, unknown-action, outside-lead-time, year-closed, no-funding-key, in that order', () => {
+    given(...base, spending('s', 'A', 2024), closed(2030))
+      .when(spending('s', 'X', 2030))
+      .then('duplicate-spending');
+    given(...base, closed(2030))
+      .when(spending('s', 'X', 2030))
+      .then('unknown-action');
+    given(...base, closed(2030))
+      .when(spending('s', 'A', 2030))
+      .then('outside-lead-time');
+    given(...base, closed(2024))
+      .when(spending('s', 'A', 2024))
+      .then('year-closed');
+    given(...base)
+      .when(spending('s', 'A', 2025))
+      .then('no-funding-key');
+    given(...base, spending('s', 'A', 2024), reversed('s'))
+      .when(spending('s', 'A', 2024))
+      .then('duplicate-spending');
+  });
+
+  it('a key resolves from the action, else the year, else pro rata to funding', () => {
+    given(configured(), action('A'))
+      .when(spending('s', 'A', 2025))
+      .then('no-funding-key');
+    given(configured(), action('A'), key(2025, halves, 'A'))
+      .when(spending('s', 'A', 2025))
+      .then(null);
+    given(configured(), action('A'), key(2025, halves))
+      .when(spending('s', 'A', 2025))
+      .then(null);
+    given(configured(), action('A'), funding('heerlen', 2025, '0'))
+      .when(spending('s', 'A', 2025))
+      .then('no-funding-key');
+    given(configured(), action('A'), funding('heerlen', 2025))
+      .when(spending('s', 'A', 2025))
+      .then(null);
+  });
+
+  it('SpendingCorrected and SpendingReversed: unknown-spending, then spending-reversed, then year-closed', () => {
+    for (const change of [corrected, reversed]) {
+      given(...base)
+        .when(change('s'))
+        .then('unknown-spending');
+      given(...base, spending('s', 'A', 2024), reversed('s'), closed(2024))
+        .when(change('s'))
+        .then('spending-reversed');
+      given(...base, spending('s', 'A', 2024), closed(2024))
+        .when(change('s'))
+        .then('year-closed');
+      given(...base, spending('s', 'A', 2024))
+        .when(change('s'))
+        .then(null);
+    }
+  });
+
+  it('YearClosed: year-closed when already closed', () => {
+    given(...base, closed(2024))
+      .when(closed(2024))
+      .then('year-closed');
+    given(...base)
+      .when(closed(2024))
+      .then(null);
+  });
+});
