@@ -3,17 +3,22 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { kafkaClient, readToEnd, topicNames } from '@budget/engines';
 import { Cli, tempDir } from '../support/cli';
 import { engineEndpoints } from '../support/engines';
 import { EventBuilder, ndjson, smallScenario } from '../support/events';
 import { startServer, type RunningServer } from '../support/server';
 
 let server: RunningServer;
+let namespace = '';
+let brokers: string[] = [];
 const tokens: Record<string, string> = {};
 
 beforeAll(async () => {
   const endpoints = await engineEndpoints();
   const id = randomUUID().slice(0, 8);
+  namespace = `http${id}.`;
+  brokers = endpoints.kafkaBrokers.split(',');
   const tokensFile = join(tempDir('engines-tokens'), 'tokens.json');
   const cli = Cli.fresh();
   for (const [role, regions] of [
@@ -30,7 +35,7 @@ beforeAll(async () => {
   server = await startServer({
     KAFKA_BROKERS: endpoints.kafkaBrokers,
     MONGO_URL: endpoints.mongoUrl,
-    BUDGET_NAMESPACE: `http${id}.`,
+    BUDGET_NAMESPACE: namespace,
     BUDGET_MONGO_DB: `budget_http${id}`,
     BUDGET_TOKENS_FILE: tokensFile,
     BUDGET_DATA_DIR: cli.dataDir,
@@ -93,5 +98,22 @@ describe('the HTTP API on Kafka and MongoDB', () => {
     ).toBe(403);
     const history = await (await get('/api/v1/regions/zuid-limburg/history', tokens.administrator!)).text();
     expect(history.trimEnd().split('\n')).toHaveLength(20);
+  });
+});
+
+describe('projection updates for reporting', () => {
+  it('publishes the latest report of each region and year on budget.projections.v1', async () => {
+    const kafka = kafkaClient({ brokers, mongoUrl: '', namespace, clientId: 'projections-reader' });
+    const latest = new Map<string, { asOfPosition: number; totals: unknown }>();
+    await readToEnd(kafka, topicNames(namespace).projections, (messages) => {
+      for (const m of messages)
+        latest.set(
+          m.key?.toString() ?? '',
+          JSON.parse(m.value?.toString() ?? 'null') as { asOfPosition: number; totals: unknown },
+        );
+    });
+    const report = latest.get('zuid-limburg/2024');
+    expect(report?.asOfPosition).toBe(20);
+    expect(report?.totals).toMatchObject({ spent: '800.02' });
   });
 });

@@ -1,7 +1,7 @@
 //! The ledger service's projector: applies log records to the domain state and writes the projections to MongoDB:
 //! the log in chunk documents, the id index in buckets, reports and balances per year, progress last.
 import type { AnyBulkWriteOperation } from 'mongoose';
-import type { Consumer, Kafka, KafkaMessage } from 'kafkajs';
+import { Partitioners, type Consumer, type Kafka, type KafkaMessage, type Producer } from 'kafkajs';
 import type { Logger } from 'pino';
 import { RegionLog, allocationReport, eventYear, touchedYears, type LogRecord } from '@budget/domain';
 import {
@@ -15,7 +15,14 @@ import {
   type ProjectionDoc,
   type Projections,
 } from './mongo';
-import { exitOnConsumerCrash, exitProcess, groupNames, topicNames, type EngineSettings } from './topics';
+import {
+  exitOnConsumerCrash,
+  exitProcess,
+  groupNames,
+  sendBounded,
+  topicNames,
+  type EngineSettings,
+} from './topics';
 
 interface RegionProjection {
   log: RegionLog;
@@ -39,6 +46,8 @@ function emptyChunk(region: string, chunk: number): ChunkDoc {
 export class Projector {
   private readonly regions = new Map<string, RegionProjection>();
   private consumer: Consumer | undefined;
+  private producer: Producer | undefined;
+  private producerConnected = false;
   appliedRecords = 0;
 
   constructor(
@@ -178,14 +187,11 @@ export class Projector {
       const progress = await this.projections.progress.findById(region).lean();
       if (progress !== null && progress.position >= log.length) continue;
       log.ledger.assertBalanced();
-      const reports = [...(years.get(region) ?? [])].map((year) =>
-        guardedUpsert(
-          region,
-          year,
-          log.length,
-          JSON.stringify(allocationReport(log.state, year, log.length)),
-        ),
-      );
+      const bodies = [...(years.get(region) ?? [])].map((year) => ({
+        year,
+        body: JSON.stringify(allocationReport(log.state, year, log.length)),
+      }));
+      const reports = bodies.map(({ year, body }) => guardedUpsert(region, year, log.length, body));
       const balances = [...log.ledger.balances].map(([year, accounts]) =>
         guardedUpsert(
           region,
@@ -205,11 +211,35 @@ export class Projector {
           { upsert: true },
         )
         .catch(ignoreStale);
+      await this.publishUpdates(region, bodies);
     }
+  }
+
+  /**
+   * Projection updates for reporting, on the compacted budget.projections.v1 (key region/year, the latest report
+   * kept). At least once, after MongoDB has it: a consumer keeps the message with the highest asOfPosition.
+   */
+  private async publishUpdates(region: string, bodies: { year: number; body: string }[]): Promise<void> {
+    if (bodies.length === 0) return;
+    this.producer ??= this.kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
+    if (!this.producerConnected) {
+      await this.producer.connect();
+      this.producerConnected = true;
+    }
+    const topic = topicNames(this.settings.namespace).projections;
+    await sendBounded(
+      (messages) => this.producer?.send({ topic, messages }) ?? Promise.resolve(),
+      bodies.map(({ year, body }) => ({ key: `${region}/${String(year)}`, value: body })),
+    );
   }
 
   async stop(): Promise<void> {
     await this.consumer?.disconnect();
+    if (this.producerConnected) await this.producer?.disconnect();
   }
 }
 
