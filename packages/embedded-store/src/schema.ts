@@ -31,6 +31,15 @@ CREATE TABLE IF NOT EXISTS region_state (
   snapshot TEXT NOT NULL
 ) STRICT;
 
+-- The decider's state (a RegionSnapshot as JSON) every so many positions, so a report as of an earlier position
+-- replays from the nearest checkpoint instead of from the start of the log.
+CREATE TABLE IF NOT EXISTS checkpoints (
+  region TEXT NOT NULL,
+  position INTEGER NOT NULL,
+  snapshot TEXT NOT NULL,
+  PRIMARY KEY (region, position)
+) STRICT;
+
 -- Allocation reports as of "position", for the years an import touched; other years are computed on demand.
 CREATE TABLE IF NOT EXISTS reports (
   region TEXT NOT NULL,

@@ -67,7 +67,11 @@ export interface EmbeddedStoreOptions {
   readonly?: boolean;
   /** How long a writer waits for another writer before giving up, in ms. */
   busyTimeoutMs?: number;
+  /** A state checkpoint every this many positions of a region's log, for reports as of earlier positions. */
+  checkpointInterval?: number;
 }
+
+export const DEFAULT_CHECKPOINT_INTERVAL = 100_000;
 
 export class EmbeddedStore implements BudgetStore {
   /** The writer's connection: imports run on it inside one transaction. */
@@ -79,13 +83,17 @@ export class EmbeddedStore implements BudgetStore {
   /** Imports of this process, one after the other (SQLite has one transaction per connection). */
   private importQueue: Promise<unknown> = Promise.resolve();
 
+  private readonly checkpointInterval: number;
+
   private constructor(
     readonly dataDir: string,
     db: Database.Database,
     reader: Database.Database,
+    options: EmbeddedStoreOptions,
   ) {
     this.db = db;
     this.reader = reader;
+    this.checkpointInterval = options.checkpointInterval ?? DEFAULT_CHECKPOINT_INTERVAL;
   }
 
   static open(dataDir: string, options: EmbeddedStoreOptions = {}): EmbeddedStore {
@@ -98,7 +106,7 @@ export class EmbeddedStore implements BudgetStore {
         throw new UserError(`no data in ${dataDir} yet: import events first (budget import FILE)`, 'no-data');
       }
       db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
-      return new EmbeddedStore(dataDir, db, db);
+      return new EmbeddedStore(dataDir, db, db, options);
     }
     mkdirSync(dataDir, { recursive: true });
     const db = new Database(file);
@@ -118,7 +126,7 @@ export class EmbeddedStore implements BudgetStore {
     }
     const reader = new Database(file, { readonly: true });
     reader.pragma('busy_timeout = 5000');
-    return new EmbeddedStore(dataDir, db, reader);
+    return new EmbeddedStore(dataDir, db, reader, options);
   }
 
   close(): Promise<void> {
@@ -174,6 +182,9 @@ export class EmbeddedStore implements BudgetStore {
       `INSERT INTO events (region, position, id, type, occurred_at, actor, data, recorded_at, outcome, reason, prev_hash, hash, year)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
+    const saveCheckpoint = this.db.prepare(
+      'INSERT INTO checkpoints (region, position, snapshot) VALUES (?, ?, ?)',
+    );
     const counts = {
       events: validated.events,
       appended: 0,
@@ -193,6 +204,8 @@ export class EmbeddedStore implements BudgetStore {
       const log = this.regionLog(event.region);
       const yearsBefore = touchedYears(log.state, event, eventYear(log.state, event));
       const { record, year } = log.append(event, recordedAt);
+      if (record.position % this.checkpointInterval === 0)
+        saveCheckpoint.run(record.region, record.position, JSON.stringify(snapshotOf(log)));
       insert.run(
         record.region,
         record.position,
@@ -347,15 +360,25 @@ export class EmbeddedStore implements BudgetStore {
 
   /** Rebuilds one year's report by applying the accepted events up to `position` that concern it. */
   private replayYear(region: string, year: number, position: number): AllocationReport {
-    const state = initialState(region);
+    const checkpoint = this.reader
+      .prepare<[string, number], { position: number; snapshot: string }>(
+        'SELECT position, snapshot FROM checkpoints WHERE region = ? AND position <= ? ORDER BY position DESC LIMIT 1',
+      )
+      .get(region, position);
+    const state =
+      checkpoint === undefined
+        ? initialState(region)
+        : restoreSnapshot(JSON.parse(checkpoint.snapshot) as RegionSnapshot).state;
+    const from = (checkpoint?.position ?? 0) + 1;
     const select = this.reader.prepare<
-      [string, number, number],
+      [string, number, number, number],
       { type: string; id: string; data: string; occurred_at: string; actor: string }
     >(
       `SELECT type, id, data, occurred_at, actor FROM events
-       WHERE region = ? AND position <= ? AND outcome = 'accepted' AND (year IS NULL OR year = ?) ORDER BY position`,
+       WHERE region = ? AND position >= ? AND position <= ? AND outcome = 'accepted' AND (year IS NULL OR year = ?)
+       ORDER BY position`,
     );
-    for (const row of select.iterate(region, position, year)) {
+    for (const row of select.iterate(region, from, position, year)) {
       const event = {
         id: row.id,
         region,
