@@ -40,7 +40,7 @@ describe('budget import', () => {
     expect(result.stderr).toContain('line 4: unknown-type');
     expect(result.stderr).toContain('line 6: bad-amount: data.amount');
     expect(result.stderr).toContain('line 7: shares-not-one: data.shares');
-    expect(result.stderr).toContain('line 8: wrong-type: data.amount');
+    expect(result.stderr).toContain('line 8: bad-amount: data.amount');
     expect(result.stderr).toContain('nothing was appended');
     expect(cli.run(['export', '--region', 'zuid-limburg']).code).not.toBe(0);
   });

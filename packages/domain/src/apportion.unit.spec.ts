@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { apportion } from './apportion';
 import { compareCodePoints, declaredKey, proRataKey, type FundingKey } from './funding-key';
+import { largestRemainder } from './testing/reference-report';
 
 const funderIds = fc.uniqueArray(fc.stringMatching(/^[A-Za-z0-9._:-]{1,8}$/), { minLength: 1, maxLength: 6 });
 const amountCents = fc.bigInt({ min: 0n, max: 10n ** 15n });
@@ -114,5 +115,101 @@ describe('apportion', () => {
     );
     expect(thirds && apportion(100n, thirds)).toEqual([34n, 33n, 33n]);
     expect(apportion(5n, declaredKey({ a: '0', b: '1' }))).toEqual([0n, 5n]);
+  });
+
+  it('does not depend on the order the funders are listed in (any permutation)', () => {
+    fc.assert(
+      fc.property(
+        amountCents,
+        declaredShares.chain((shares) =>
+          fc.tuple(
+            fc.constant(shares),
+            fc.shuffledSubarray(Object.keys(shares), {
+              minLength: Object.keys(shares).length,
+            }),
+          ),
+        ),
+        (x, [shares, order]) => {
+          const shuffled = Object.fromEntries(order.map((id) => [id, shares[id] ?? '0']));
+          const a = declaredKey(shares);
+          const b = declaredKey(shuffled);
+          expect(byFunder(b, apportion(x, b))).toEqual(byFunder(a, apportion(x, a)));
+        },
+      ),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('gives nothing to a funder with a zero share', () => {
+    fc.assert(
+      fc.property(amountCents, declaredShares, (x, shares) => {
+        const key = declaredKey(shares);
+        apportion(x, key).forEach((part, i) => {
+          if (key.numerators[i] === 0n) expect(part).toBe(0n);
+        });
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('splits pro rata exactly as largest remainder over the exact fractions committed / total', () => {
+    fc.assert(
+      fc.property(amountCents, committed, (x, { ids, amounts }) => {
+        const committedCents = new Map(ids.map((id, i) => [id, amounts[i] ?? 0n]));
+        const key = proRataKey(ids, committedCents);
+        const total = amounts.reduce((a, b) => a + b, 0n);
+        if (key === undefined) return;
+        const exact = largestRemainder(x, { nums: committedCents, den: total });
+        expect(byFunder(key, apportion(x, key))).toEqual(exact);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('never rounds pro-rata ratios to 9 decimals first', () => {
+    const thirds = proRataKey(
+      ['a', 'b', 'c'],
+      new Map([
+        ['a', 1n],
+        ['b', 1n],
+        ['c', 1n],
+      ]),
+    );
+    // 10^12 cents: exactly 333,333,333,333.33 each; a ratio of 0.333333333 would give 333,333,333,000.
+    expect(thirds && apportion(10n ** 12n, thirds)).toEqual([
+      333_333_333_334n,
+      333_333_333_333n,
+      333_333_333_333n,
+    ]);
+  });
+
+  it('worked examples: 100.00 at 0.573 / 0.427, and ties to the lower code point ("Z" < "a")', () => {
+    const key = declaredKey({ heerlen: '0.427', maastricht: '0.573' });
+    expect(byFunder(key, apportion(10000n, key))).toEqual(
+      new Map([
+        ['heerlen', 4270n],
+        ['maastricht', 5730n],
+      ]),
+    );
+    // 0.01 at 0.573 / 0.427: maastricht's remainder (0.573) is the larger one.
+    expect(byFunder(key, apportion(1n, key)).get('maastricht')).toBe(1n);
+    // 2 cents at about a third each: "a" has the largest remainder, then "Z" wins its tie with "b".
+    const tie = declaredKey({ a: '0.333333334', Z: '0.333333333', b: '0.333333333' });
+    expect(byFunder(tie, apportion(2n, tie))).toEqual(
+      new Map([
+        ['Z', 1n],
+        ['a', 1n],
+        ['b', 0n],
+      ]),
+    );
+    const even = declaredKey({ a: '0.5', b: '0', Z: '0.5' });
+    expect(byFunder(even, apportion(3n, even))).toEqual(
+      new Map([
+        ['Z', 2n],
+        ['a', 1n],
+        ['b', 0n],
+      ]),
+    );
+    expect(apportion(0n, key)).toEqual([0n, 0n]);
   });
 });

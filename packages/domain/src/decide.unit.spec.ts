@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { decide } from './decide';
 import { evolve } from './evolve';
+import { resolveKey } from './key-resolution';
 import type { BudgetEvent } from './schemas';
 import { initialState } from './state';
 
@@ -60,6 +61,7 @@ function given(...events: BudgetEvent[]) {
   const state = initialState('r');
   for (const e of events) if (decide(state, e).outcome === 'accepted') evolve(state, e);
   return {
+    state,
     when: (e: BudgetEvent) => ({
       then: (reason: string | null) => {
         expect(decide(state, e)).toEqual(
@@ -212,5 +214,88 @@ describe('decide', () => {
     given(...base)
       .when(closed(2024))
       .then(null);
+  });
+
+  it('region-not-configured comes first for every type, whatever else is wrong', () => {
+    const all = [
+      action('A', 2030, 2030),
+      funding('venlo', 2024),
+      budget('X', 2024),
+      key(2024, { venlo: '1' }, 'X'),
+      spending('s', 'X', 2024),
+      corrected('s'),
+      reversed('s'),
+      closed(2024),
+    ];
+    expect(new Set(all.map((e) => e.type)).size).toBe(8);
+    for (const e of all) given().when(e).then('region-not-configured');
+    // A rejected RegionConfigured does not configure: there is none, so the first one is always accepted.
+    given(funding('heerlen', 2024)).when(configured()).then(null);
+  });
+
+  it('RegionConfigured again with the same funder ids but new names and municipalities is accepted', () => {
+    const renamed = event('RegionConfigured', {
+      name: 'Zuid-Limburg (nieuw)',
+      funders: [
+        { id: 'maastricht', name: 'Gemeente Maastricht', municipalities: ['Vaals', 'Meerssen'] },
+        { id: 'heerlen', name: 'Gemeente Heerlen', municipalities: ['Kerkrade'] },
+      ],
+    });
+    given(configured()).when(renamed).then(null);
+    given(configured())
+      .when(configured(['heerlen', 'maastricht', 'venlo']))
+      .then('funders-changed');
+  });
+
+  it('a rejected SpendingRecorded does not use up its spendingId', () => {
+    given(...base, spending('s', 'X', 2024))
+      .when(spending('s', 'A', 2024))
+      .then(null);
+  });
+
+  it('ActionDefined of a new action, and widening an existing one, are accepted', () => {
+    given(configured())
+      .when(action('A', 2024, 2024))
+      .then(null);
+    given(...base, budget('A', 2024), spending('s', 'A', 2024))
+      .when(action('A', 2020, 2030))
+      .then(null);
+  });
+
+  it('resolves the key of (action, year): the action key, else the year key, else pro rata, else none', () => {
+    const actionKey = { heerlen: '1', maastricht: '0' };
+    const yearKey = { heerlen: '0', maastricht: '1' };
+    const all = given(
+      configured(),
+      action('A'),
+      action('B'),
+      funding('heerlen', 2024, '3'),
+      funding('maastricht', 2024, '1'),
+      key(2024, yearKey),
+      key(2024, actionKey, 'A'),
+    );
+    expect(resolveKey(all.state, 'A', 2024)?.numerators).toEqual([1_000_000_000n, 0n]);
+    expect(resolveKey(all.state, 'B', 2024)?.numerators).toEqual([0n, 1_000_000_000n]);
+    const proRata = given(
+      configured(),
+      action('A'),
+      funding('heerlen', 2024, '3'),
+      funding('maastricht', 2024, '1'),
+    );
+    const key2024 = resolveKey(proRata.state, 'A', 2024);
+    expect(key2024 && { numerators: key2024.numerators, denominator: key2024.denominator }).toEqual({
+      numerators: [300n, 100n],
+      denominator: 400n,
+    });
+    expect(resolveKey(proRata.state, 'A', 2025)).toBeUndefined();
+    // The latest accepted key wins; a rejected one changes nothing.
+    const latest = given(
+      ...base,
+      key(2024, actionKey),
+      key(2024, yearKey),
+      closed(2024),
+      key(2024, actionKey),
+    );
+    expect(resolveKey(latest.state, 'A', 2024)?.numerators).toEqual([0n, 1_000_000_000n]);
   });
 });

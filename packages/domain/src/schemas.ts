@@ -35,8 +35,9 @@ const year = z
   .int('wrong-type|must be a whole number (a year)')
   .min(2000, 'bad-year|must be a year from 2000 to 2100')
   .max(2100, 'bad-year|must be a year from 2000 to 2100');
+// A JSON number where an amount belongs is a bad amount (section 1: "never a JSON number"), not just a wrong type.
 const amount = z
-  .string()
+  .string('bad-amount|must be a string of euros, like "1200.00", never a JSON number')
   .regex(
     INPUT_AMOUNT_PATTERN,
     'bad-amount|must be a non-negative amount of euros as a string, like "1200.00"',
@@ -82,7 +83,7 @@ const occurredAt = z
   .refine(isIsoTimestamp, 'bad-timestamp|must be ISO-8601 with an offset or Z, like 2024-03-01T10:00:00Z');
 
 const share = z
-  .string()
+  .string('bad-share|must be a string, like "0.6", never a JSON number')
   .regex(SHARE_PATTERN, 'bad-share|must be a decimal from 0 to 1 with at most 9 decimals');
 const shares = z
   .record(identifier, share)

@@ -45,6 +45,14 @@ const KNOWN_REASONS: ReadonlySet<string> = new Set(MALFORMED_REASONS);
 
 function toIssue(issue: z.core.$ZodIssue, prefix: string): MalformedIssue {
   const field = [prefix, ...issue.path.map(String)].filter((p) => p !== '').join('.');
+  // An absent field is missing whatever its schema's own message says (a missing `type` is not an unknown type).
+  if (
+    (issue.code === 'invalid_type' || issue.code === 'invalid_value') &&
+    issue.input === undefined &&
+    field !== ''
+  ) {
+    return { reason: 'missing-field', field, detail: 'is required' };
+  }
   const [head, ...rest] = issue.message.split('|');
   if (head !== undefined && KNOWN_REASONS.has(head) && rest.length > 0) {
     return { reason: head as MalformedReason, field, detail: rest.join('|') };
@@ -77,7 +85,10 @@ export function validateRecord(value: unknown): RecordValidation {
   if (!envelope.success) {
     return { ok: false, issues: envelope.error.issues.map((issue) => toIssue(issue, '')) };
   }
-  const data = eventDataSchemas[envelope.data.type].safeParse(envelope.data.data, { reportInput: true });
+  // The data is checked as given, not as the envelope schema's output: z.record() drops a `__proto__` key, which
+  // must still count as an unknown field.
+  const given = (value as { data: unknown }).data;
+  const data = eventDataSchemas[envelope.data.type].safeParse(given, { reportInput: true });
   if (!data.success) {
     return { ok: false, issues: data.error.issues.map((issue) => toIssue(issue, 'data')) };
   }
