@@ -10,6 +10,10 @@
 //
 //	ferretdb-local -listen 127.0.0.1:27018 -dir /path/to/data      serve until SIGTERM/SIGINT
 //	ferretdb-local -check mongodb://127.0.0.1:27018/ -timeout 30s   exit 0 once a MongoDB `ping` answers, else 1
+//	ferretdb-local -kafka-check 127.0.0.1:19092 -timeout 90s          exit 0 once a Kafka Metadata request names a
+//	                                                                 broker and a controller, else 1
+//
+// The Kafka check lives here only because up.sh builds this binary anyway (see kafkacheck.go).
 package main
 
 import (
@@ -37,8 +41,17 @@ func main() {
 	dir := flag.String("dir", "", "SQLite data directory (created if missing); required when serving")
 	logLevel := flag.String("log-level", "info", "log level: debug, info, warn or error")
 	check := flag.String("check", "", "instead of serving: MongoDB URL to ping until it answers or -timeout passes")
-	timeout := flag.Duration("timeout", 30*time.Second, "with -check: how long to keep trying")
+	kafkaCheck := flag.String("kafka-check", "", "instead of serving: Kafka host:port to ask for metadata until it answers")
+	timeout := flag.Duration("timeout", 30*time.Second, "with -check or -kafka-check: how long to keep trying")
 	flag.Parse()
+
+	if *kafkaCheck != "" {
+		if err := waitForKafka(*kafkaCheck, *timeout); err != nil {
+			fmt.Fprintf(os.Stderr, "ferretdb-local -kafka-check: %s\n", err)
+			os.Exit(1)
+		}
+		return
+	}
 
 	if *check != "" {
 		if err := waitForPing(*check, *timeout); err != nil {
