@@ -5,22 +5,37 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Logger } from 'pino';
 import type { BudgetStore } from '@budget/application';
+import { buildWebApp, type WebAssets } from '@budget/web';
 import { AuthGuard, TOKEN_REGISTRY } from './http/auth.guard';
 import { ErrorsFilter } from './http/errors.filter';
 import { EventsController } from './http/events.controller';
 import { HealthController } from './http/health.controller';
+import { MeController } from './http/me.controller';
+import { RegionDataController } from './http/region-data.controller';
+import { REGION_VIEWS, RegionViews } from './http/region-views';
 import { ReportsController } from './http/reports.controller';
 import { STORE } from './http/tokens';
 import { TokenRegistry } from './http/tokens.service';
+import { ValidateController } from './http/validate.controller';
+import { serveWebApp } from './http/web-app';
 
 @Module({})
 class ApiModule {
   static with(store: BudgetStore, tokens: TokenRegistry): DynamicModule {
     return {
       module: ApiModule,
-      controllers: [HealthController, EventsController, ReportsController],
+      // ValidateController before EventsController: its path is longer, and both are POST.
+      controllers: [
+        HealthController,
+        ValidateController,
+        EventsController,
+        ReportsController,
+        RegionDataController,
+        MeController,
+      ],
       providers: [
         { provide: STORE, useValue: store },
+        { provide: REGION_VIEWS, useValue: new RegionViews(store) },
         { provide: TOKEN_REGISTRY, useValue: tokens },
         AuthGuard,
       ],
@@ -33,6 +48,8 @@ export interface ServerParts {
   tokensFile: string;
   maxBodyBytes: number;
   logger: Logger;
+  /** The web app's files; built here when not given. */
+  web?: WebAssets;
 }
 
 export async function createServer(parts: ServerParts): Promise<NestExpressApplication> {
@@ -47,6 +64,7 @@ export async function createServer(parts: ServerParts): Promise<NestExpressAppli
   app.useBodyParser('text', { type: ['application/x-ndjson', 'text/plain'], limit: parts.maxBodyBytes });
   app.useGlobalFilters(new ErrorsFilter(parts.logger));
   app.disable('x-powered-by');
+  app.use(serveWebApp(parts.web ?? (await buildWebApp())));
   app.enableShutdownHooks();
   return app;
 }

@@ -1,0 +1,214 @@
+//! Region reads the web app needs: actions and their lead times, spending items, the trial balance, the hash-chain
+//! status and provenance (the events behind a figure).
+import { Controller, Get, Inject, Param, Query, Req, UseGuards } from '@nestjs/common';
+import { z } from 'zod';
+import { verifyHistory, type BudgetStore, type VerifyResult } from '@budget/application';
+import { formatCents, resolveKey, type LogRecord, type TrialBalance, type Theme } from '@budget/domain';
+import { AuthGuard, type AuthenticatedRequest } from './auth.guard';
+import { REGION_VIEWS, RegionViews, type SpendingView } from './region-views';
+import { STORE } from './tokens';
+import { allowedRegion, identifier, parseQuery, position, requireHistoryReader, year } from './web-access';
+
+export interface ActionSummary {
+  actionId: string;
+  theme: Theme;
+  title: string;
+  startYear: number;
+  endYear: number;
+  /** Whether the action's lead time includes the year asked for. */
+  inLeadTime: boolean;
+  budget: string;
+  /** Whether spending of this action in the year can be apportioned (CONTRACT section 3, key resolution). */
+  hasFundingKey: boolean;
+}
+
+export interface RegionActions {
+  region: string;
+  year: number;
+  closed: boolean;
+  closedYears: number[];
+  funders: { id: string; name: string }[];
+  actions: ActionSummary[];
+  asOfPosition: number;
+}
+
+/** At most this many records answer one provenance question. */
+const MAX_PROVENANCE = 10_000;
+
+const provenanceQuery = z
+  .object({
+    year,
+    actionId: identifier.optional(),
+    funder: identifier.optional(),
+    asOfPosition: position.optional(),
+  })
+  .refine((q) => (q.actionId === undefined) !== (q.funder === undefined), {
+    error: 'give either actionId or funder',
+  });
+type ProvenanceQuery = z.infer<typeof provenanceQuery>;
+
+/** Whether a record bears on the figures of (action, year) or of (funder, year). */
+function concerns(
+  record: LogRecord,
+  q: ProvenanceQuery,
+  itemYears: Map<string, { actionId: string; year: number }>,
+): boolean {
+  const { year: y, actionId } = q;
+  switch (record.type) {
+    case 'RegionConfigured':
+      return true;
+    case 'ActionDefined':
+      return actionId === undefined || record.data.actionId === actionId;
+    case 'FundingCommitted':
+      return record.data.year === y && (q.funder === undefined || record.data.funder === q.funder);
+    case 'BudgetSet':
+      return record.data.year === y && (actionId === undefined || record.data.actionId === actionId);
+    case 'FundingKeySet': {
+      const keyAction = record.data.actionId ?? undefined;
+      return (
+        record.data.year === y &&
+        (actionId === undefined || keyAction === undefined || keyAction === actionId)
+      );
+    }
+    case 'SpendingRecorded':
+      return record.data.year === y && (actionId === undefined || record.data.actionId === actionId);
+    case 'SpendingCorrected':
+    case 'SpendingReversed': {
+      const item = itemYears.get(record.data.spendingId);
+      return item !== undefined && item.year === y && (actionId === undefined || item.actionId === actionId);
+    }
+    case 'YearClosed':
+      return record.data.year === y;
+    default: {
+      const unreachable: never = record;
+      throw new Error(`unknown record ${JSON.stringify(unreachable)}`);
+    }
+  }
+}
+
+@Controller('api/v1/regions/:region')
+@UseGuards(AuthGuard)
+export class RegionDataController {
+  constructor(
+    @Inject(STORE) private readonly store: BudgetStore,
+    @Inject(REGION_VIEWS) private readonly views: RegionViews,
+  ) {}
+
+  @Get('actions')
+  async actions(
+    @Req() request: AuthenticatedRequest,
+    @Param('region') regionParam: string,
+    @Query() query: unknown,
+  ): Promise<RegionActions> {
+    const region = allowedRegion(request.token, regionParam);
+    const { year: y } = parseQuery(z.object({ year }), query);
+    const view = await this.views.current(region);
+    const state = view.log.state;
+    const actions = [...state.actions.values()]
+      .map((action): ActionSummary => {
+        const d = action.definition;
+        return {
+          actionId: d.actionId,
+          theme: d.theme,
+          title: d.title,
+          startYear: d.startYear,
+          endYear: d.endYear,
+          inLeadTime: d.startYear <= y && y <= d.endYear,
+          budget: formatCents(action.years.get(y)?.budgetCents ?? 0n),
+          hasFundingKey: resolveKey(state, d.actionId, y) !== undefined,
+        };
+      })
+      .sort((a, b) => (a.actionId < b.actionId ? -1 : a.actionId > b.actionId ? 1 : 0));
+    return {
+      region,
+      year: y,
+      closed: state.closedYears.has(y),
+      closedYears: [...state.closedYears].sort((a, b) => a - b),
+      funders: (state.config?.funders ?? []).map((f) => ({ id: f.id, name: f.name })),
+      actions,
+      asOfPosition: view.log.length,
+    };
+  }
+
+  @Get('spending')
+  async spending(
+    @Req() request: AuthenticatedRequest,
+    @Param('region') regionParam: string,
+    @Query() query: unknown,
+  ): Promise<{ region: string; year: number; items: SpendingView[] }> {
+    const region = allowedRegion(request.token, regionParam);
+    const { year: y } = parseQuery(z.object({ year }), query);
+    const view = await this.views.current(region);
+    const items = [...view.spending.values()]
+      .filter((item) => item.year === y)
+      .sort((a, b) => (a.spendingId < b.spendingId ? -1 : a.spendingId > b.spendingId ? 1 : 0));
+    return { region, year: y, items };
+  }
+
+  @Get('reports/trial-balance')
+  async trialBalance(
+    @Req() request: AuthenticatedRequest,
+    @Param('region') regionParam: string,
+    @Query() query: unknown,
+  ): Promise<TrialBalance> {
+    const region = allowedRegion(request.token, regionParam);
+    const { year: y } = parseQuery(z.object({ year }), query);
+    return this.store.trialBalance(region, y);
+  }
+
+  @Get('history/verify')
+  async verify(
+    @Req() request: AuthenticatedRequest,
+    @Param('region') regionParam: string,
+  ): Promise<VerifyResult> {
+    const region = allowedRegion(request.token, regionParam);
+    requireHistoryReader(request.token);
+    const records = this.store.history(region);
+    return verifyHistory(
+      (async function* () {
+        for await (const record of records) yield JSON.stringify(record);
+      })(),
+    );
+  }
+
+  @Get('provenance')
+  async provenance(
+    @Req() request: AuthenticatedRequest,
+    @Param('region') regionParam: string,
+    @Query() query: unknown,
+  ): Promise<{
+    region: string;
+    year: number;
+    actionId: string | null;
+    funder: string | null;
+    records: LogRecord[];
+    truncated: boolean;
+  }> {
+    const region = allowedRegion(request.token, regionParam);
+    requireHistoryReader(request.token);
+    const q = parseQuery(provenanceQuery, query);
+    const itemYears = new Map<string, { actionId: string; year: number }>();
+    const records: LogRecord[] = [];
+    let truncated = false;
+    for await (const record of this.store.history(region)) {
+      if (q.asOfPosition !== undefined && record.position > q.asOfPosition) break;
+      if (record.type === 'SpendingRecorded' && record.outcome === 'accepted') {
+        itemYears.set(record.data.spendingId, { actionId: record.data.actionId, year: record.data.year });
+      }
+      if (!concerns(record, q, itemYears)) continue;
+      if (records.length === MAX_PROVENANCE) {
+        truncated = true;
+        break;
+      }
+      records.push(record);
+    }
+    return {
+      region,
+      year: q.year,
+      actionId: q.actionId ?? null,
+      funder: q.funder ?? null,
+      records,
+      truncated,
+    };
+  }
+}

@@ -1,0 +1,141 @@
+//! What the web app needs beyond the contract's reports (actions, spending items, dry runs, provenance), kept per
+//! region by following the region's history from the store: a RegionLog replayed with the recorded outcomes.
+import type { BudgetStore } from '@budget/application';
+import { UserError } from '@budget/application';
+import {
+  RegionLog,
+  eventContent,
+  eventYear,
+  formatCents,
+  parseAmountCents,
+  restoreSnapshot,
+  sha256Hex,
+  snapshotOf,
+  type BudgetEvent,
+  type LogRecord,
+} from '@budget/domain';
+
+export const REGION_VIEWS = Symbol('RegionViews');
+
+/** A spending item as finance officers see it: its recorded fields and its current amount and status. */
+export interface SpendingView {
+  spendingId: string;
+  actionId: string;
+  year: number;
+  amount: string;
+  bookedOn: string;
+  payee: string;
+  invoiceRef: string | null;
+  description: string | null;
+  active: boolean;
+  /** Positions of the accepted events that made the item what it is. */
+  positions: number[];
+}
+
+/** One region as of `log.length`: the decided state, the ids in its log and its spending items. */
+export class RegionView {
+  readonly log: RegionLog;
+  /** Event id -> SHA-256 of its content, to tell a no-op re-send from a conflicting id. */
+  readonly ids = new Map<string, string>();
+  readonly spending = new Map<string, SpendingView>();
+
+  constructor(region: string) {
+    this.log = RegionLog.empty(region);
+  }
+
+  apply(record: LogRecord): void {
+    if (record.position !== this.log.length + 1) {
+      throw new Error(
+        `history of ${this.log.region} skipped from ${this.log.length} to position ${record.position}`,
+      );
+    }
+    this.log.applyRecorded(record);
+    this.ids.set(record.id, sha256Hex(eventContent(record)));
+    if (record.outcome === 'accepted') this.applySpending(record);
+  }
+
+  private applySpending(record: LogRecord): void {
+    switch (record.type) {
+      case 'SpendingRecorded': {
+        const d = record.data;
+        this.spending.set(d.spendingId, {
+          spendingId: d.spendingId,
+          actionId: d.actionId,
+          year: d.year,
+          amount: d.amount,
+          bookedOn: d.bookedOn,
+          payee: d.payee,
+          invoiceRef: d.invoiceRef ?? null,
+          description: d.description ?? null,
+          active: true,
+          positions: [record.position],
+        });
+        return;
+      }
+      case 'SpendingCorrected':
+      case 'SpendingReversed': {
+        const item = this.spending.get(record.data.spendingId);
+        if (item === undefined) return;
+        item.positions.push(record.position);
+        if (record.type === 'SpendingCorrected') item.amount = record.data.amount;
+        else item.active = false;
+        return;
+      }
+      default:
+        return;
+    }
+  }
+
+  /** A copy of the decided state, to try events on without touching this view. */
+  scratchLog(): RegionLog {
+    return restoreSnapshot(snapshotOf(this.log));
+  }
+
+  /** The year an event concerns, as of the current state. */
+  yearOf(event: BudgetEvent): number | null {
+    return eventYear(this.log.state, event);
+  }
+}
+
+/**
+ * Keeps one RegionView per region and brings it up to the end of the store's log on each use. Reads of one region
+ * are queued, so two requests never apply the same records twice.
+ */
+export class RegionViews {
+  private readonly views = new Map<string, RegionView>();
+  private readonly queues = new Map<string, Promise<unknown>>();
+
+  constructor(private readonly store: BudgetStore) {}
+
+  /** The region's view at the end of its log; an empty one for a region with no events yet. */
+  current(region: string): Promise<RegionView> {
+    const previous = this.queues.get(region) ?? Promise.resolve();
+    const next = previous.then(
+      () => this.catchUp(region),
+      () => this.catchUp(region),
+    );
+    this.queues.set(region, next);
+    return next;
+  }
+
+  private async catchUp(region: string): Promise<RegionView> {
+    let view = this.views.get(region);
+    if (view === undefined) {
+      view = new RegionView(region);
+      this.views.set(region, view);
+    }
+    try {
+      for await (const record of this.store.history(region, view.log.length + 1)) view.apply(record);
+    } catch (error) {
+      if (!(error instanceof UserError && error.code === 'unknown-region')) throw error;
+    }
+    return view;
+  }
+}
+
+/** Sums amounts given as strings, exactly, through cents. */
+export function sumAmounts(amounts: Iterable<string>): string {
+  let cents = 0n;
+  for (const amount of amounts) cents += parseAmountCents(amount);
+  return formatCents(cents);
+}

@@ -1,0 +1,279 @@
+//! The shell: sign-in with a bearer token (kept in sessionStorage), language, region and year, the menu by role,
+//! and hash routes (#/report, #/history?...) so every page is one request for `/`.
+import type { JSX } from 'preact';
+import { useEffect, useMemo, useState } from 'preact/hooks';
+import { Api, ApiError, type Me, type RegionSummary } from './api';
+import type { Lang } from './format';
+import { LangContext, WORDS, useWords, type Words } from './i18n';
+import { BudgetsPage } from './pages/Budgets';
+import { HistoryPage } from './pages/History';
+import { ProvenancePage } from './pages/Provenance';
+import { ProvincePage } from './pages/Province';
+import { ReportPage } from './pages/Report';
+import { SpendingPage } from './pages/Spending';
+import { TrialBalancePage } from './pages/TrialBalance';
+import { Message, type Session } from './ui';
+
+const TOKEN_KEY = 'budget.token';
+const LANG_KEY = 'budget.lang';
+
+type Page = 'spending' | 'report' | 'trial-balance' | 'budgets' | 'history' | 'provenance' | 'province';
+
+function readRoute(): { page: string; params: URLSearchParams } {
+  const hash = location.hash.replace(/^#\/?/, '');
+  const [page = '', query = ''] = hash.split('?');
+  return { page, params: new URLSearchParams(query) };
+}
+
+function useRoute(): { page: string; params: URLSearchParams } {
+  const [route, setRoute] = useState(readRoute);
+  useEffect(() => {
+    const onChange = (): void => {
+      setRoute(readRoute());
+    };
+    addEventListener('hashchange', onChange);
+    return () => {
+      removeEventListener('hashchange', onChange);
+    };
+  }, []);
+  return route;
+}
+
+function menu(me: Me, t: Words): { page: Page; label: string }[] {
+  const items: { page: Page; label: string }[] = [];
+  if (me.writes.includes('SpendingRecorded')) items.push({ page: 'spending', label: t.navSpending });
+  items.push({ page: 'report', label: t.navReport }, { page: 'trial-balance', label: t.navTrial });
+  if (me.writes.includes('BudgetSet')) items.push({ page: 'budgets', label: t.navBudgets });
+  if (me.readsHistory) items.push({ page: 'history', label: t.navHistory });
+  items.push({ page: 'province', label: t.navProvince });
+  return items;
+}
+
+function SignIn({ onToken, failed }: { onToken: (token: string) => void; failed: boolean }): JSX.Element {
+  const { t } = useWords();
+  const [token, setToken] = useState('');
+  return (
+    <main id="main" class="sign-in">
+      <h1>{t.signInTitle}</h1>
+      <p>{t.signInIntro}</p>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          onToken(token.trim());
+        }}
+      >
+        <div class="field">
+          <label for="token">{t.token}</label>
+          <input
+            id="token"
+            name="token"
+            type="password"
+            autoComplete="off"
+            value={token}
+            onInput={(e) => {
+              setToken(e.currentTarget.value);
+            }}
+          />
+        </div>
+        <button type="submit" disabled={token.trim() === ''}>
+          {t.signIn}
+        </button>
+      </form>
+      {failed && <Message kind="error">{t.badToken}</Message>}
+    </main>
+  );
+}
+
+export function App(): JSX.Element {
+  const [lang, setLang] = useState<Lang>(() => (localStorage.getItem(LANG_KEY) === 'en' ? 'en' : 'nl'));
+  const [token, setToken] = useState<string | null>(() => sessionStorage.getItem(TOKEN_KEY));
+  const [me, setMe] = useState<Me | undefined>();
+  const [failed, setFailed] = useState(false);
+  const [regions, setRegions] = useState<RegionSummary[] | undefined>();
+  const [region, setRegion] = useState('');
+  const [year, setYear] = useState(String(Math.min(2100, Math.max(2000, new Date().getFullYear()))));
+  const route = useRoute();
+  const words = useMemo(() => ({ lang, t: WORDS[lang] }), [lang]);
+  const t = words.t;
+  const api = useMemo(() => (token === null ? undefined : new Api(token)), [token]);
+
+  useEffect(() => {
+    document.documentElement.lang = lang;
+    localStorage.setItem(LANG_KEY, lang);
+  }, [lang]);
+
+  useEffect(() => {
+    if (api === undefined) return;
+    api.json<Me>('/api/v1/me').then(
+      (who) => {
+        setMe(who);
+        setFailed(false);
+        sessionStorage.setItem(TOKEN_KEY, api.token);
+        return api.json<RegionSummary[]>('/api/v1/regions').then((list) => {
+          setRegions(list);
+          setRegion((r) => (r === '' || !list.some((x) => x.region === r) ? (list[0]?.region ?? '') : r));
+        });
+      },
+      (error: unknown) => {
+        if (error instanceof ApiError && error.status === 401) {
+          sessionStorage.removeItem(TOKEN_KEY);
+          setToken(null);
+          setFailed(true);
+        }
+      },
+    );
+  }, [api]);
+
+  useEffect(() => {
+    const wanted = route.params.get('region');
+    if (wanted !== null && regions?.some((r) => r.region === wanted) === true) setRegion(wanted);
+    const wantedYear = route.params.get('year');
+    if (wantedYear !== null && /^\d{4}$/.test(wantedYear)) setYear(wantedYear);
+  }, [route, regions]);
+
+  const signOut = (): void => {
+    sessionStorage.removeItem(TOKEN_KEY);
+    setToken(null);
+    setMe(undefined);
+    setRegions(undefined);
+  };
+
+  const languageSwitch = (
+    <div class="language" role="group" aria-label={t.language}>
+      {(['nl', 'en'] as const).map((l) => (
+        <button
+          key={l}
+          type="button"
+          lang={l}
+          aria-pressed={lang === l}
+          onClick={() => {
+            setLang(l);
+          }}
+        >
+          {l === 'nl' ? 'Nederlands' : 'English'}
+        </button>
+      ))}
+    </div>
+  );
+
+  if (api === undefined || me === undefined) {
+    return (
+      <LangContext.Provider value={words}>
+        <header class="top">
+          <span class="brand">{t.appName}</span>
+          {languageSwitch}
+        </header>
+        {api === undefined ? (
+          <SignIn onToken={setToken} failed={failed} />
+        ) : (
+          <main id="main">
+            <p role="status">{t.loading}</p>
+          </main>
+        )}
+      </LangContext.Provider>
+    );
+  }
+
+  const items = menu(me, t);
+  const defaultPage = items[0]?.page ?? 'report';
+  const page = (route.page === '' ? defaultPage : route.page) as Page;
+  const yearNumber = /^\d{4}$/.test(year) ? Number(year) : undefined;
+  const session: Session | undefined =
+    region === '' || yearNumber === undefined
+      ? undefined
+      : { api, region, year: yearNumber, readsHistory: me.readsHistory, writes: me.writes, actor: me.name };
+
+  return (
+    <LangContext.Provider value={words}>
+      <a class="skip" href="#main">
+        {t.skipToContent}
+      </a>
+      <header class="top">
+        <span class="brand">{t.appName}</span>
+        <span class="who">
+          {t.signedInAs} <strong>{me.name}</strong> ({me.role})
+        </span>
+        {languageSwitch}
+        <button type="button" onClick={signOut}>
+          {t.signOut}
+        </button>
+        <div class="context">
+          <label for="region">{t.region}</label>
+          <select
+            id="region"
+            value={region}
+            onChange={(e) => {
+              setRegion(e.currentTarget.value);
+            }}
+          >
+            {(regions ?? []).map((r) => (
+              <option key={r.region} value={r.region}>
+                {r.name ?? r.region}
+              </option>
+            ))}
+          </select>
+          <label for="year">{t.year}</label>
+          <input
+            id="year"
+            type="number"
+            min={2000}
+            max={2100}
+            value={year}
+            onInput={(e) => {
+              setYear(e.currentTarget.value);
+            }}
+          />
+        </div>
+      </header>
+      <nav aria-label={t.navigation}>
+        <ul>
+          {items.map((item) => (
+            <li key={item.page}>
+              <a href={`#/${item.page}`} aria-current={page === item.page ? 'page' : undefined}>
+                {item.label}
+              </a>
+            </li>
+          ))}
+        </ul>
+      </nav>
+      <main id="main" tabIndex={-1}>
+        {regions !== undefined && regions.length === 0 && page !== 'spending' && page !== 'budgets' ? (
+          <p>{t.noRegions}</p>
+        ) : session === undefined ? (
+          <p role="status">{t.loading}</p>
+        ) : (
+          <PageView page={page} session={session} params={route.params} />
+        )}
+      </main>
+    </LangContext.Provider>
+  );
+}
+
+function PageView({
+  page,
+  session,
+  params,
+}: {
+  page: Page;
+  session: Session;
+  params: URLSearchParams;
+}): JSX.Element {
+  switch (page) {
+    case 'spending':
+      return <SpendingPage session={session} />;
+    case 'report':
+      return <ReportPage session={session} asOf={params.get('asOf') ?? ''} />;
+    case 'trial-balance':
+      return <TrialBalancePage session={session} />;
+    case 'budgets':
+      return <BudgetsPage session={session} />;
+    case 'history':
+      return <HistoryPage session={session} />;
+    case 'provenance':
+      return <ProvenancePage session={session} params={params} />;
+    case 'province':
+      return <ProvincePage session={session} />;
+    default:
+      return <ReportPage session={session} asOf="" />;
+  }
+}

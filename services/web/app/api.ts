@@ -1,0 +1,237 @@
+//! The HTTP API (same origin, /api/v1) with the signed-in bearer token, and the shapes the app reads.
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly body: unknown,
+  ) {
+    super(describe(status, body));
+  }
+}
+
+function describe(status: number, body: unknown): string {
+  if (typeof body === 'object' && body !== null) {
+    const b = body as { message?: unknown; error?: unknown; errors?: unknown };
+    if (typeof b.message === 'string') return b.message;
+    if (Array.isArray(b.errors)) return `${String(b.errors.length)} errors`;
+    if (typeof b.error === 'string') return b.error;
+  }
+  return `HTTP ${String(status)}`;
+}
+
+export class Api {
+  constructor(readonly token: string) {}
+
+  async request(path: string, init: RequestInit = {}): Promise<Response> {
+    const headers = new Headers(init.headers);
+    headers.set('Authorization', `Bearer ${this.token}`);
+    const response = await fetch(path, { ...init, headers });
+    if (!response.ok) {
+      const text = await response.text();
+      let body: unknown = text;
+      try {
+        body = JSON.parse(text);
+      } catch {
+        // not JSON: keep the text
+      }
+      throw new ApiError(response.status, body);
+    }
+    return response;
+  }
+
+  async json<T>(path: string): Promise<T> {
+    return (await (await this.request(path)).json()) as T;
+  }
+
+  async text(path: string, accept?: string): Promise<string> {
+    const init: RequestInit = accept === undefined ? {} : { headers: { Accept: accept } };
+    return (await this.request(path, init)).text();
+  }
+
+  async post<T>(path: string, events: object[]): Promise<T> {
+    const body = events.map((e) => JSON.stringify(e)).join('\n') + '\n';
+    const response = await this.request(path, {
+      method: 'POST',
+      body,
+      headers: { 'Content-Type': 'application/x-ndjson' },
+    });
+    return (await response.json()) as T;
+  }
+}
+
+export interface Me {
+  name: string;
+  role: 'finance-officer' | 'controller' | 'administrator' | 'auditor';
+  regions: string[];
+  writes: string[];
+  readsHistory: boolean;
+}
+
+export interface RegionSummary {
+  region: string;
+  name: string | null;
+  funders: { id: string; name: string }[];
+  length: number;
+}
+
+export interface ActionSummary {
+  actionId: string;
+  theme: string;
+  title: string;
+  startYear: number;
+  endYear: number;
+  inLeadTime: boolean;
+  budget: string;
+  hasFundingKey: boolean;
+}
+
+export interface RegionActions {
+  region: string;
+  year: number;
+  closed: boolean;
+  closedYears: number[];
+  funders: { id: string; name: string }[];
+  actions: ActionSummary[];
+}
+
+export interface SpendingItem {
+  spendingId: string;
+  actionId: string;
+  year: number;
+  amount: string;
+  bookedOn: string;
+  payee: string;
+  invoiceRef: string | null;
+  description: string | null;
+  active: boolean;
+}
+
+export interface DryRunLine {
+  line: number;
+  id: string | null;
+  type: string | null;
+  outcome: 'accepted' | 'rejected' | 'already-present' | 'malformed' | 'forbidden';
+  issues: { reason: string; field: string; detail: string }[];
+}
+
+export interface DryRun {
+  ok: boolean;
+  counts: Record<DryRunLine['outcome'], number>;
+  lines: DryRunLine[];
+}
+
+export interface ImportCounts {
+  appended: number;
+  alreadyPresent: number;
+  accepted: number;
+  rejected: number;
+}
+
+export interface ActionReport {
+  actionId: string;
+  title: string;
+  budget: string;
+  allocated: Record<string, string>;
+  unfunded: string;
+  spent: Record<string, string>;
+  spentTotal: string;
+  remaining: string;
+  utilisation: string | null;
+  overspent: boolean;
+  spendingCount: number;
+}
+
+export interface FunderReport {
+  funder: string;
+  committed: string;
+  allocated: string;
+  spent: string;
+  unallocated: string;
+  shortfall: string;
+  remaining: string;
+}
+
+export interface AllocationReport {
+  region: string;
+  year: number;
+  closed: boolean;
+  asOfPosition: number;
+  funders: FunderReport[];
+  themes: {
+    theme: string;
+    budget: string;
+    allocated: Record<string, string>;
+    unfunded: string;
+    spent: Record<string, string>;
+    spentTotal: string;
+    remaining: string;
+    actions: ActionReport[];
+  }[];
+  totals: Record<'committed' | 'budget' | 'allocated' | 'unfunded' | 'spent' | 'remaining', string>;
+}
+
+export interface TrialBalance {
+  region: string;
+  year: number;
+  rows: { account: string; debit: string; credit: string }[];
+  totals: { debit: string; credit: string };
+  balanced: boolean;
+}
+
+export interface LogRecord {
+  id: string;
+  region: string;
+  type: string;
+  occurredAt: string;
+  actor: string;
+  data: Record<string, unknown>;
+  position: number;
+  recordedAt: string;
+  outcome: 'accepted' | 'rejected';
+  reason: string | null;
+  prevHash: string;
+  hash: string;
+}
+
+export interface ProvinceReport {
+  year: number;
+  regions: {
+    region: string;
+    closed: boolean;
+    asOfPosition: number;
+    totals: AllocationReport['totals'];
+    overspentActions: string[];
+  }[];
+  funders: (FunderReport & { region: string })[];
+  themes: {
+    theme: string;
+    budget: string;
+    allocated: string;
+    unfunded: string;
+    spentTotal: string;
+    remaining: string;
+  }[];
+  totals: AllocationReport['totals'];
+}
+
+/** A new event id: unique, and within the contract's 64 characters of [A-Za-z0-9._:-]. */
+export function newEventId(prefix: string): string {
+  return `${prefix}-${crypto.randomUUID()}`;
+}
+
+export function nowTimestamp(): string {
+  return new Date().toISOString();
+}
+
+/** Offers text as a file download. */
+export function download(name: string, content: BlobPart, type: string): void {
+  const url = URL.createObjectURL(new Blob([content], { type }));
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = name;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => {
+    URL.revokeObjectURL(url);
+  }, 10_000);
+}

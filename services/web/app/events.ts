@@ -1,0 +1,63 @@
+//! Event records the app sends (CONTRACT section 2), and the dry run before every append.
+import type { Api, DryRun, ImportCounts } from './api';
+import { newEventId, nowTimestamp } from './api';
+import type { Session } from './ui';
+
+export interface EventRecord {
+  id: string;
+  region: string;
+  type: string;
+  occurredAt: string;
+  actor: string;
+  data: Record<string, unknown>;
+}
+
+export function event(
+  session: Session,
+  type: string,
+  data: Record<string, unknown>,
+  id = newEventId('web'),
+): EventRecord {
+  return { id, region: session.region, type, occurredAt: nowTimestamp(), actor: session.actor, data };
+}
+
+export interface SpendingFields {
+  spendingId: string;
+  actionId: string;
+  year: number;
+  amount: string;
+  bookedOn: string;
+  payee: string;
+  invoiceRef: string;
+  description: string;
+}
+
+export function spendingData(f: SpendingFields): Record<string, unknown> {
+  return {
+    spendingId: f.spendingId,
+    actionId: f.actionId,
+    year: f.year,
+    amount: f.amount,
+    bookedOn: f.bookedOn,
+    payee: f.payee,
+    invoiceRef: f.invoiceRef.trim() === '' ? null : f.invoiceRef,
+    description: f.description.trim() === '' ? null : f.description,
+  };
+}
+
+export type Submission = { dryRun: DryRun; counts?: ImportCounts };
+
+/** Asks the server for a dry run first, and appends only when every line would be appended and accepted. */
+export async function submit(api: Api, events: EventRecord[]): Promise<Submission> {
+  const dryRun = await api.post<DryRun>('/api/v1/events/validate', events);
+  if (!dryRun.ok) return { dryRun };
+  const counts = await api.post<ImportCounts>('/api/v1/events', events);
+  return { dryRun, counts };
+}
+
+/** The problems of a dry run, one text per issue. */
+export function problemsOf(dryRun: DryRun): string[] {
+  return dryRun.lines.flatMap((l) =>
+    l.issues.map((i) => `${i.reason}${i.field === '' ? '' : ` (${i.field})`}: ${i.detail}`),
+  );
+}

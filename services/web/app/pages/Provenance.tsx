@@ -1,0 +1,45 @@
+//! From a figure to the events behind it: the records of an (action, year) or (funder, year) up to a position.
+import type { JSX } from 'preact';
+import type { LogRecord } from '../api';
+import { useWords } from '../i18n';
+import { LoadState, useLoad, type Session } from '../ui';
+import { RecordsTable } from './records';
+
+export function ProvenancePage({
+  session,
+  params,
+}: {
+  session: Session;
+  params: URLSearchParams;
+}): JSX.Element {
+  const { t } = useWords();
+  const query = new URLSearchParams({ year: String(session.year) });
+  const actionId = params.get('actionId');
+  const funder = params.get('funder');
+  const asOf = params.get('asOf');
+  if (actionId !== null) query.set('actionId', actionId);
+  if (funder !== null) query.set('funder', funder);
+  if (asOf !== null && asOf !== '') query.set('asOfPosition', asOf);
+  const path = `/api/v1/regions/${session.region}/provenance?${query.toString()}`;
+  const loaded = useLoad(path, () => session.api.json<{ records: LogRecord[]; truncated: boolean }>(path));
+  const figure = actionId !== null ? `${t.action} ${actionId}` : `${t.funder} ${funder ?? ''}`;
+  return (
+    <>
+      <h1>
+        {t.provenanceTitle}: {figure}, {session.year}
+      </h1>
+      <p>
+        {t.provenanceIntro} {asOf !== null && asOf !== '' && `${t.reportAsOf} ${asOf}.`}{' '}
+        <a href={`#/report?asOf=${asOf ?? ''}`}>{t.reportTitle}</a>
+      </p>
+      <LoadState loaded={loaded} />
+      {loaded.data !== undefined && (
+        <RecordsTable
+          records={loaded.data.records}
+          caption={`${String(loaded.data.records.length)} ${t.eventsBehind}`}
+          asOfLinks={false}
+        />
+      )}
+    </>
+  );
+}

@@ -1,0 +1,314 @@
+// One full journey per user group in Debian's Chromium (playwright-core): finance officer, controller, auditor.
+// Every page is checked with axe-core (no serious or critical violations); screenshots go to test-output/screenshots.
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { axeViolations, launchChromium, type Browser, type Page } from '../../services/web/testing/browser';
+import { SCREENSHOTS, ZL, startFixture, type Fixture, type Role } from './support';
+
+let f: Fixture;
+let browser: Browser;
+const downloads = join(SCREENSHOTS, '..', 'downloads');
+
+beforeAll(async () => {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  mkdirSync(downloads, { recursive: true });
+  [f, browser] = await Promise.all([startFixture(), launchChromium()]);
+});
+
+afterAll(async () => {
+  await browser.close();
+  await f.server.stop();
+});
+
+interface Journey {
+  page: Page;
+  /** Errors the page logged (a CSP violation, a failed request, an exception). */
+  errors: string[];
+  /** Checks the page with axe-core and saves a screenshot under `name`. */
+  check: (name: string) => Promise<void>;
+}
+
+async function signIn(role: Role, region: string, group: string): Promise<Journey> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(message.text());
+  });
+  page.on('pageerror', (error) => errors.push(error.message));
+  await page.goto(f.server.url);
+  await page.getByLabel('Toegangstoken').fill(f.token(role, region));
+  await page.getByRole('button', { name: 'Aanmelden' }).click();
+  await page.getByText('Aangemeld als').waitFor();
+  await page.locator('#region').selectOption(ZL);
+  await page.locator('#year').fill('2024');
+  const check = async (name: string): Promise<void> => {
+    await page.screenshot({ path: join(SCREENSHOTS, `${group}-${name}.png`), fullPage: true });
+    const violations = await axeViolations(page);
+    const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+    expect(serious, `${group}/${name}: ${JSON.stringify(serious, null, 1)}`).toEqual([]);
+  };
+  return { page, errors, check };
+}
+
+function csvFile(name: string, text: string): { name: string; mimeType: string; buffer: Buffer } {
+  return { name, mimeType: 'text/csv', buffer: Buffer.from(text, 'utf8') };
+}
+
+describe('browser journeys', () => {
+  it('the sign-in page is accessible and refuses an unknown token', async () => {
+    const page = await browser.newPage();
+    await page.goto(f.server.url);
+    await page.screenshot({ path: join(SCREENSHOTS, 'sign-in.png') });
+    const serious = (await axeViolations(page)).filter(
+      (v) => v.impact === 'serious' || v.impact === 'critical',
+    );
+    expect(serious).toEqual([]);
+    await page.getByLabel('Toegangstoken').fill('wrong-token');
+    await page.getByRole('button', { name: 'Aanmelden' }).click();
+    await page.getByText('Dit token is onbekend of ongeldig.').waitFor();
+    await page.close();
+  });
+
+  it('finance officer: records spending checked while typing, uploads a CSV, corrects and reverses', async () => {
+    const { page, errors, check } = await signIn('finance-officer', ZL, 'finance-officer');
+    await page.getByRole('heading', { name: 'Uitgave vastleggen' }).waitFor();
+    await check('1-spending');
+
+    // The form checks as one types: a bad amount, a closed year, an action outside its lead time.
+    await page.locator('#amount').fill('12,3a');
+    await expect.poll(() => page.locator('#amount-error').textContent()).toContain('Geen geldig bedrag');
+    await page.locator('#amount').fill('1.234,56');
+    await expect.poll(() => page.locator('#amount-hint').textContent()).toContain('1234.56');
+    await page.locator('#year').fill('2023');
+    await page.getByText('Dit jaar is afgesloten').first().waitFor();
+    await page.locator('#year').fill('2024');
+    await page.locator('#spendingId').fill('zl-sp-2024-001');
+    await expect.poll(() => page.locator('#spendingId-error').textContent()).toContain('al gebruikt');
+    await page.locator('#spendingId').fill('web-sp-2024-900');
+    await page.locator('#actionId').selectOption('zl-ib-01');
+    await page.locator('#bookedOn').fill('2024-05-02');
+    await page.locator('#payee').fill('Stichting Voorbeeld');
+    await page.locator('#invoiceRef').fill('F-2024-900');
+    await check('2-form-filled');
+    await page.getByRole('button', { name: 'Vastleggen', exact: true }).click();
+    await page.getByText('Vastgelegd: 1 (1 geaccepteerd, 0 afgewezen)').waitFor();
+    await page.getByRole('cell', { name: 'web-sp-2024-900', exact: true }).waitFor();
+
+    // A CSV with errors: every error by line, nothing appended.
+    const bad = [
+      'Boekstuk;Actie;Bedrag;Boekdatum;Crediteur;Factuurnummer',
+      'web-csv-1;zl-ib-02;2.500,00;15-05-2024;Partner A;A-1',
+      'web-csv-2;zl-xx-99;100,00;16-05-2024;Partner B;B-1',
+      'web-csv-3;zl-ib-03;twaalf;17-05-2024;Partner C;C-1',
+      'web-csv-4;zl-ib-03;50,00;31-02-2024;Partner D;D-1',
+    ].join('\r\n');
+    await page.locator('#csv-file').setInputFiles(csvFile('bad.csv', bad));
+    await expect.poll(() => page.locator('#map-amount').inputValue()).toBe('2');
+    await page.getByRole('button', { name: 'Controleren' }).click();
+    await page.getByText('3 regels met fouten; er is niets toegevoegd.').waitFor();
+    const preview = page.locator('table.preview');
+    await expect.poll(() => preview.locator('tr.bad').count()).toBe(3);
+    expect(await preview.textContent()).toContain('unknown-action');
+    expect(await preview.textContent()).toContain('bad-amount');
+    expect(await preview.textContent()).toContain('bad-date');
+    expect(await page.getByRole('button', { name: /^Toevoegen/ }).isDisabled()).toBe(true);
+    await check('3-csv-errors');
+
+    // The fixed file appends; the same file again is a no-op.
+    const good = bad
+      .split('\r\n')
+      .filter((line) => !line.startsWith('web-csv-2') && !line.startsWith('web-csv-3'))
+      .join('\r\n')
+      .replace('31-02-2024', '29-02-2024');
+    for (const expected of [
+      'Toegevoegd: 2 (2 geaccepteerd, 0 afgewezen, 0 al aanwezig)',
+      'Toegevoegd: 0 (0 geaccepteerd, 0 afgewezen, 2 al aanwezig)',
+    ]) {
+      await page.locator('#csv-file').setInputFiles(csvFile('good.csv', good));
+      await page.getByRole('button', { name: 'Controleren' }).click();
+      await page.getByText('Alle regels zijn in orde.').waitFor();
+      await page.getByRole('button', { name: /^Toevoegen/ }).click();
+      await page.getByText(expected).waitFor();
+    }
+    await check('4-csv-appended');
+
+    // Correct one item, reverse another, each with a reason.
+    await page.getByRole('button', { name: 'Corrigeren web-csv-1' }).click();
+    await page.locator('#correct-web-csv-1-amount').fill('2.400,00');
+    await page.locator('#correct-web-csv-1-reason').fill('Creditnota A-1c');
+    await check('5-correct-form');
+    await page.locator('form.inline-form').getByRole('button', { name: 'Corrigeren' }).click();
+    await expect
+      .poll(() => page.getByRole('row', { name: /web-csv-1/ }).textContent())
+      .toContain('€ 2.400,00');
+    await page.getByRole('button', { name: 'Terugdraaien web-csv-4' }).click();
+    await page.locator('#reverse-web-csv-4-reason').fill('Dubbel geboekt');
+    await page.locator('form.inline-form').getByRole('button', { name: 'Terugdraaien' }).click();
+    await expect
+      .poll(() => page.getByRole('row', { name: /web-csv-4/ }).textContent())
+      .toContain('teruggedraaid');
+    await check('6-corrected-reversed');
+
+    // The report shows the new figures (finance officers read reports too).
+    await page.getByRole('link', { name: 'Verdeelrapport' }).click();
+    await page.getByRole('heading', { name: /Verdeelrapport zuid-limburg 2024/ }).waitFor();
+    await page.locator('p.report-meta').waitFor();
+    await check('7-report');
+    expect(errors).toEqual([]);
+  });
+
+  it('controller: reads the report with charts and highlights, downloads CSV and XLSX, trial balance, budgets, province', async () => {
+    const { page, errors, check } = await signIn('controller', '*', 'controller');
+    await page.getByRole('heading', { name: /Verdeelrapport zuid-limburg 2024/ }).waitFor();
+    await page.locator('p.report-meta').waitFor();
+    // zl-sw-02 is overspent in the example; Maastricht's allocation exceeds its commitment.
+    await page.getByRole('row', { name: /zl-sw-02.*overschreden/ }).waitFor();
+    await page.getByRole('row', { name: /maastricht Tekort/ }).waitFor();
+    expect(await page.locator('svg[role=img]').count()).toBe(2);
+    expect(await page.getByRole('row', { name: /zl-sw-02/ }).textContent()).toContain('€ -2.250,00');
+    await check('1-report');
+
+    const [csv] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Download CSV' }).click(),
+    ]);
+    const csvPath = join(downloads, csv.suggestedFilename());
+    await csv.saveAs(csvPath);
+    expect(readFileSync(csvPath, 'utf8').split('\n')[0]).toMatch(/^region,year,asOfPosition,level/);
+    const [xlsx] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Download Excel (XLSX)' }).click(),
+    ]);
+    const xlsxPath = join(downloads, xlsx.suggestedFilename());
+    await xlsx.saveAs(xlsxPath);
+    expect(xlsx.suggestedFilename()).toBe('allocation-zuid-limburg-2024.xlsx');
+    const bytes = readFileSync(xlsxPath);
+    expect(bytes.subarray(0, 2).toString()).toBe('PK');
+    expect(bytes.toString('latin1')).toContain('xl/worksheets/sheet1.xml');
+
+    await page.getByRole('link', { name: 'Proefbalans' }).click();
+    await page.getByText('In evenwicht').waitFor();
+    await check('2-trial-balance');
+
+    await page.getByRole('link', { name: 'Begrotingen en verdeelsleutels' }).click();
+    await page.getByRole('heading', { name: 'Begroting vaststellen' }).waitFor();
+    await page.locator('#year').fill('2026');
+    await page.locator('#budget-action').selectOption('zl-ib-01');
+    await expect
+      .poll(() => page.locator('#budget-action-error').textContent())
+      .toContain('buiten de doorlooptijd');
+    await page.locator('#year').fill('2024');
+    await page.locator('#budget-action').selectOption('zl-ib-01');
+    await page.locator('#budget-amount').fill('70.000');
+    await expect.poll(() => page.locator('#budget-amount-hint').textContent()).toContain('70000.00');
+    await page
+      .locator('form')
+      .filter({ has: page.locator('#budget-action') })
+      .getByRole('button', { name: 'Vastleggen' })
+      .click();
+    await page.getByText('Vastgelegd: 1 (1 geaccepteerd, 0 afgewezen)').waitFor();
+    await page.locator('#key-action').selectOption('zl-ib-02');
+    await page.locator('#share-maastricht').fill('0,5');
+    await page.locator('#share-heerlen').fill('40%');
+    await page.getByText('De aandelen moeten samen precies 1 zijn.').waitFor();
+    await check('3-budgets-errors');
+    await page.locator('#share-heerlen').fill('50%');
+    await page
+      .locator('form')
+      .filter({ has: page.locator('#key-action') })
+      .getByRole('button', { name: 'Vastleggen' })
+      .click();
+    await page.getByText('Vastgelegd: 1 (1 geaccepteerd, 0 afgewezen)').waitFor();
+    await check('4-budgets-recorded');
+
+    await page.getByRole('link', { name: 'Provincie' }).click();
+    await page.getByRole('heading', { name: /Provincie: alle regio/ }).waitFor();
+    await page
+      .getByRole('row', { name: /noord-limburg/ })
+      .first()
+      .waitFor();
+    await check('5-province');
+
+    await page.getByRole('button', { name: 'English' }).click();
+    await page.getByRole('link', { name: 'Allocation report' }).click();
+    await page.getByRole('heading', { name: /Allocation report zuid-limburg 2024/ }).waitFor();
+    expect(await page.getByRole('row', { name: /zl-ib-01/ }).textContent()).toContain('€ 70,000.00');
+    expect(await page.evaluate('document.documentElement.lang')).toBe('en');
+    await check('6-report-english');
+    expect(errors).toEqual([]);
+  });
+
+  it('auditor: filters the history, checks the chain, downloads the export, sees a report as of a position and the events behind a figure', async () => {
+    const { page, errors, check } = await signIn('auditor', ZL, 'auditor');
+    await page.getByRole('link', { name: 'Geschiedenis' }).click();
+    await page.getByRole('heading', { name: 'Geschiedenis zuid-limburg' }).waitFor();
+    await page.getByRole('button', { name: 'Hash-keten controleren' }).click();
+    await page.getByText(/De hash-keten is intact: \d+ gebeurtenissen/).waitFor();
+    await check('1-history');
+
+    await page.locator('#f-outcome').selectOption('rejected');
+    await page.getByRole('button', { name: 'Filter toepassen' }).click();
+    await expect.poll(() => page.locator('#history-count').textContent()).toMatch(/^9 gebeurtenissen/);
+    await page.locator('#f-outcome').selectOption('');
+    await page.locator('#f-type').selectOption('SpendingRecorded');
+    await page.locator('#f-action').fill('zl-sw-02');
+    await page.locator('#f-actor').fill('fo-');
+    await page.locator('#f-from').fill('1');
+    await page.locator('#f-to').fill('100');
+    await page.getByRole('button', { name: 'Filter toepassen' }).click();
+    await expect.poll(() => page.locator('table.records tbody tr').count()).toBeGreaterThan(0);
+    const rows = await page.locator('table.records tbody tr').allTextContents();
+    expect(rows.every((r) => r.includes('SpendingRecorded') && r.includes('actionId=zl-sw-02'))).toBe(true);
+    await page.locator('#f-type').selectOption('FundingCommitted');
+    await page.locator('#f-action').fill('');
+    await page.locator('#f-actor').fill('');
+    await page.locator('#f-funder').fill('heerlen');
+    await page.getByRole('button', { name: 'Filter toepassen' }).click();
+    await expect
+      .poll(async () =>
+        (await page.locator('table.records tbody tr').allTextContents()).every((r) =>
+          r.includes('funder=heerlen'),
+        ),
+      )
+      .toBe(true);
+    await check('2-history-filtered');
+
+    const [exported] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Download export (NDJSON)' }).click(),
+    ]);
+    const exportPath = join(downloads, exported.suggestedFilename());
+    await exported.saveAs(exportPath);
+    const lines = readFileSync(exportPath, 'utf8')
+      .split('\n')
+      .filter((l) => l !== '');
+    expect((JSON.parse(lines[0]!) as { position: number; prevHash: string }).prevHash).toBe('0'.repeat(64));
+
+    // A report as it stood at position 40, from the history.
+    await page.locator('#f-type').selectOption('');
+    await page.locator('#f-funder').fill('');
+    await page.locator('#f-from').fill('40');
+    await page.locator('#f-to').fill('40');
+    await page.getByRole('button', { name: 'Filter toepassen' }).click();
+    await page.getByRole('link', { name: 'Rapport op deze stand 40' }).click();
+    await page.getByText('stand na positie 40;').waitFor();
+    await check('3-report-as-of-40');
+
+    // From a figure to the events behind it.
+    await page.getByRole('link', { name: 'Gebeurtenissen zl-ib-01' }).click();
+    await page.getByRole('heading', { name: /Herkomst: Actie zl-ib-01, 2024/ }).waitFor();
+    await expect.poll(() => page.locator('table.records tbody tr').count()).toBeGreaterThan(1);
+    const positions = (await page.locator('table.records tbody tr td:first-child').allTextContents()).map(
+      Number,
+    );
+    expect(positions.every((p) => p <= 40)).toBe(true);
+    await check('4-provenance');
+    await page.goBack();
+    await page.getByRole('link', { name: 'Gebeurtenissen heerlen' }).click();
+    await page.getByRole('heading', { name: /Herkomst: Financier heerlen, 2024/ }).waitFor();
+    await check('5-provenance-funder');
+    expect(errors).toEqual([]);
+  });
+});

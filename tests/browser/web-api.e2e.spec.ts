@@ -1,0 +1,304 @@
+// The endpoints the web app adds to CONTRACT section 8: who am I, regions, actions, spending, trial balance, chain
+// check, provenance, the province view and the dry run; every role and region, and nothing ever appended by them.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EventBuilder } from '../support/events';
+import { NL, ROLES, ZL, startFixture, type Fixture } from './support';
+
+let f: Fixture;
+
+beforeAll(async () => {
+  f = await startFixture();
+});
+
+afterAll(async () => {
+  await f.server.stop();
+});
+
+async function json<T>(path: string, token: string): Promise<T> {
+  const response = await f.api(path, { token });
+  expect(response.status, path).toBe(200);
+  return (await response.json()) as T;
+}
+
+async function logLength(region: string): Promise<number> {
+  const response = await f.api(`/api/v1/regions/${region}/history`, { token: f.token('administrator', '*') });
+  return (await response.text()).split('\n').filter((l) => l !== '').length;
+}
+
+function dryRun(events: unknown[], token: string): Promise<Response> {
+  return f.api('/api/v1/events/validate', {
+    method: 'POST',
+    token,
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(events),
+  });
+}
+
+const READS = [
+  `/api/v1/regions/${ZL}/actions?year=2024`,
+  `/api/v1/regions/${ZL}/spending?year=2024`,
+  `/api/v1/regions/${ZL}/reports/trial-balance?year=2024`,
+];
+const HISTORY_READS = [
+  `/api/v1/regions/${ZL}/history/verify`,
+  `/api/v1/regions/${ZL}/provenance?year=2024&actionId=zl-ib-01`,
+];
+
+describe('the web app itself', () => {
+  it('serves the page and its bundle at / without a token, under a strict CSP', async () => {
+    const page = await f.api('/');
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
+    expect(await page.text()).toContain('/assets/app.js');
+    const script = await f.api('/assets/app.js');
+    expect(script.headers.get('content-type')).toContain('javascript');
+    expect((await script.arrayBuffer()).byteLength).toBeLessThan(200_000);
+    expect((await f.api('/assets/nothing.js')).status).toBe(404);
+  });
+});
+
+describe('GET /api/v1/me and /api/v1/regions', () => {
+  it.each(ROLES)('tells a %s who it is, never the hash', async (role) => {
+    const me = await json<Record<string, unknown>>('/api/v1/me', f.token(role, ZL));
+    expect(me).toMatchObject({ role, regions: [ZL], name: `${role} ${ZL}` });
+    expect(JSON.stringify(me)).not.toContain('tokenSha256');
+    expect(me.readsHistory).toBe(role !== 'finance-officer');
+    expect((me.writes as string[]).includes('SpendingRecorded')).toBe(
+      role === 'finance-officer' || role === 'administrator',
+    );
+  });
+
+  it('lists only the regions a token may see', async () => {
+    const all = await json<{ region: string; funders: unknown[] }[]>(
+      '/api/v1/regions',
+      f.token('auditor', '*'),
+    );
+    expect(all.map((r) => r.region)).toEqual([NL, ZL]);
+    const north = await json<{ region: string }[]>('/api/v1/regions', f.token('auditor', NL));
+    expect(north.map((r) => r.region)).toEqual([NL]);
+  });
+
+  it('refuses every new endpoint without a known token', async () => {
+    for (const path of [
+      '/api/v1/me',
+      '/api/v1/regions',
+      '/api/v1/province/allocation?year=2024',
+      ...READS,
+      ...HISTORY_READS,
+    ]) {
+      expect((await f.api(path)).status, path).toBe(401);
+      expect((await f.api(path, { token: 'not-a-token' })).status, path).toBe(401);
+    }
+    expect((await dryRun([], 'not-a-token')).status).toBe(401);
+  });
+});
+
+describe('region reads', () => {
+  it.each(ROLES)(
+    'lets a %s read actions, spending and the trial balance of its region only',
+    async (role) => {
+      for (const path of READS) {
+        expect((await f.api(path, { token: f.token(role, ZL) })).status, path).toBe(200);
+        expect((await f.api(path, { token: f.token(role, NL) })).status, path).toBe(403);
+      }
+    },
+  );
+
+  it.each(ROLES)('lets a %s check the chain and see provenance only if it may read history', async (role) => {
+    for (const path of HISTORY_READS) {
+      expect((await f.api(path, { token: f.token(role, ZL) })).status, path).toBe(
+        role === 'finance-officer' ? 403 : 200,
+      );
+      expect((await f.api(path, { token: f.token(role, NL) })).status, path).toBe(403);
+    }
+  });
+
+  it('gives the actions with their lead time, budget and key for a year, and the closed years', async () => {
+    const body = await json<{
+      closed: boolean;
+      closedYears: number[];
+      actions: { actionId: string; inLeadTime: boolean; budget: string; hasFundingKey: boolean }[];
+    }>(`/api/v1/regions/${ZL}/actions?year=2023`, f.token('finance-officer', ZL));
+    expect(body.closed).toBe(true);
+    expect(body.closedYears).toContain(2023);
+    expect(body.actions.length).toBe(12);
+    expect(body.actions.every((a) => /^\d+\.\d{2}$/.test(a.budget))).toBe(true);
+    expect(
+      (await f.api(`/api/v1/regions/${ZL}/actions?year=1999`, { token: f.token('controller', ZL) })).status,
+    ).toBe(400);
+  });
+
+  it('gives the spending items of a year with their current amounts', async () => {
+    const body = await json<{
+      items: { spendingId: string; year: number; amount: string; active: boolean }[];
+    }>(`/api/v1/regions/${NL}/spending?year=2024`, f.token('finance-officer', NL));
+    expect(body.items).toEqual([
+      expect.objectContaining({
+        spendingId: 'nl-s1',
+        year: 2024,
+        amount: '1500.25',
+        active: true,
+        payee: 'Partner',
+      }),
+    ]);
+  });
+
+  it('gives a balanced trial balance', async () => {
+    const trial = await json<{ balanced: boolean; totals: { debit: string; credit: string } }>(
+      `/api/v1/regions/${ZL}/reports/trial-balance?year=2024`,
+      f.token('controller', ZL),
+    );
+    expect(trial.balanced).toBe(true);
+    expect(trial.totals.debit).toBe(trial.totals.credit);
+  });
+
+  it('checks the hash chain over the whole history', async () => {
+    const result = await json<{ ok: boolean; records: number }>(
+      `/api/v1/regions/${ZL}/history/verify`,
+      f.token('auditor', ZL),
+    );
+    expect(result).toEqual({ ok: true, records: await logLength(ZL) });
+  });
+
+  it('names the events behind an action figure and a funder figure, as of a position', async () => {
+    const token = f.token('auditor', ZL);
+    const action = await json<{
+      records: { type: string; position: number; data: Record<string, unknown> }[];
+    }>(`/api/v1/regions/${ZL}/provenance?year=2024&actionId=zl-ib-01`, token);
+    const types = new Set(action.records.map((r) => r.type));
+    expect(types).toEqual(
+      expect.objectContaining(
+        new Set(['RegionConfigured', 'ActionDefined', 'BudgetSet', 'SpendingRecorded']),
+      ),
+    );
+    for (const r of action.records) {
+      if (r.type === 'SpendingRecorded' || r.type === 'BudgetSet')
+        expect(r.data).toMatchObject({ actionId: 'zl-ib-01', year: 2024 });
+    }
+    const early = await json<{ records: { position: number }[] }>(
+      `/api/v1/regions/${ZL}/provenance?year=2024&actionId=zl-ib-01&asOfPosition=20`,
+      token,
+    );
+    expect(early.records.every((r) => r.position <= 20)).toBe(true);
+    const funder = await json<{ records: { type: string; data: Record<string, unknown> }[] }>(
+      `/api/v1/regions/${ZL}/provenance?year=2024&funder=heerlen`,
+      token,
+    );
+    const commitments = funder.records.filter((r) => r.type === 'FundingCommitted');
+    expect(commitments.length).toBeGreaterThan(0);
+    expect(commitments.every((r) => r.data.funder === 'heerlen' && r.data.year === 2024)).toBe(true);
+    const both = await f.api(`/api/v1/regions/${ZL}/provenance?year=2024&funder=heerlen&actionId=x`, {
+      token,
+    });
+    expect(both.status).toBe(400);
+  });
+});
+
+describe('GET /api/v1/province/allocation', () => {
+  it('sums the regions a token may see', async () => {
+    const province = await json<{
+      regions: { region: string; totals: { spent: string } }[];
+      totals: { spent: string; committed: string };
+    }>('/api/v1/province/allocation?year=2024', f.token('controller', '*'));
+    expect(province.regions.map((r) => r.region)).toEqual([NL, ZL]);
+    const south = await json<{ totals: { spent: string; committed: string } }>(
+      `/api/v1/regions/${ZL}/reports/allocation?year=2024`,
+      f.token('controller', '*'),
+    );
+    const cents = (a: string): bigint => BigInt(a.replace('.', ''));
+    expect(cents(province.totals.spent)).toBe(cents(south.totals.spent) + 150_025n);
+    expect(cents(province.totals.committed)).toBe(cents(south.totals.committed) + 500_000n);
+    const north = await json<{ regions: { region: string }[] }>(
+      '/api/v1/province/allocation?year=2024',
+      f.token('controller', NL),
+    );
+    expect(north.regions.map((r) => r.region)).toEqual([NL]);
+  });
+});
+
+describe('POST /api/v1/events/validate (dry run)', () => {
+  const b = new EventBuilder(ZL, 'dry');
+
+  it('predicts every line without appending anything', async () => {
+    const before = await logLength(ZL);
+    const good = b.spending('dry-1', 'zl-ib-01', 2024, '10.00');
+    const events = [
+      good,
+      { ...b.spending('dry-2', 'zl-ib-01', 2024, '10.00'), data: { amount: '1,00' } },
+      b.spending('dry-3', 'nope', 2024, '5.00'),
+      b.spending('dry-4', 'zl-ib-01', 2023, '5.00'),
+      good,
+      { ...good, actor: 'someone else' },
+      b.budget('zl-ib-01', 2024, '1.00'),
+    ];
+    const response = await dryRun(events, f.token('finance-officer', ZL));
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as {
+      ok: boolean;
+      lines: { line: number; outcome: string; issues: { reason: string }[] }[];
+    };
+    expect(body.ok).toBe(false);
+    expect(body.lines.map((l) => [l.line, l.outcome, l.issues[0]?.reason])).toEqual([
+      [1, 'accepted', undefined],
+      [2, 'malformed', 'missing-field'],
+      [3, 'rejected', 'unknown-action'],
+      [4, 'rejected', 'year-closed'],
+      [5, 'already-present', undefined],
+      [6, 'malformed', 'conflicting-id'],
+      [7, 'forbidden', 'forbidden'],
+    ]);
+    expect(await logLength(ZL)).toBe(before);
+  });
+
+  it('compares ids with the log: a re-sent event is already present, a changed one conflicts', async () => {
+    const history = await f.api(`/api/v1/regions/${ZL}/history`, { token: f.token('auditor', ZL) });
+    const first = JSON.parse((await history.text()).split('\n')[0]!) as Record<string, unknown>;
+    const { id, region, type, occurredAt, actor, data } = first;
+    const same = { id, region, type, occurredAt, actor, data };
+    const token = f.token('administrator', '*');
+    const body = (await (await dryRun([same, { ...same, actor: 'x' }], token)).json()) as {
+      lines: { outcome: string; issues: { reason: string }[] }[];
+    };
+    expect(body.lines.map((l) => l.outcome)).toEqual(['already-present', 'malformed']);
+    expect(body.lines[1]!.issues[0]!.reason).toBe('conflicting-id');
+  });
+
+  it('says ok when everything would be accepted, and refuses roles that write nothing', async () => {
+    const ok = await dryRun([b.spending('dry-9', 'zl-ib-01', 2024, '1.00')], f.token('finance-officer', ZL));
+    expect(((await ok.json()) as { ok: boolean }).ok).toBe(true);
+    expect((await dryRun([b.closed(2024)], f.token('auditor', ZL))).status).toBe(403);
+    const otherRegion = await dryRun(
+      [b.spending('dry-10', 'zl-ib-01', 2024, '1.00')],
+      f.token('finance-officer', NL),
+    );
+    expect(((await otherRegion.json()) as { lines: { outcome: string }[] }).lines[0]!.outcome).toBe(
+      'forbidden',
+    );
+    const notEvents = await f.api('/api/v1/events/validate', {
+      method: 'POST',
+      token: f.token('controller', ZL),
+      headers: { 'Content-Type': 'application/json' },
+      body: '{"not":"an array"}',
+    });
+    expect(notEvents.status).toBe(400);
+  });
+
+  it('follows appends: after POST /events the same line is already present', async () => {
+    const event = b.spending('dry-20', 'zl-ib-02', 2024, '2.50');
+    const token = f.token('finance-officer', ZL);
+    const appended = await f.api('/api/v1/events', {
+      method: 'POST',
+      token,
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify([event]),
+    });
+    expect(appended.status).toBe(200);
+    const body = (await (await dryRun([event], token)).json()) as { lines: { outcome: string }[] };
+    expect(body.lines[0]!.outcome).toBe('already-present');
+    const items = await json<{ items: { spendingId: string }[] }>(
+      `/api/v1/regions/${ZL}/spending?year=2024`,
+      token,
+    );
+    expect(items.items.some((i) => i.spendingId === 'dry-20')).toBe(true);
+  });
+});
