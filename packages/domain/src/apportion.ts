@@ -18,8 +18,9 @@ export function apportion(amountCents: bigint, key: FundingKey): bigint[] {
     remainders[i] = scaled - part * denominator;
     given += part;
   }
-  let leftover = Number(amountCents - given);
-  if (leftover === 0) return parts;
+  // Fewer cents than funders are left over (each remainder is below one cent); kept in bigint all the same.
+  let leftover = amountCents - given;
+  if (leftover === 0n) return parts;
   // All remainders share one denominator, so comparing numerators compares the exact fractions.
   const order = funders.map((_, i) => i);
   order.sort((a, b) => {
@@ -29,9 +30,9 @@ export function apportion(amountCents: bigint, key: FundingKey): bigint[] {
     return compareCodePoints(funders[a] ?? '', funders[b] ?? '');
   });
   for (const index of order) {
-    if (leftover === 0) break;
+    if (leftover === 0n) break;
     parts[index] = (parts[index] ?? 0n) + 1n;
-    leftover -= 1;
+    leftover -= 1n;
   }
   return parts;
 }
