@@ -52,7 +52,7 @@ async function* records(
  * What verification needs of a line: a JSON object with every field of a record. The schema is not checked: the
  * hash covers every field, so any change to a validated record shows up as a hash mismatch anyway.
  */
-function parseForVerify(line: string): { record: LogRecord } | { problem: string } {
+export function parseForVerify(line: string): { record: LogRecord } | { problem: string } {
   let value: unknown;
   try {
     value = JSON.parse(line);
@@ -68,7 +68,7 @@ function parseForVerify(line: string): { record: LogRecord } | { problem: string
 }
 
 /** A record with no RFC 8785 form (a lone surrogate in a string, say) cannot be part of an intact chain. */
-function checkLinkSafely(record: LogRecord, expected: number, previousHash: string): string | null {
+export function checkLinkSafely(record: LogRecord, expected: number, previousHash: string): string | null {
   try {
     return checkLink(record, expected, previousHash);
   } catch (error) {

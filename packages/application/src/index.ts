@@ -18,6 +18,7 @@ export {
   type ReplayResult,
   type VerifyResult,
 } from './audit';
+export { verifyHistoryInParallel, type ParallelVerifyOptions } from './verify-parallel';
 export { allocationReportCsv, allocationReportTable, trialBalanceTable } from './report-formats';
 export {
   ROLES,

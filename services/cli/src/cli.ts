@@ -10,13 +10,13 @@ import {
   allocationReportTable,
   replayHistory,
   trialBalanceTable,
-  verifyHistory,
+  verifyHistoryInParallel,
   type BudgetStore,
   type ImportResult,
 } from '@budget/application';
 import { IDENTIFIER_PATTERN, describeIssue, type AllocationReport } from '@budget/domain';
 import type { Environment } from './environment';
-import { fileLines, spoolStandardInput } from './lines';
+import { fileBytes, fileLines, spoolStandardInput } from './lines';
 import { openStore } from './store';
 
 export interface Io {
@@ -190,7 +190,7 @@ export function buildProgram(environment: Environment, io: Io, setExitCode: (cod
     .description('check the hash chain of an exported history; names the first position that fails')
     .requiredOption('--file <file>', 'exported NDJSON history')
     .action(async (options: { file: string }) => {
-      const result = await verifyHistory(fileLines(inputPath(options.file)));
+      const result = await verifyHistoryInParallel(fileBytes(inputPath(options.file)));
       if (result.ok) {
         io.out(`hash chain intact: ${result.records} records verified\n`);
       } else {

@@ -7,12 +7,22 @@ import { pipeline } from 'node:stream/promises';
 import { createInterface } from 'node:readline';
 import { UserError } from '@budget/application';
 
+async function checkReadable(path: string): Promise<void> {
+  if (path === '-') return;
+  const info = await stat(path).catch(() => undefined);
+  if (info === undefined || !info.isFile())
+    throw new UserError(`cannot read ${path}: no such file`, 'bad-file');
+}
+
+/** The raw bytes of a file (or standard input for "-"), in large chunks, for readers that split lines themselves. */
+export async function* fileBytes(path: string): AsyncGenerator<Uint8Array> {
+  await checkReadable(path);
+  const input = path === '-' ? process.stdin : createReadStream(path, { highWaterMark: 1 << 20 });
+  for await (const chunk of input) yield chunk as Uint8Array;
+}
+
 export async function* fileLines(path: string): AsyncGenerator<string> {
-  if (path !== '-') {
-    const info = await stat(path).catch(() => undefined);
-    if (info === undefined || !info.isFile())
-      throw new UserError(`cannot read ${path}: no such file`, 'bad-file');
-  }
+  await checkReadable(path);
   const input =
     path === '-' ? process.stdin : createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 20 });
   const reader = createInterface({ input, crlfDelay: Infinity });

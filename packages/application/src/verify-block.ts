@@ -1,0 +1,77 @@
+//! One block of an exported history checked on its own, so that blocks can be checked side by side in workers.
+//! The caller links the blocks: each block's first record must follow the previous block's last one.
+import { checkLinkSafely, parseForVerify } from './audit';
+
+/** What checking one block found. Records are counted in the block; positions are the records' own. */
+export interface BlockResult {
+  /** Non-blank lines (records) in the block before the first problem, or in all of it. */
+  records: number;
+  /** The block's first record, for linking it to the previous block; null when the block has none. */
+  first: { line: number; position: number; prevHash: string; region: string } | null;
+  lastHash: string | null;
+  /** The first problem inside the block: its line (absolute) and how many records came before it in the block. */
+  problem: { line: number; recordsBefore: number; problem: string } | null;
+}
+
+const NEWLINE = 0x0a;
+
+/**
+ * Checks the records of one block of lines (UTF-8, split on "\n"; a trailing "\r" is JSON whitespace). Within the
+ * block it applies the same checks, in the same order, as the sequential verification; the first record's position
+ * and prevHash are taken as given, for the caller to link.
+ */
+export function checkBlock(bytes: Uint8Array, firstLine: number): BlockResult {
+  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+  let records = 0;
+  let first: BlockResult['first'] = null;
+  let expected = 0;
+  let previousHash = '';
+  let line = firstLine - 1;
+  let start = 0;
+  while (start < text.length) {
+    let end = text.indexOf('\n', start);
+    if (end === -1) end = text.length;
+    let lineText = text.slice(start, end);
+    start = end + 1;
+    line += 1;
+    if (line === 1 && lineText.startsWith('\uFEFF')) lineText = lineText.slice(1);
+    if (lineText.trim() === '') continue;
+    const parsed = parseForVerify(lineText);
+    if ('problem' in parsed)
+      return {
+        records,
+        first,
+        lastHash: previousHash || null,
+        problem: { line, recordsBefore: records, problem: parsed.problem },
+      };
+    const { record } = parsed;
+    if (first === null) {
+      first = { line, position: record.position, prevHash: record.prevHash, region: record.region };
+      expected = record.position;
+      previousHash = record.prevHash;
+    }
+    const problem =
+      record.region !== first.region
+        ? `region is ${record.region}, expected ${first.region}`
+        : checkLinkSafely(record, expected, previousHash);
+    if (problem !== null)
+      return { records, first, lastHash: previousHash, problem: { line, recordsBefore: records, problem } };
+    previousHash = record.hash;
+    expected += 1;
+    records += 1;
+  }
+  return { records, first, lastHash: first === null ? null : previousHash, problem: null };
+}
+
+/** Number of lines a block holds, as the sequential reader counts them: a final line without "\n" counts too. */
+export function countLines(bytes: Uint8Array): number {
+  let lines = 0;
+  let at = bytes.indexOf(NEWLINE);
+  let last = -1;
+  while (at !== -1) {
+    lines += 1;
+    last = at;
+    at = bytes.indexOf(NEWLINE, at + 1);
+  }
+  return last === bytes.length - 1 ? lines : lines + 1;
+}

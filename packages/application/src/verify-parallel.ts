@@ -1,0 +1,200 @@
+//! `audit verify` on a large file: blocks of lines are checked in worker threads side by side, then linked in order.
+//! Gives the same answer as `verifyHistory` (which stays the reference, and serves small inputs and the HTTP API).
+import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { GENESIS_HASH } from '@budget/domain';
+import type { VerifyResult } from './audit';
+import { checkBlock, countLines, type BlockResult } from './verify-block';
+import type { BlockRequest } from './verify-worker';
+
+export interface ParallelVerifyOptions {
+  /** Bytes per block; a block is cut after its last complete line. */
+  blockBytes?: number;
+  /** Worker threads; defaults to the number of cores (at most 8). 0 checks every block in this thread. */
+  workers?: number;
+}
+
+const DEFAULT_BLOCK_BYTES = 4 << 20;
+
+interface Block {
+  index: number;
+  firstLine: number;
+  bytes: Uint8Array;
+}
+
+/** Cuts a byte stream into blocks of whole lines, numbering the lines as the sequential reader does. */
+async function* blocks(input: AsyncIterable<Uint8Array>, blockBytes: number): AsyncGenerator<Block> {
+  let pending: Buffer[] = [];
+  let pendingBytes = 0;
+  let index = 0;
+  let firstLine = 1;
+  const cut = (bytes: Buffer): Block => {
+    const block = { index: index++, firstLine, bytes: new Uint8Array(bytes) };
+    firstLine += countLines(bytes);
+    return block;
+  };
+  for await (const chunk of input) {
+    pending.push(Buffer.from(chunk));
+    pendingBytes += chunk.byteLength;
+    if (pendingBytes < blockBytes) continue;
+    const joined = Buffer.concat(pending, pendingBytes);
+    const end = joined.lastIndexOf(0x0a);
+    if (end === -1) {
+      pending = [joined];
+      continue;
+    }
+    yield cut(joined.subarray(0, end + 1));
+    const rest = joined.subarray(end + 1);
+    pending = rest.length > 0 ? [Buffer.from(rest)] : [];
+    pendingBytes = rest.length;
+  }
+  if (pendingBytes > 0) yield cut(Buffer.concat(pending, pendingBytes));
+}
+
+/** Links each block's result to the previous ones, in order, exactly as the sequential check would have. */
+class Linker {
+  private expected = 1;
+  private lastHash = GENESIS_HASH;
+  private region: string | undefined;
+
+  /** Returns the first failure, or null when the chain still holds after this block. */
+  add(result: BlockResult): VerifyResult | null {
+    const { first } = result;
+    if (first !== null) {
+      this.region ??= first.region;
+      const problem =
+        first.region !== this.region
+          ? `region is ${first.region}, expected ${this.region}`
+          : first.position !== this.expected
+            ? `position is ${String(first.position)}, expected ${this.expected}`
+            : first.prevHash !== this.lastHash
+              ? 'prevHash does not match the previous record'
+              : null;
+      if (problem !== null) return { ok: false, position: this.expected, line: first.line, problem };
+    }
+    if (result.problem !== null) {
+      const { line, recordsBefore, problem } = result.problem;
+      return { ok: false, position: this.expected + recordsBefore, line, problem };
+    }
+    this.expected += result.records;
+    if (result.lastHash !== null) this.lastHash = result.lastHash;
+    return null;
+  }
+
+  result(): VerifyResult {
+    return { ok: true, records: this.expected - 1 };
+  }
+}
+
+/**
+ * tsx runs this code base; a worker thread needs it too, whatever the parent was started with (the CLI, vitest).
+ * The worker starts as a few lines of JavaScript that register tsx's loader, then import the TypeScript module.
+ * `require.resolve` finds the CommonJS build of tsx's API; its ES module build sits beside it (tsx's exports map).
+ */
+function workerBootstrap(module: URL): string {
+  const tsxApi = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api')).href.replace(
+    /\.cjs$/,
+    '.mjs',
+  );
+  return `import(${JSON.stringify(tsxApi)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(module.href)}); });`;
+}
+
+class Pool {
+  private readonly workers: Worker[];
+  private readonly waiting = new Map<
+    number,
+    { resolve: (result: BlockResult) => void; reject: (error: Error) => void }
+  >();
+  private next = 0;
+
+  constructor(size: number) {
+    const url = new URL('./verify-worker.ts', import.meta.url);
+    this.workers = Array.from({ length: size }, () => {
+      const worker = new Worker(workerBootstrap(url), { eval: true });
+      worker.on('message', (message: { index: number; result: BlockResult }) => {
+        this.waiting.get(message.index)?.resolve(message.result);
+        this.waiting.delete(message.index);
+      });
+      worker.on('error', (error) => {
+        for (const pending of this.waiting.values()) pending.reject(error);
+        this.waiting.clear();
+      });
+      return worker;
+    });
+  }
+
+  check(block: Block): Promise<BlockResult> {
+    const worker = this.workers[this.next++ % this.workers.length];
+    if (worker === undefined) throw new Error('the pool has no workers');
+    return new Promise((resolve, reject) => {
+      this.waiting.set(block.index, { resolve, reject });
+      const request: BlockRequest = block;
+      worker.postMessage(request, [request.bytes.buffer as ArrayBuffer]);
+    });
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((worker) => worker.terminate()));
+  }
+}
+
+/** The same blocks checked one after another in this thread: for one-core machines, and for tests. */
+class InThread {
+  check(block: Block): Promise<BlockResult> {
+    return Promise.resolve(checkBlock(block.bytes, block.firstLine));
+  }
+
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
+/**
+ * Verifies an exported history read as bytes. Input of one block or less is checked in this thread; larger input
+ * is cut into blocks that worker threads check while the next blocks are read. At most two blocks per worker are
+ * in flight, so memory stays flat however long the history is.
+ */
+export async function verifyHistoryInParallel(
+  input: AsyncIterable<Uint8Array>,
+  options: ParallelVerifyOptions = {},
+): Promise<VerifyResult> {
+  const blockBytes = options.blockBytes ?? DEFAULT_BLOCK_BYTES;
+  const size = options.workers ?? Math.min(8, availableParallelism());
+  const linker = new Linker();
+  const source = blocks(input, blockBytes)[Symbol.asyncIterator]();
+  const firstBlock = await source.next();
+  if (firstBlock.done === true) return linker.result();
+  const secondBlock = await source.next();
+  if (secondBlock.done === true) {
+    return linker.add(checkBlock(firstBlock.value.bytes, firstBlock.value.firstLine)) ?? linker.result();
+  }
+
+  const pool = size > 0 ? new Pool(size) : new InThread();
+  const inFlight: Promise<BlockResult>[] = [];
+  const send = (block: Block): void => {
+    const result = pool.check(block);
+    // Awaited in order below; until then a worker's failure must not count as an unhandled rejection.
+    result.catch(() => undefined);
+    inFlight.push(result);
+  };
+  send(firstBlock.value);
+  send(secondBlock.value);
+  try {
+    for (;;) {
+      while (inFlight.length < Math.max(size, 1) * 2) {
+        const block = await source.next();
+        if (block.done === true) break;
+        send(block.value);
+      }
+      const head = inFlight.shift();
+      if (head === undefined) return linker.result();
+      const failure = linker.add(await head);
+      if (failure !== null) return failure;
+    }
+  } finally {
+    await source.return(undefined);
+    await pool.close();
+  }
+}
