@@ -84,9 +84,8 @@ function addFigures(sums: Sums, figures: ActionYearFigures): void {
 }
 
 function byFunder(funderIds: readonly string[], parts: readonly bigint[]): AmountsByFunder {
-  const result: AmountsByFunder = {};
-  funderIds.forEach((id, i) => (result[id] = formatCents(parts[i] ?? 0n)));
-  return result;
+  // Object.fromEntries makes own keys: an assignment would lose a funder called `__proto__`.
+  return Object.fromEntries(funderIds.map((id, i) => [id, formatCents(parts[i] ?? 0n)]));
 }
 
 function total(parts: readonly bigint[]): bigint {

@@ -57,6 +57,23 @@ const actionOf = (report: AllocationReport, actionId: string) =>
   report.themes.flatMap((t) => t.actions).find((a) => a.actionId === actionId)!;
 
 describe('allocationReport', () => {
+  it('keeps a funder whose id is `__proto__` (a valid identifier) in every per-funder figure', () => {
+    const shares = JSON.parse('{"__proto__":"0.5","heerlen":"0.5"}') as Record<string, string>;
+    const report = reportAfter([
+      configured('heerlen', '__proto__'),
+      action('A'),
+      funding('__proto__', '100.00'),
+      budget('A', '10.00'),
+      key(shares),
+      spend('s1', 'A', '3.01', 2024),
+    ]);
+    expect(report.funders.map((f) => f.funder)).toEqual(['__proto__', 'heerlen']);
+    const allocated = actionOf(report, 'A').allocated;
+    expect(Object.keys(allocated)).toEqual(['__proto__', 'heerlen']);
+    expect(Object.values(allocated)).toEqual(['5.00', '5.00']);
+    expect(Object.values(actionOf(report, 'A').spent).sort()).toEqual(['1.50', '1.51']);
+  });
+
   it('lists every funder sorted by code point, with unallocated, shortfall and remaining', () => {
     const report = reportAfter([
       configured('maastricht', 'heerlen', 'Z'),

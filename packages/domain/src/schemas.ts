@@ -85,8 +85,19 @@ const occurredAt = z
 const share = z
   .string('bad-share|must be a string, like "0.6", never a JSON number')
   .regex(SHARE_PATTERN, 'bad-share|must be a decimal from 0 to 1 with at most 9 decimals');
+/**
+ * zod's record drops a key named `__proto__` (to keep the object it builds safe), but that is a valid funder id
+ * (section 1). So shares are read as a Map of their own keys and rebuilt with Object.fromEntries, which keeps them all.
+ */
 const shares = z
-  .record(identifier, share)
+  .preprocess(
+    (value) =>
+      typeof value === 'object' && value !== null && !Array.isArray(value)
+        ? new Map(Object.entries(value))
+        : value,
+    z.map(identifier, share, 'wrong-type|must be a JSON object of funder ids and shares'),
+  )
+  .transform((entries): Record<string, string> => Object.fromEntries(entries))
   .refine((value) => Object.keys(value).length > 0, 'shares-not-one|must name at least one funder')
   .refine(
     (value) =>

@@ -32,12 +32,13 @@ export interface RegionSnapshot {
 
 /** A declared key is stored as its shares in billionths, which is exactly what declaredKey() reads back. */
 function keyShares(key: FundingKey): Record<string, string> {
-  const shares: Record<string, string> = {};
-  key.funders.forEach((funder, i) => {
-    const nanos = (key.numerators[i] ?? 0n).toString().padStart(10, '0');
-    shares[funder] = `${nanos.slice(0, -9)}.${nanos.slice(-9)}`;
-  });
-  return shares;
+  // Object.fromEntries makes own keys: an assignment would lose a funder called `__proto__`.
+  return Object.fromEntries(
+    key.funders.map((funder, i) => {
+      const nanos = (key.numerators[i] ?? 0n).toString().padStart(10, '0');
+      return [funder, `${nanos.slice(0, -9)}.${nanos.slice(-9)}`];
+    }),
+  );
 }
 
 export function snapshotOf(log: RegionLog): RegionSnapshot {

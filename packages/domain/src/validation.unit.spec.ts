@@ -106,6 +106,20 @@ describe('validateRecord: valid records', () => {
 });
 
 describe('validateLine', () => {
+  it('reads shares of a funder whose id is `__proto__`, which zod records would drop', () => {
+    const line = (shares: string) =>
+      JSON.stringify(record('FundingKeySet', { year: 2024 })).replace(/\}\}$/, `,"shares":${shares}}}`);
+    expect(validateLine(line('{"__proto__":"0.5","heerlen":"0.5"}'))).toMatchObject({ ok: true });
+    expect(validateLine(line('{"__proto__":"0.7","heerlen":"0.5"}'))).toMatchObject({
+      ok: false,
+      issues: [{ reason: 'shares-not-one', field: 'data.shares' }],
+    });
+    expect(validateLine(line('{"__proto__":0.5,"heerlen":"0.5"}'))).toMatchObject({
+      ok: false,
+      issues: [{ reason: 'bad-share', field: 'data.shares.__proto__' }],
+    });
+  });
+
   it('not-json: a line that does not parse', () => {
     expect(validateLine('{"id": ')).toMatchObject({ ok: false, issues: [{ reason: 'not-json', field: '' }] });
   });
