@@ -19,6 +19,7 @@ export {
   type VerifyResult,
 } from './audit';
 export { verifyHistoryInParallel, type ParallelVerifyOptions } from './verify-parallel';
+export { replayHistoryInParallel, type ParallelReplayOptions, type ReplaySource } from './replay-parallel';
 export { allocationReportCsv, allocationReportTable, trialBalanceTable } from './report-formats';
 export {
   ROLES,

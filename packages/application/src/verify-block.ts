@@ -1,6 +1,6 @@
 //! One block of an exported history checked on its own, so that blocks can be checked side by side in workers.
 //! The caller links the blocks: each block's first record must follow the previous block's last one.
-import { checkLinkSafely, parseForVerify } from './audit';
+import { checkLinkSafely, parseExportLine, parseForVerify } from './audit';
 
 /** What checking one block found. Records are counted in the block; positions are the records' own. */
 export interface BlockResult {
@@ -18,9 +18,11 @@ const NEWLINE = 0x0a;
 /**
  * Checks the records of one block of lines (UTF-8, split on "\n"; a trailing "\r" is JSON whitespace). Within the
  * block it applies the same checks, in the same order, as the sequential verification; the first record's position
- * and prevHash are taken as given, for the caller to link.
+ * and prevHash are taken as given, for the caller to link. With `schema`, each event is also checked against the
+ * schema of section 2, as a replay does.
  */
-export function checkBlock(bytes: Uint8Array, firstLine: number): BlockResult {
+export function checkBlock(bytes: Uint8Array, firstLine: number, schema = false): BlockResult {
+  const parse = schema ? parseExportLine : parseForVerify;
   const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
   let records = 0;
   let first: BlockResult['first'] = null;
@@ -36,7 +38,7 @@ export function checkBlock(bytes: Uint8Array, firstLine: number): BlockResult {
     line += 1;
     if (line === 1 && lineText.startsWith('\uFEFF')) lineText = lineText.slice(1);
     if (lineText.trim() === '') continue;
-    const parsed = parseForVerify(lineText);
+    const parsed = parse(lineText);
     if ('problem' in parsed)
       return {
         records,

@@ -14,9 +14,14 @@ export interface ParallelVerifyOptions {
   blockBytes?: number;
   /** Worker threads; defaults to the number of cores (at most 8). 0 checks every block in this thread. */
   workers?: number;
+  /** Also check every event against the schema of section 2 (a replay needs that; the hash covers it anyway). */
+  schema?: boolean;
+  /** Stops early: the result is then a failure whose problem says the check was stopped. */
+  signal?: AbortSignal;
 }
 
 const DEFAULT_BLOCK_BYTES = 4 << 20;
+const STOPPED: VerifyResult = { ok: false, position: 0, line: 0, problem: 'the check was stopped' };
 
 interface Block {
   index: number;
@@ -109,7 +114,10 @@ class Pool {
   >();
   private next = 0;
 
-  constructor(size: number) {
+  constructor(
+    size: number,
+    private readonly schema: boolean,
+  ) {
     const url = new URL('./verify-worker.ts', import.meta.url);
     this.workers = Array.from({ length: size }, () => {
       const worker = new Worker(workerBootstrap(url), { eval: true });
@@ -130,7 +138,7 @@ class Pool {
     if (worker === undefined) throw new Error('the pool has no workers');
     return new Promise((resolve, reject) => {
       this.waiting.set(block.index, { resolve, reject });
-      const request: BlockRequest = block;
+      const request: BlockRequest = { ...block, schema: this.schema };
       worker.postMessage(request, [request.bytes.buffer as ArrayBuffer]);
     });
   }
@@ -142,8 +150,10 @@ class Pool {
 
 /** The same blocks checked one after another in this thread: for one-core machines, and for tests. */
 class InThread {
+  constructor(private readonly schema: boolean) {}
+
   check(block: Block): Promise<BlockResult> {
-    return Promise.resolve(checkBlock(block.bytes, block.firstLine));
+    return Promise.resolve(checkBlock(block.bytes, block.firstLine, this.schema));
   }
 
   close(): Promise<void> {
@@ -168,10 +178,12 @@ export async function verifyHistoryInParallel(
   if (firstBlock.done === true) return linker.result();
   const secondBlock = await source.next();
   if (secondBlock.done === true) {
-    return linker.add(checkBlock(firstBlock.value.bytes, firstBlock.value.firstLine)) ?? linker.result();
+    const { bytes, firstLine } = firstBlock.value;
+    return linker.add(checkBlock(bytes, firstLine, options.schema)) ?? linker.result();
   }
 
-  const pool = size > 0 ? new Pool(size) : new InThread();
+  const schema = options.schema ?? false;
+  const pool = size > 0 ? new Pool(size, schema) : new InThread(schema);
   const inFlight: Promise<BlockResult>[] = [];
   const send = (block: Block): void => {
     const result = pool.check(block);
@@ -190,6 +202,7 @@ export async function verifyHistoryInParallel(
       }
       const head = inFlight.shift();
       if (head === undefined) return linker.result();
+      if (options.signal?.aborted === true) return STOPPED;
       const failure = linker.add(await head);
       if (failure !== null) return failure;
     }

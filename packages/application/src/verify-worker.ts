@@ -6,10 +6,14 @@ export interface BlockRequest {
   index: number;
   firstLine: number;
   bytes: Uint8Array;
+  schema: boolean;
 }
 
 if (parentPort === null) throw new Error('verify-worker.ts runs as a worker thread');
 const port = parentPort;
 port.on('message', (request: BlockRequest) => {
-  port.postMessage({ index: request.index, result: checkBlock(request.bytes, request.firstLine) });
+  port.postMessage({
+    index: request.index,
+    result: checkBlock(request.bytes, request.firstLine, request.schema),
+  });
 });

@@ -9,6 +9,7 @@ import {
   allocationReportCsv,
   allocationReportTable,
   replayHistory,
+  replayHistoryInParallel,
   trialBalanceTable,
   verifyHistoryInParallel,
   type BudgetStore,
@@ -209,7 +210,15 @@ export function buildProgram(environment: Environment, io: Io, setExitCode: (cod
       new Option('--format <format>', 'output format').choices(['json', 'csv', 'table']).default('table'),
     )
     .action(async (options: { file: string; year: number; format: string }) => {
-      const result = await replayHistory(fileLines(inputPath(options.file)), options.year);
+      const path = inputPath(options.file);
+      // A file can be read twice, so workers check the chain while this thread decides; standard input cannot.
+      const result =
+        path === '-'
+          ? await replayHistory(fileLines(path), options.year)
+          : await replayHistoryInParallel(
+              { bytes: () => fileBytes(path), lines: () => fileLines(path) },
+              options.year,
+            );
       if (!result.ok) {
         io.err(`cannot replay: position ${result.position} (line ${result.line}): ${result.problem}\n`);
         setExitCode(1);

@@ -1,0 +1,100 @@
+import { readFileSync } from 'node:fs';
+import { RegionLog, sealRecord, validateRecord, type LogRecord } from '@budget/domain';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { replayHistory } from './audit';
+import { replayHistoryInParallel } from './replay-parallel';
+
+const DEMO = new URL('../../../examples/zuid-limburg/events.ndjson', import.meta.url);
+
+function demoRecords(): LogRecord[] {
+  const log = RegionLog.empty('zuid-limburg');
+  return readFileSync(DEMO, 'utf8')
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => {
+      const event = validateRecord(JSON.parse(line));
+      if (!event.ok) throw new Error('the demo file is valid');
+      return log.append(event.event, '2026-01-01T00:00:00.000Z').record;
+    });
+}
+
+const RECORDS = demoRecords();
+
+function source(text: string, chunkBytes = 1000) {
+  return {
+    bytes: async function* (): AsyncGenerator<Uint8Array> {
+      const bytes = Buffer.from(text, 'utf8');
+      for (let at = 0; at < bytes.length; at += chunkBytes) {
+        await Promise.resolve();
+        yield bytes.subarray(at, at + chunkBytes);
+      }
+    },
+    lines: async function* (): AsyncGenerator<string> {
+      await Promise.resolve();
+      const all = text.split('\n');
+      if (all.at(-1) === '') all.pop();
+      yield* all;
+    },
+  };
+}
+
+/** Changes the recorded outcome of one record and seals the chain again from there: only the outcome is wrong. */
+function withForgedOutcome(records: LogRecord[], at: number): LogRecord[] {
+  const out: LogRecord[] = [];
+  let prevHash = records[0]?.prevHash ?? '';
+  records.forEach((record, i) => {
+    const changed =
+      i === at
+        ? record.outcome === 'accepted'
+          ? { ...record, outcome: 'rejected' as const, reason: 'year-closed' as const }
+          : { ...record, outcome: 'accepted' as const, reason: null }
+        : record;
+    const sealed = sealRecord({ ...changed, prevHash });
+    out.push(sealed);
+    prevHash = sealed.hash;
+  });
+  return out;
+}
+
+const text = (records: LogRecord[]) => `${records.map((r) => JSON.stringify(r)).join('\n')}\n`;
+
+describe('replayHistoryInParallel', () => {
+  it('gives the report of the sequential replay for an intact history, with worker threads', async () => {
+    const input = text(RECORDS);
+    const sequential = await replayHistory(source(input).lines(), 2024);
+    const parallel = await replayHistoryInParallel(source(input), 2024, { workers: 2, blockBytes: 5000 });
+    expect(sequential.ok && sequential.discrepancies).toEqual([]);
+    expect(parallel).toEqual(sequential);
+  });
+
+  it('gives what the sequential replay gives for a forged outcome, a broken chain or a bad line', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.nat({ max: RECORDS.length - 1 }),
+        fc.constantFrom('outcome', 'amount', 'garbage', 'delete', 'none'),
+        fc.integer({ min: 200, max: 20_000 }),
+        async (at, kind, blockBytes) => {
+          let lines = (kind === 'outcome' ? withForgedOutcome(RECORDS, at) : RECORDS).map((r) =>
+            JSON.stringify(r),
+          );
+          if (kind === 'amount') lines[at] = (lines[at] ?? '').replace(/"amount":"(\d)/, '"amount":"9$1');
+          if (kind === 'garbage') lines.splice(at, 0, '{"id":');
+          if (kind === 'delete') lines = lines.filter((_, i) => i !== at);
+          const input = `${lines.join('\n')}\n`;
+          const sequential = await replayHistory(source(input).lines(), 2024);
+          const parallel = await replayHistoryInParallel(source(input), 2024, { workers: 0, blockBytes });
+          expect(parallel).toEqual(sequential);
+          if (kind === 'outcome') expect(sequential.ok && sequential.discrepancies.length).toBeGreaterThan(0);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  }, 120_000);
+
+  it('refuses an empty history as the sequential replay does', async () => {
+    const parallel = await replayHistoryInParallel(source(''), 2024, { workers: 0 });
+    expect(parallel).toEqual(await replayHistory(source('').lines(), 2024));
+    expect(parallel.ok).toBe(false);
+  });
+});
