@@ -62,6 +62,9 @@ export class Ledger {
   readonly balances = new Map<number, Map<string, bigint>>();
   /** (year, account) pairs changed since the last takeDirty(), for stores that persist balances. */
   private dirty = new Map<number, Set<string>>();
+  /** Account names built once per action: building and hashing them on every event cost a fifth of a replay. */
+  private readonly actionAccounts = new Map<string, ActionAccounts>();
+  private readonly fundsAccounts = new Map<string, string>();
 
   constructor(readonly region: string) {}
 
@@ -110,12 +113,7 @@ export class Ledger {
    */
   record(state: RegionState, event: BudgetEvent, position: number, itemYear?: number): JournalEntry[] {
     const entries: JournalEntry[] = [];
-    const emit = (year: number, memo: string, lines: JournalLine[]): void => {
-      if (lines.length === 0) return;
-      const entry = { position, eventId: event.id, year, memo, lines };
-      this.post(entry);
-      entries.push(entry);
-    };
+    const emit: Emit = { position, eventId: event.id, entries };
     switch (event.type) {
       case 'RegionConfigured':
       case 'ActionDefined':
@@ -125,10 +123,11 @@ export class Ledger {
         const { funder, year } = event.data;
         const before = -this.balance(year, `grant:${funder}`);
         const after = state.committedCents.get(year)?.get(funder) ?? 0n;
-        emit(
+        this.emit(
+          emit,
           year,
           `funding committed by ${funder}`,
-          transfer(`funds:${funder}`, `grant:${funder}`, after - before),
+          transfer(this.fundsAccount(funder), `grant:${funder}`, after - before),
         );
         this.realignYear(state, year, emit);
         break;
@@ -173,43 +172,71 @@ export class Ledger {
   /** Posts the difference between the state's figures for (A, Y) and what the ledger holds for them. */
   private realignActionYear(state: RegionState, actionId: string, year: number, emit: Emit): void {
     const figures = actionYearFigures(state, actionId, year);
+    const accounts = this.accountsOf(actionId, state.funderIds);
     const lines: JournalLine[] = [];
     state.funderIds.forEach((funder, i) => {
-      const spentAccount = `spending:${actionId}:${funder}`;
-      const allocationAccount = `allocation:${actionId}:${funder}`;
+      const spentAccount = accounts.spending[i] ?? '';
+      const allocationAccount = accounts.allocation[i] ?? '';
       const postedSpent = this.balance(year, spentAccount);
       const postedAllocated =
-        this.balance(year, allocationAccount) +
-        postedSpent +
-        this.balance(year, `released:${actionId}:${funder}`);
+        this.balance(year, allocationAccount) + postedSpent + this.balance(year, accounts.released[i] ?? '');
       lines.push(
         ...transfer(
           allocationAccount,
-          `funds:${funder}`,
+          this.fundsAccount(funder),
           (figures.allocatedCents[i] ?? 0n) - postedAllocated,
         ),
       );
       lines.push(...transfer(spentAccount, allocationAccount, (figures.spentCents[i] ?? 0n) - postedSpent));
     });
-    const postedUnfunded = this.balance(year, `unfunded:${actionId}`);
-    lines.push(
-      ...transfer(`unfunded:${actionId}`, 'unfunded-budget', figures.unfundedCents - postedUnfunded),
-    );
-    emit(year, `figures of ${actionId} realigned`, lines);
+    const postedUnfunded = this.balance(year, accounts.unfunded);
+    lines.push(...transfer(accounts.unfunded, 'unfunded-budget', figures.unfundedCents - postedUnfunded));
+    if (lines.length > 0) this.emit(emit, year, `figures of ${actionId} realigned`, lines);
   }
 
   private releaseYear(state: RegionState, year: number, emit: Emit): void {
     for (const [actionId, action] of state.actions) {
       if (!includesYear(action.definition, year) && !action.years.has(year)) continue;
+      const accounts = this.accountsOf(actionId, state.funderIds);
       const lines: JournalLine[] = [];
-      for (const funder of state.funderIds) {
-        const remaining = this.balance(year, `allocation:${actionId}:${funder}`);
-        lines.push(
-          ...transfer(`released:${actionId}:${funder}`, `allocation:${actionId}:${funder}`, remaining),
-        );
-      }
-      emit(year, `unspent allocation of ${actionId} released at year end`, lines);
+      accounts.allocation.forEach((allocation, i) => {
+        const remaining = this.balance(year, allocation);
+        lines.push(...transfer(accounts.released[i] ?? '', allocation, remaining));
+      });
+      this.emit(emit, year, `unspent allocation of ${actionId} released at year end`, lines);
     }
+  }
+
+  /** Posts an entry for the event being recorded, unless it moves nothing. */
+  private emit(emit: Emit, year: number, memo: string, lines: JournalLine[]): void {
+    if (lines.length === 0) return;
+    const entry = { position: emit.position, eventId: emit.eventId, year, memo, lines };
+    this.post(entry);
+    emit.entries.push(entry);
+  }
+
+  private fundsAccount(funder: string): string {
+    let name = this.fundsAccounts.get(funder);
+    if (name === undefined) {
+      name = `funds:${funder}`;
+      this.fundsAccounts.set(funder, name);
+    }
+    return name;
+  }
+
+  /** The accounts of an action, per funder in the region's funder order (which never changes once configured). */
+  private accountsOf(actionId: string, funderIds: readonly string[]): ActionAccounts {
+    let accounts = this.actionAccounts.get(actionId);
+    if (accounts === undefined || accounts.allocation.length !== funderIds.length) {
+      accounts = {
+        allocation: funderIds.map((funder) => `allocation:${actionId}:${funder}`),
+        spending: funderIds.map((funder) => `spending:${actionId}:${funder}`),
+        released: funderIds.map((funder) => `released:${actionId}:${funder}`),
+        unfunded: `unfunded:${actionId}`,
+      };
+      this.actionAccounts.set(actionId, accounts);
+    }
+    return accounts;
   }
 
   trialBalance(year: number): TrialBalance {
@@ -255,4 +282,16 @@ export class Ledger {
   }
 }
 
-type Emit = (year: number, memo: string, lines: JournalLine[]) => void;
+/** The event being recorded and the entries posted for it so far. */
+interface Emit {
+  position: number;
+  eventId: string;
+  entries: JournalEntry[];
+}
+
+interface ActionAccounts {
+  allocation: string[];
+  spending: string[];
+  released: string[];
+  unfunded: string;
+}
