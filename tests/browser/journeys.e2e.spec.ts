@@ -1,4 +1,5 @@
-// One full journey per user group in Debian's Chromium (playwright-core): finance officer, controller, auditor.
+// One full journey per user group in Debian's Chromium (playwright-core): finance officer, controller, administrator,
+// auditor.
 // Every page is checked with axe-core (no serious or critical violations); screenshots go to test-output/screenshots.
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -74,6 +75,14 @@ describe('browser journeys', () => {
   it('finance officer: records spending checked while typing, uploads a CSV, corrects and reverses', async () => {
     const { page, errors, check } = await signIn('finance-officer', ZL, 'finance-officer');
     await page.getByRole('heading', { name: 'Uitgave vastleggen' }).waitFor();
+    // Only the forms of the types a finance officer may send (section 8): spending and funding.
+    expect(await page.getByRole('navigation').getByRole('link').allTextContents()).toEqual([
+      'Uitgaven',
+      'Financiering',
+      'Verdeelrapport',
+      'Proefbalans',
+      'Provincie',
+    ]);
     await check('1-spending');
 
     // The form checks as one types: a bad amount, a closed year, an action outside its lead time.
@@ -210,11 +219,11 @@ describe('browser journeys', () => {
       .click();
     await page.getByText('Vastgelegd: 1 (1 geaccepteerd, 0 afgewezen)').waitFor();
     await page.locator('#key-action').selectOption('zl-ib-02');
-    await page.locator('#share-maastricht').fill('0,5');
-    await page.locator('#share-heerlen').fill('40%');
+    await page.locator('#key-share-maastricht').fill('0,5');
+    await page.locator('#key-share-heerlen').fill('40%');
     await page.getByText('De aandelen moeten samen precies 1 zijn.').waitFor();
     await check('3-budgets-errors');
-    await page.locator('#share-heerlen').fill('50%');
+    await page.locator('#key-share-heerlen').fill('50%');
     await page
       .locator('form')
       .filter({ has: page.locator('#key-action') })
@@ -223,20 +232,160 @@ describe('browser journeys', () => {
     await page.getByText('Vastgelegd: 1 (1 geaccepteerd, 0 afgewezen)').waitFor();
     await check('4-budgets-recorded');
 
+    // A new action, checked as it is typed: a bad id, the last year before the first.
+    await page.getByRole('link', { name: 'Acties', exact: true }).click();
+    await page.getByRole('heading', { name: 'Actie vastleggen of wijzigen' }).waitFor();
+    await page.locator('#action-actionId').fill('web act');
+    await expect
+      .poll(() => page.locator('#action-actionId-error').textContent())
+      .toContain('1 tot 64 tekens');
+    await page.locator('#action-actionId').fill('web-act-01');
+    await expect.poll(() => page.locator('#action-actionId-hint').textContent()).toBe('Nieuwe actie.');
+    await page.locator('#action-startYear').fill('2025');
+    await page.locator('#action-endYear').fill('2024');
+    await expect
+      .poll(() => page.locator('#action-endYear-error').textContent())
+      .toContain('niet voor het eerste jaar');
+    expect(await page.locator('#action-endYear').getAttribute('aria-describedby')).toBe(
+      'action-endYear-error',
+    );
+    await page.getByRole('button', { name: 'Vastleggen' }).click();
+    await page.getByText('Herstel eerst de fouten hierboven.').waitFor();
+    await expect.poll(() => page.locator('#action-title-error').textContent()).toBe('Verplicht.');
+    await check('5-action-errors');
+    // Keyboard only: type into the fields and submit with Enter.
+    await page.locator('#action-startYear').fill('2024');
+    await page.locator('#action-endYear').fill('2025');
+    await page.locator('#action-theme').selectOption('samenwerking');
+    await page.locator('#action-title').fill('Gezamenlijke controles met de AVIM');
+    await page.locator('#action-intendedResult').fill('Meer signalen van arbeidsuitbuiting opgevolgd.');
+    await page.locator('#action-partners').fill('AVIM\nArbeidsinspectie\n\nGemeente Heerlen');
+    await page.locator('#action-title').press('Enter');
+    await page.getByText('Vastgelegd: 1 (1 geaccepteerd, 0 afgewezen)').waitFor();
+    await expect
+      .poll(() => page.getByRole('row', { name: /web-act-01/ }).textContent())
+      .toContain('AVIM, Arbeidsinspectie, Gemeente Heerlen');
+    // Changing an action's lead time may not leave out a year with a budget or spending.
+    await page.getByRole('button', { name: 'Wijzigen zl-ib-01' }).click();
+    await expect.poll(() => page.locator('#action-title').inputValue()).toContain('bewustwordingscampagne');
+    await page.locator('#action-startYear').fill('2025');
+    await expect.poll(() => page.locator('#action-startYear-error').textContent()).toContain('2023, 2024');
+    await check('6-action-recorded');
+
+    // A funding commitment: the funder must be the region's, the year open, the amount valid.
+    await page.getByRole('link', { name: 'Financiering' }).click();
+    await page.getByRole('heading', { name: 'Financiering toezeggen' }).waitFor();
+    await page.locator('#funding-year').fill('2023');
+    await expect
+      .poll(() => page.locator('#funding-year-error').textContent())
+      .toBe('Dit jaar is afgesloten.');
+    await page.locator('#funding-year').fill('2024');
+    await page.locator('#funding-amount').fill('12,3a');
+    await expect
+      .poll(() => page.locator('#funding-amount-error').textContent())
+      .toContain('Geen geldig bedrag');
+    await page.locator('#funding-amount').fill('25.000');
+    await expect.poll(() => page.locator('#funding-amount-hint').textContent()).toContain('25000.00');
+    await page.getByRole('button', { name: 'Vastleggen' }).click();
+    await expect.poll(() => page.locator('#funding-funder-error').textContent()).toBe('Verplicht.');
+    await expect.poll(() => page.locator('#funding-reference-error').textContent()).toBe('Verplicht.');
+    await check('7-funding-errors');
+    const before = await page.getByRole('row', { name: /heerlen/ }).textContent();
+    await page.locator('#funding-funder').selectOption('heerlen');
+    await page.locator('#funding-reference').fill('Raadsbesluit 2024-117');
+    await page.getByRole('button', { name: 'Vastleggen' }).click();
+    await page.getByText('Vastgelegd: 1 (1 geaccepteerd, 0 afgewezen)').waitFor();
+    await expect.poll(() => page.getByRole('row', { name: /heerlen/ }).textContent()).not.toBe(before);
+    expect(await page.locator('#funding-reference').inputValue()).toBe('');
+    await check('8-funding-recorded');
+
     await page.getByRole('link', { name: 'Provincie' }).click();
     await page.getByRole('heading', { name: /Provincie: alle regio/ }).waitFor();
     await page
       .getByRole('row', { name: /noord-limburg/ })
       .first()
       .waitFor();
-    await check('5-province');
+    await check('9-province');
 
     await page.getByRole('button', { name: 'English' }).click();
     await page.getByRole('link', { name: 'Allocation report' }).click();
     await page.getByRole('heading', { name: /Allocation report zuid-limburg 2024/ }).waitFor();
     expect(await page.getByRole('row', { name: /zl-ib-01/ }).textContent()).toContain('€ 70,000.00');
     expect(await page.evaluate('document.documentElement.lang')).toBe('en');
-    await check('6-report-english');
+    await check('10-report-english');
+    expect(errors).toEqual([]);
+  });
+
+  it('administrator: configures a region with its funders and closes a year after confirming', async () => {
+    const { page, errors, check } = await signIn('administrator', '*', 'administrator');
+    const logLength = async (region: string): Promise<number> => {
+      const response = await f.api(`/api/v1/regions/${region}/history`, { token: f.token('auditor', '*') });
+      return (await response.text()).split('\n').filter((l) => l !== '').length;
+    };
+    await page.getByRole('link', { name: 'Regio en jaarafsluiting' }).click();
+    await page.getByRole('heading', { name: 'Regio instellen' }).waitFor();
+    // The form starts from the region's configuration; a configured region keeps its funder ids.
+    await expect.poll(() => page.locator('#region-name').inputValue()).toBe('Zuid-Limburg');
+    expect(await page.locator('#region-f1-id').inputValue()).toBe('heerlen');
+    expect(await page.locator('#region-f0-municipalities').inputValue()).toContain('Eijsden-Margraten\n');
+    await page.getByRole('button', { name: 'Financier verwijderen 2' }).click();
+    await page.getByText('De financiers van een ingestelde regio kunnen niet veranderen').waitFor();
+    await check('1-region-funders-changed');
+
+    // A new region: Central Limburg with two funders, checked as they are typed.
+    await page.locator('#region-region').fill('midden-limburg');
+    await page.locator('#region-name').fill('Midden-Limburg');
+    await page.locator('#region-f0-id').fill('roermond');
+    await page.locator('#region-f0-name').fill('Gemeente Roermond');
+    await page.locator('#region-f0-municipalities').fill('Roermond\nLeudal\nMaasgouw');
+    await page.getByRole('button', { name: 'Financier toevoegen' }).click();
+    await page.locator('#region-f1-id').fill('roermond');
+    await expect
+      .poll(() => page.locator('#region-f1-id-error').textContent())
+      .toBe('Deze financier-id staat er al.');
+    await page.locator('#region-f1-id').fill('venlo');
+    await page.getByRole('button', { name: 'Vastleggen' }).click();
+    await expect.poll(() => page.locator('#region-f1-name-error').textContent()).toBe('Verplicht.');
+    await check('2-region-errors');
+    await page.locator('#region-f1-name').fill('Gemeente Venlo');
+    await page.locator('#region-f1-municipalities').fill('Venlo');
+    await page.getByRole('button', { name: 'Vastleggen' }).click();
+    await page.getByText('Vastgelegd: 1 (1 geaccepteerd, 0 afgewezen)').waitFor();
+    await expect.poll(() => page.locator('#region option').allTextContents()).toContain('Midden-Limburg');
+    await check('3-region-configured');
+
+    // Closing a year: a closed year is refused as typed; the dry run comes first, then a confirmation.
+    await page.locator('#region').selectOption(ZL);
+    await page.getByRole('heading', { name: 'Jaar afsluiten' }).waitFor();
+    await page.locator('#close-year').fill('2023');
+    await expect
+      .poll(() => page.locator('#close-year-error').textContent())
+      .toBe('Dit jaar is al afgesloten.');
+    await page.locator('#close-year').fill('2025');
+    const before = await logLength(ZL);
+    await page.getByRole('button', { name: 'Jaar afsluiten' }).click();
+    const dialog = page.getByRole('alertdialog');
+    await dialog.waitFor();
+    expect(await dialog.textContent()).toContain('Jaar 2025 van zuid-limburg wordt afgesloten');
+    await expect.poll(() => page.evaluate('document.activeElement?.id')).toBe('close-confirm');
+    await check('4-close-year-confirm');
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+    expect(await logLength(ZL)).toBe(before);
+    await page.getByRole('button', { name: 'Jaar afsluiten' }).click();
+    await page.getByRole('button', { name: 'Ja, jaar afsluiten' }).click();
+    await page
+      .getByRole('region', { name: 'Jaar afsluiten' })
+      .getByText('Vastgelegd: 1 (1 geaccepteerd, 0 afgewezen)')
+      .waitFor();
+    await page.getByText('Afgesloten jaren: 2023, 2025').waitFor();
+    expect(await logLength(ZL)).toBe(before + 1);
+    await check('5-year-closed');
+
+    await page.getByRole('button', { name: 'English' }).click();
+    await page.getByRole('heading', { name: 'Configure the region' }).waitFor();
+    await page.getByRole('heading', { name: 'Close a year' }).waitFor();
+    await check('6-settings-english');
     expect(errors).toEqual([]);
   });
 
@@ -250,8 +399,31 @@ describe('browser journeys', () => {
 
     await page.locator('#f-outcome').selectOption('rejected');
     await page.getByRole('button', { name: 'Filter toepassen' }).click();
-    await expect.poll(() => page.locator('#history-count').textContent()).toMatch(/^9 gebeurtenissen/);
+    await expect
+      .poll(() => page.locator('#history-count').textContent())
+      .toBe('9 gebeurtenissen op deze pagina (Pagina 1; dit is de laatste pagina)');
+    expect(await page.getByRole('button', { name: 'Volgende pagina' }).isDisabled()).toBe(true);
     await page.locator('#f-outcome').selectOption('');
+
+    // One page at a time, filtered and paged by the server.
+    await page.locator('#f-limit').selectOption('25');
+    await page.getByRole('button', { name: 'Filter toepassen' }).click();
+    await expect
+      .poll(() => page.locator('#history-count').textContent())
+      .toBe('25 gebeurtenissen op deze pagina (Pagina 1)');
+    const firstPositions = async (): Promise<string[]> =>
+      (await page.locator('table.records tbody tr td:first-child').allTextContents()).slice(0, 2);
+    expect(await firstPositions()).toEqual(['1', '2']);
+    await page.getByRole('button', { name: 'Volgende pagina' }).click();
+    await expect.poll(firstPositions).toEqual(['26', '27']);
+    await page.locator('#history-count').getByText('Pagina 2').waitFor();
+    await check('2-history-page-2');
+    await page.getByRole('button', { name: 'Vorige pagina' }).click();
+    await expect.poll(firstPositions).toEqual(['1', '2']);
+    await page.locator('#f-from').fill('x');
+    await expect.poll(() => page.locator('#f-from-error').textContent()).toContain('heel getal');
+    await page.locator('#f-from').fill('');
+    await page.locator('#f-limit').selectOption('50');
     await page.locator('#f-type').selectOption('SpendingRecorded');
     await page.locator('#f-action').fill('zl-sw-02');
     await page.locator('#f-actor').fill('fo-');
@@ -273,7 +445,7 @@ describe('browser journeys', () => {
         ),
       )
       .toBe(true);
-    await check('2-history-filtered');
+    await check('3-history-filtered');
 
     const [exported] = await Promise.all([
       page.waitForEvent('download'),
@@ -294,7 +466,7 @@ describe('browser journeys', () => {
     await page.getByRole('button', { name: 'Filter toepassen' }).click();
     await page.getByRole('link', { name: 'Rapport op deze stand 40' }).click();
     await page.getByText('stand na positie 40;').waitFor();
-    await check('3-report-as-of-40');
+    await check('4-report-as-of-40');
 
     // From a figure to the events behind it.
     await page.getByRole('link', { name: 'Gebeurtenissen zl-ib-01' }).click();
@@ -304,11 +476,11 @@ describe('browser journeys', () => {
       Number,
     );
     expect(positions.every((p) => p <= 40)).toBe(true);
-    await check('4-provenance');
+    await check('5-provenance');
     await page.goBack();
     await page.getByRole('link', { name: 'Gebeurtenissen heerlen' }).click();
     await page.getByRole('heading', { name: /Herkomst: Financier heerlen, 2024/ }).waitFor();
-    await check('5-provenance-funder');
+    await check('6-provenance-funder');
     expect(errors).toEqual([]);
   });
 });

@@ -1,5 +1,6 @@
 // The endpoints the web app adds to CONTRACT section 8: who am I, regions, actions, spending, trial balance, chain
-// check, provenance, the province view and the dry run; every role and region, and nothing ever appended by them.
+// check, history pages, provenance, the province view and the dry run; every role and region, and nothing ever
+// appended by them.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EventBuilder } from '../support/events';
 import { NL, ROLES, ZL, startFixture, type Fixture } from './support';
@@ -41,6 +42,7 @@ const READS = [
 ];
 const HISTORY_READS = [
   `/api/v1/regions/${ZL}/history/verify`,
+  `/api/v1/regions/${ZL}/history/page?limit=5&type=BudgetSet`,
   `/api/v1/regions/${ZL}/provenance?year=2024&actionId=zl-ib-01`,
 ];
 
@@ -191,6 +193,127 @@ describe('region reads', () => {
       token,
     });
     expect(both.status).toBe(400);
+  });
+});
+
+describe('GET /api/v1/regions/{region}/history/page', () => {
+  interface Rec {
+    id: string;
+    type: string;
+    actor: string;
+    position: number;
+    outcome: string;
+    data: Record<string, unknown>;
+  }
+  interface Page {
+    records: Rec[];
+    nextPosition: number | null;
+  }
+
+  async function wholeLog(): Promise<Rec[]> {
+    const response = await f.api(`/api/v1/regions/${ZL}/history`, { token: f.token('auditor', ZL) });
+    expect(response.headers.get('content-type')).toContain('application/x-ndjson');
+    return (await response.text())
+      .split('\n')
+      .filter((l) => l !== '')
+      .map((l) => JSON.parse(l) as Rec);
+  }
+
+  /** Every page of a query, following nextPosition from the first. */
+  async function allPages(query: string): Promise<{ records: Rec[]; pages: number }> {
+    const records: Rec[] = [];
+    let from: number | null = 1;
+    let pages = 0;
+    while (from !== null) {
+      const page: Page = await json<Page>(
+        `/api/v1/regions/${ZL}/history/page?${query}&fromPosition=${String(from)}`,
+        f.token('controller', ZL),
+      );
+      expect(page.records.length).toBeLessThanOrEqual(7);
+      if (page.nextPosition !== null) {
+        expect(page.records).toHaveLength(7);
+        expect(page.nextPosition).toBeGreaterThan(page.records[page.records.length - 1]!.position);
+      }
+      records.push(...page.records);
+      from = page.nextPosition;
+      pages += 1;
+    }
+    return { records, pages };
+  }
+
+  it('pages through the whole log exactly as the NDJSON history has it', async () => {
+    const log = await wholeLog();
+    const { records, pages } = await allPages('limit=7');
+    expect(records).toEqual(log);
+    expect(pages).toBe(Math.ceil(log.length / 7));
+  });
+
+  it('filters by type, outcome, actor, funder, action and position range on the server', async () => {
+    const log = await wholeLog();
+    const items = new Map<string, unknown>();
+    for (const r of log)
+      if (r.type === 'SpendingRecorded' && r.outcome === 'accepted')
+        items.set(r.data.spendingId as string, r.data.actionId);
+    const funders = (r: Rec): unknown[] =>
+      r.type === 'FundingCommitted'
+        ? [r.data.funder]
+        : r.type === 'FundingKeySet'
+          ? Object.keys(r.data.shares as object)
+          : r.type === 'RegionConfigured'
+            ? (r.data.funders as { id: string }[]).map((x) => x.id)
+            : [];
+    const actionOf = (r: Rec): unknown =>
+      typeof r.data.actionId === 'string' ? r.data.actionId : items.get(r.data.spendingId as string);
+    const cases: [string, (r: Rec) => boolean][] = [
+      ['type=SpendingCorrected', (r) => r.type === 'SpendingCorrected'],
+      ['outcome=rejected', (r) => r.outcome === 'rejected'],
+      ['actor=FO-', (r) => r.actor.toLowerCase().includes('fo-')],
+      ['funder=heerlen', (r) => funders(r).includes('heerlen')],
+      ['actionId=zl-sw-02', (r) => actionOf(r) === 'zl-sw-02'],
+      [
+        'type=SpendingRecorded&outcome=accepted&toPosition=60',
+        (r) => r.type === 'SpendingRecorded' && r.outcome === 'accepted' && r.position <= 60,
+      ],
+    ];
+    for (const [query, keep] of cases) {
+      const expected = log.filter(keep);
+      expect(expected.length, query).toBeGreaterThan(0);
+      expect((await allPages(`limit=7&${query}`)).records, query).toEqual(expected);
+    }
+    // Corrections and reversals count for the action of their spending item.
+    expect(
+      (await allPages('limit=7&actionId=zl-sw-02')).records.some((r) => r.type === 'SpendingCorrected'),
+    ).toBe(true);
+    // A page can start anywhere: from position 100, the next matches after it.
+    const later = await json<Page>(
+      `/api/v1/regions/${ZL}/history/page?fromPosition=100&toPosition=104&limit=500`,
+      f.token('administrator', '*'),
+    );
+    expect(later.records.map((r) => r.position)).toEqual([100, 101, 102, 103, 104]);
+    expect(later.nextPosition).toBeNull();
+  });
+
+  it('refuses bad queries and unknown regions, and leaves the contract history as it was', async () => {
+    const token = f.token('administrator', '*');
+    for (const query of [
+      'limit=0',
+      'limit=501',
+      'type=Nope',
+      'fromPosition=0',
+      'outcome=maybe',
+      'funder=a b',
+    ]) {
+      const response = await f.api(`/api/v1/regions/${ZL}/history/page?${query}`, { token });
+      expect(response.status, query).toBe(400);
+    }
+    expect((await f.api('/api/v1/regions/nowhere/history/page', { token })).status).toBe(404);
+    const tail = await f.api(`/api/v1/regions/${ZL}/history?fromPosition=3`, { token });
+    const positions = (await tail.text())
+      .split('\n')
+      .filter((l) => l !== '')
+      .map((l) => (JSON.parse(l) as Rec).position);
+    expect(positions[0]).toBe(3);
+    expect(positions.length).toBe((await logLength(ZL)) - 2);
   });
 });
 

@@ -5,11 +5,14 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import { Api, ApiError, type Me, type RegionSummary } from './api';
 import type { Lang } from './format';
 import { LangContext, WORDS, useWords, type Words } from './i18n';
+import { ActionsPage } from './pages/Actions';
 import { BudgetsPage } from './pages/Budgets';
+import { FundingPage } from './pages/Funding';
 import { HistoryPage } from './pages/History';
 import { ProvenancePage } from './pages/Provenance';
 import { ProvincePage } from './pages/Province';
 import { ReportPage } from './pages/Report';
+import { SettingsPage } from './pages/Settings';
 import { SpendingPage } from './pages/Spending';
 import { TrialBalancePage } from './pages/TrialBalance';
 import { Message, type Session } from './ui';
@@ -17,7 +20,17 @@ import { Message, type Session } from './ui';
 const TOKEN_KEY = 'budget.token';
 const LANG_KEY = 'budget.lang';
 
-type Page = 'spending' | 'report' | 'trial-balance' | 'budgets' | 'history' | 'provenance' | 'province';
+type Page =
+  | 'spending'
+  | 'funding'
+  | 'report'
+  | 'trial-balance'
+  | 'budgets'
+  | 'actions'
+  | 'settings'
+  | 'history'
+  | 'provenance'
+  | 'province';
 
 function readRoute(): { page: string; params: URLSearchParams } {
   const hash = location.hash.replace(/^#\/?/, '');
@@ -39,11 +52,17 @@ function useRoute(): { page: string; params: URLSearchParams } {
   return route;
 }
 
+/** The pages of a role: a form's page only for roles that may send its event types (CONTRACT section 8). */
 function menu(me: Me, t: Words): { page: Page; label: string }[] {
   const items: { page: Page; label: string }[] = [];
-  if (me.writes.includes('SpendingRecorded')) items.push({ page: 'spending', label: t.navSpending });
+  const writes = (type: string): boolean => me.writes.includes(type);
+  if (writes('SpendingRecorded')) items.push({ page: 'spending', label: t.navSpending });
+  if (writes('FundingCommitted')) items.push({ page: 'funding', label: t.navFunding });
   items.push({ page: 'report', label: t.navReport }, { page: 'trial-balance', label: t.navTrial });
-  if (me.writes.includes('BudgetSet')) items.push({ page: 'budgets', label: t.navBudgets });
+  if (writes('BudgetSet')) items.push({ page: 'budgets', label: t.navBudgets });
+  if (writes('ActionDefined')) items.push({ page: 'actions', label: t.navActions });
+  if (writes('RegionConfigured') || writes('YearClosed'))
+    items.push({ page: 'settings', label: t.navSettings });
   if (me.readsHistory) items.push({ page: 'history', label: t.navHistory });
   items.push({ page: 'province', label: t.navProvince });
   return items;
@@ -109,10 +128,6 @@ export function App(): JSX.Element {
         setMe(who);
         setFailed(false);
         sessionStorage.setItem(TOKEN_KEY, api.token);
-        return api.json<RegionSummary[]>('/api/v1/regions').then((list) => {
-          setRegions(list);
-          setRegion((r) => (r === '' || !list.some((x) => x.region === r) ? (list[0]?.region ?? '') : r));
-        });
       },
       (error: unknown) => {
         if (error instanceof ApiError && error.status === 401) {
@@ -123,6 +138,17 @@ export function App(): JSX.Element {
       },
     );
   }, [api]);
+
+  // The regions the token may see; read again after a region is configured.
+  const [regionsRound, setRegionsRound] = useState(0);
+  const signedIn = me !== undefined;
+  useEffect(() => {
+    if (api === undefined || !signedIn) return;
+    void api.json<RegionSummary[]>('/api/v1/regions').then((list) => {
+      setRegions(list);
+      setRegion((r) => (r === '' || !list.some((x) => x.region === r) ? (list[0]?.region ?? '') : r));
+    });
+  }, [api, signedIn, regionsRound]);
 
   useEffect(() => {
     const wanted = route.params.get('region');
@@ -175,13 +201,24 @@ export function App(): JSX.Element {
   }
 
   const items = menu(me, t);
-  const defaultPage = items[0]?.page ?? 'report';
+  const defaultPage: Page = me.writes.includes('SpendingRecorded') ? 'spending' : 'report';
   const page = (route.page === '' ? defaultPage : route.page) as Page;
   const yearNumber = /^\d{4}$/.test(year) ? Number(year) : undefined;
+  // With no region yet, only the page that configures one has something to do.
   const session: Session | undefined =
-    region === '' || yearNumber === undefined
+    (region === '' && page !== 'settings') || yearNumber === undefined
       ? undefined
-      : { api, region, year: yearNumber, readsHistory: me.readsHistory, writes: me.writes, actor: me.name };
+      : {
+          api,
+          region,
+          year: yearNumber,
+          readsHistory: me.readsHistory,
+          writes: me.writes,
+          actor: me.name,
+          reloadRegions: () => {
+            setRegionsRound((n) => n + 1);
+          },
+        };
 
   return (
     <LangContext.Provider value={words}>
@@ -237,7 +274,7 @@ export function App(): JSX.Element {
         </ul>
       </nav>
       <main id="main" tabIndex={-1}>
-        {regions !== undefined && regions.length === 0 && page !== 'spending' && page !== 'budgets' ? (
+        {regions !== undefined && regions.length === 0 && page !== 'settings' ? (
           <p>{t.noRegions}</p>
         ) : session === undefined ? (
           <p role="status">{t.loading}</p>
@@ -265,8 +302,14 @@ function PageView({
       return <ReportPage session={session} asOf={params.get('asOf') ?? ''} />;
     case 'trial-balance':
       return <TrialBalancePage session={session} />;
+    case 'funding':
+      return <FundingPage session={session} />;
     case 'budgets':
       return <BudgetsPage session={session} />;
+    case 'actions':
+      return <ActionsPage session={session} />;
+    case 'settings':
+      return <SettingsPage session={session} />;
     case 'history':
       return <HistoryPage session={session} />;
     case 'provenance':

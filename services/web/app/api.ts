@@ -82,6 +82,10 @@ export interface ActionSummary {
   inLeadTime: boolean;
   budget: string;
   hasFundingKey: boolean;
+  intendedResult: string;
+  partners: string[];
+  /** Years with a budget above zero or an active spending item. */
+  usedYears: number[];
 }
 
 export interface RegionActions {
@@ -89,8 +93,16 @@ export interface RegionActions {
   year: number;
   closed: boolean;
   closedYears: number[];
-  funders: { id: string; name: string }[];
+  regionName: string | null;
+  funders: { id: string; name: string; municipalities: string[] }[];
   actions: ActionSummary[];
+}
+
+/** One page of the history, filtered by the server. */
+export interface HistoryPage {
+  region: string;
+  records: LogRecord[];
+  nextPosition: number | null;
 }
 
 export interface SpendingItem {

@@ -45,14 +45,14 @@ export function spendingData(f: SpendingFields): Record<string, unknown> {
   };
 }
 
-export type Submission = { dryRun: DryRun; counts?: ImportCounts };
+/** The server's dry run: what POST /api/v1/events would do with these events, appending nothing. */
+export function dryRun(api: Api, events: EventRecord[]): Promise<DryRun> {
+  return api.post<DryRun>('/api/v1/events/validate', events);
+}
 
-/** Asks the server for a dry run first, and appends only when every line would be appended and accepted. */
-export async function submit(api: Api, events: EventRecord[]): Promise<Submission> {
-  const dryRun = await api.post<DryRun>('/api/v1/events/validate', events);
-  if (!dryRun.ok) return { dryRun };
-  const counts = await api.post<ImportCounts>('/api/v1/events', events);
-  return { dryRun, counts };
+/** Appends events (after a clean dry run). */
+export function append(api: Api, events: EventRecord[]): Promise<ImportCounts> {
+  return api.post<ImportCounts>('/api/v1/events', events);
 }
 
 /** The problems of a dry run, one text per issue. */

@@ -1,8 +1,8 @@
 //! Small shared pieces: labelled fields with their errors, async loading, amounts, status messages.
 import type { ComponentChildren, JSX } from 'preact';
 import { useCallback, useEffect, useState } from 'preact/hooks';
-import type { Api } from './api';
-import { formatEuro } from './format';
+import type { Api, RegionActions } from './api';
+import { formatEuro, parseUserAmount } from './format';
 import { useWords } from './i18n';
 
 export interface Session {
@@ -12,6 +12,8 @@ export interface Session {
   readsHistory: boolean;
   writes: string[];
   actor: string;
+  /** Reads the list of regions again (after a region was configured). */
+  reloadRegions: () => void;
 }
 
 export interface Loaded<T> {
@@ -46,6 +48,12 @@ export function useLoad<T>(key: string, load: () => Promise<T>): Loaded<T> {
     setRound((r) => r + 1);
   }, []);
   return { data: state.data, error: state.error, loading: state.loading, reload };
+}
+
+/** The region's actions, funders and closed years as of the session's year (reloaded after a change). */
+export function useRegionActions(session: Session): Loaded<RegionActions> {
+  const path = `/api/v1/regions/${session.region}/actions?year=${String(session.year)}`;
+  return useLoad(path, () => session.api.json<RegionActions>(path));
 }
 
 export function Money({ amount }: { amount: string }): JSX.Element {
@@ -96,38 +104,63 @@ export function Field({ id, label, error, hint, children }: FieldProps): JSX.Ele
   );
 }
 
-export function TextInput(props: {
+interface ControlProps {
   id: string;
   label: string;
   value: string;
   onInput: (value: string) => void;
   error?: string | undefined;
   hint?: string | undefined;
-  type?: 'text' | 'date';
-  inputMode?: 'decimal' | 'numeric' | 'text';
   required?: boolean;
-}): JSX.Element {
+}
+
+/** What every text control carries: its name, value, validity, the texts that describe it, and its input. */
+function control(props: ControlProps, describedBy: string | undefined, invalid: boolean) {
+  return {
+    id: props.id,
+    name: props.id,
+    value: props.value,
+    required: props.required,
+    'aria-invalid': invalid,
+    'aria-describedby': describedBy,
+    onInput: (e: { currentTarget: { value: string } }) => {
+      props.onInput(e.currentTarget.value);
+    },
+  };
+}
+
+export function TextInput(
+  props: ControlProps & { type?: 'text' | 'date'; inputMode?: 'decimal' | 'numeric' | 'text' },
+): JSX.Element {
   return (
     <Field id={props.id} label={props.label} error={props.error} hint={props.hint}>
-      {(describedBy, invalid) => {
-        const common = {
-          id: props.id,
-          name: props.id,
-          value: props.value,
-          required: props.required,
-          'aria-invalid': invalid,
-          'aria-describedby': describedBy,
-          onInput: (e: { currentTarget: HTMLInputElement }) => {
-            props.onInput(e.currentTarget.value);
-          },
-        };
+      {(describedBy, invalid) =>
         // Preact types <input> by its type, so each type is its own element.
-        return props.type === 'date' ? (
-          <input type="date" {...common} />
+        props.type === 'date' ? (
+          <input type="date" {...control(props, describedBy, invalid)} />
         ) : (
-          <input type="text" inputMode={props.inputMode} {...common} />
-        );
-      }}
+          <input type="text" inputMode={props.inputMode} {...control(props, describedBy, invalid)} />
+        )
+      }
+    </Field>
+  );
+}
+
+/** An amount as people type it, with the amount it will be recorded as (or an example) as its hint. */
+export function AmountInput(props: ControlProps): JSX.Element {
+  const { t } = useWords();
+  const parsed = parseUserAmount(props.value);
+  const hint = parsed !== null && props.error === undefined ? `${t.willBeRecorded} ${parsed}` : t.amountHint;
+  return <TextInput {...props} hint={hint} inputMode="decimal" />;
+}
+
+/** Several lines of text (a list, one item a line). */
+export function TextArea(props: ControlProps & { rows?: number }): JSX.Element {
+  return (
+    <Field id={props.id} label={props.label} error={props.error} hint={props.hint}>
+      {(describedBy, invalid) => (
+        <textarea rows={props.rows ?? 3} {...control(props, describedBy, invalid)} />
+      )}
     </Field>
   );
 }

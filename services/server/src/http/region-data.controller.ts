@@ -2,8 +2,15 @@
 //! status and provenance (the events behind a figure).
 import { Controller, Get, Inject, Param, Query, Req, UseGuards } from '@nestjs/common';
 import { z } from 'zod';
-import { verifyHistory, type BudgetStore, type VerifyResult } from '@budget/application';
-import { formatCents, resolveKey, type LogRecord, type TrialBalance, type Theme } from '@budget/domain';
+import { UserError, verifyHistory, type BudgetStore, type VerifyResult } from '@budget/application';
+import {
+  EVENT_TYPES,
+  formatCents,
+  resolveKey,
+  type LogRecord,
+  type TrialBalance,
+  type Theme,
+} from '@budget/domain';
 import { AuthGuard, type AuthenticatedRequest } from './auth.guard';
 import { REGION_VIEWS, RegionViews, type SpendingView } from './region-views';
 import { STORE } from './tokens';
@@ -20,6 +27,10 @@ export interface ActionSummary {
   budget: string;
   /** Whether spending of this action in the year can be apportioned (CONTRACT section 3, key resolution). */
   hasFundingKey: boolean;
+  intendedResult: string;
+  partners: string[];
+  /** Years with a budget above zero or an active spending item: a new definition must keep them (section 3). */
+  usedYears: number[];
 }
 
 export interface RegionActions {
@@ -27,9 +38,89 @@ export interface RegionActions {
   year: number;
   closed: boolean;
   closedYears: number[];
-  funders: { id: string; name: string }[];
+  /** The region's name, or null while it is not configured. */
+  regionName: string | null;
+  funders: { id: string; name: string; municipalities: string[] }[];
   actions: ActionSummary[];
   asOfPosition: number;
+}
+
+/** The largest page of the history one request answers. */
+export const MAX_HISTORY_PAGE = 500;
+
+export const historyPageQuery = z.object({
+  fromPosition: z
+    .string()
+    .regex(/^[1-9]\d{0,14}$/, 'fromPosition must be a whole number from 1')
+    .transform(Number)
+    .optional(),
+  toPosition: position.optional(),
+  limit: z
+    .string()
+    .regex(/^\d{1,3}$/, `limit must be a whole number from 1 to ${MAX_HISTORY_PAGE}`)
+    .transform(Number)
+    .pipe(z.number().min(1).max(MAX_HISTORY_PAGE, `limit must be at most ${MAX_HISTORY_PAGE}`))
+    .optional(),
+  type: z.enum(EVENT_TYPES).optional(),
+  actionId: identifier.optional(),
+  funder: identifier.optional(),
+  actor: z.string().min(1).max(256).optional(),
+  outcome: z.enum(['accepted', 'rejected']).optional(),
+});
+export type HistoryPageQuery = z.infer<typeof historyPageQuery>;
+
+export interface HistoryPage {
+  region: string;
+  /** At most `limit` records that match the filters, from `fromPosition` on, in log order. */
+  records: LogRecord[];
+  /** The position of the next matching record (ask again from there), or null when there is none. */
+  nextPosition: number | null;
+}
+
+/** The funders an event names: a commitment's funder, a key's funders, a configuration's funders. */
+function fundersOf(record: LogRecord): string[] {
+  switch (record.type) {
+    case 'FundingCommitted':
+      return [record.data.funder];
+    case 'FundingKeySet':
+      return Object.keys(record.data.shares);
+    case 'RegionConfigured':
+      return record.data.funders.map((f) => f.id);
+    default:
+      return [];
+  }
+}
+
+/** The action an event concerns: its own actionId, or (corrections, reversals) that of its spending item. */
+function actionOf(record: LogRecord, spending: ReadonlyMap<string, SpendingView>): string | undefined {
+  switch (record.type) {
+    case 'ActionDefined':
+    case 'BudgetSet':
+    case 'SpendingRecorded':
+      return record.data.actionId;
+    case 'FundingKeySet':
+      return record.data.actionId ?? undefined;
+    case 'SpendingCorrected':
+    case 'SpendingReversed':
+      return spending.get(record.data.spendingId)?.actionId;
+    default:
+      return undefined;
+  }
+}
+
+/** Whether a record passes the history filters (the position range is applied by the caller). */
+export function matchesHistoryFilters(
+  record: LogRecord,
+  q: HistoryPageQuery,
+  spending: ReadonlyMap<string, SpendingView>,
+): boolean {
+  return (
+    (q.type === undefined || record.type === q.type) &&
+    (q.outcome === undefined || record.outcome === q.outcome) &&
+    (q.actor === undefined || record.actor.toLowerCase().includes(q.actor.toLowerCase())) &&
+    (q.funder === undefined || fundersOf(record).includes(q.funder)) &&
+    (q.actionId === undefined || actionOf(record, spending) === q.actionId)
+  );
 }
 
 /** At most this many records answer one provenance question. */
@@ -116,6 +207,12 @@ export class RegionDataController {
           inLeadTime: d.startYear <= y && y <= d.endYear,
           budget: formatCents(action.years.get(y)?.budgetCents ?? 0n),
           hasFundingKey: resolveKey(state, d.actionId, y) !== undefined,
+          intendedResult: d.intendedResult,
+          partners: [...d.partners],
+          usedYears: [...action.years]
+            .filter(([, entry]) => entry.budgetCents > 0n || entry.activeCount > 0)
+            .map(([used]) => used)
+            .sort((a, b) => a - b),
         };
       })
       .sort((a, b) => (a.actionId < b.actionId ? -1 : a.actionId > b.actionId ? 1 : 0));
@@ -124,7 +221,12 @@ export class RegionDataController {
       year: y,
       closed: state.closedYears.has(y),
       closedYears: [...state.closedYears].sort((a, b) => a - b),
-      funders: (state.config?.funders ?? []).map((f) => ({ id: f.id, name: f.name })),
+      regionName: state.config?.name ?? null,
+      funders: (state.config?.funders ?? []).map((f) => ({
+        id: f.id,
+        name: f.name,
+        municipalities: [...f.municipalities],
+      })),
       actions,
       asOfPosition: view.log.length,
     };
@@ -169,6 +271,39 @@ export class RegionDataController {
         for await (const record of records) yield JSON.stringify(record);
       })(),
     );
+  }
+
+  /**
+   * One page of the history, filtered here (type, action, funder, actor, outcome, position range), as JSON. The
+   * contract's `GET history` keeps its meaning: the whole log as NDJSON.
+   */
+  @Get('history/page')
+  async historyPage(
+    @Req() request: AuthenticatedRequest,
+    @Param('region') regionParam: string,
+    @Query() query: unknown,
+  ): Promise<HistoryPage> {
+    const region = allowedRegion(request.token, regionParam);
+    requireHistoryReader(request.token);
+    const q = parseQuery(historyPageQuery, query);
+    const limit = q.limit ?? 50;
+    // Corrections and reversals name only their spending item; the view knows each item's action.
+    const view = await this.views.current(region);
+    // The same answer over either store: a region without events is unknown (404), not an empty page.
+    if (view.log.length === 0) throw new UserError(`region ${region} has no events`, 'unknown-region');
+    const spending = view.spending;
+    const records: LogRecord[] = [];
+    let nextPosition: number | null = null;
+    for await (const record of this.store.history(region, q.fromPosition ?? 1)) {
+      if (q.toPosition !== undefined && record.position > q.toPosition) break;
+      if (!matchesHistoryFilters(record, q, spending)) continue;
+      if (records.length === limit) {
+        nextPosition = record.position;
+        break;
+      }
+      records.push(record);
+    }
+    return { region, records, nextPosition };
   }
 
   @Get('provenance')

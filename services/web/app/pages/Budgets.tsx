@@ -1,17 +1,16 @@
 //! Controllers: set an action's budget for the year and a funding key, with the same checks as spending.
 import type { JSX } from 'preact';
-import { useState } from 'preact/hooks';
 import type { RegionActions } from '../api';
-import { event, submit, type Submission } from '../events';
+import { event } from '../events';
+import { EventFormBody, FormSection, useEventForm, type FormErrors } from '../form';
 import { parseUserAmount, parseUserShare, shareNanos } from '../format';
-import { useWords } from '../i18n';
-import { LoadState, Message, Select, TextInput, useLoad, type Session } from '../ui';
-import { SubmissionMessage } from './Spending';
+import { useWords, type Words } from '../i18n';
+import { AmountInput, LoadState, Message, Select, TextInput, useRegionActions, type Session } from '../ui';
+import { actionOptions } from './Spending';
 
 export function BudgetsPage({ session }: { session: Session }): JSX.Element {
   const { t } = useWords();
-  const path = `/api/v1/regions/${session.region}/actions?year=${String(session.year)}`;
-  const actions = useLoad(path, () => session.api.json<RegionActions>(path));
+  const actions = useRegionActions(session);
   return (
     <>
       <h1>
@@ -29,142 +28,105 @@ export function BudgetsPage({ session }: { session: Session }): JSX.Element {
   );
 }
 
-function BudgetForm({
-  session,
-  actions,
-  onDone,
-}: {
+interface Props {
   session: Session;
   actions: RegionActions;
   onDone: () => void;
-}): JSX.Element {
-  const { t } = useWords();
-  const [actionId, setActionId] = useState('');
-  const [amount, setAmount] = useState('');
-  const [result, setResult] = useState<Submission | { error: string } | undefined>();
+}
+
+/** The action of a budget or key: known, and its lead time includes the year. */
+function actionError(actions: RegionActions, actionId: string, t: Words): string | undefined {
   const action = actions.actions.find((a) => a.actionId === actionId);
-  const parsed = parseUserAmount(amount);
-  const actionError =
-    actionId === ''
-      ? undefined
-      : action === undefined
-        ? t.unknownAction
-        : !action.inLeadTime
-          ? `${t.outsideLeadTime} (${String(action.startYear)}-${String(action.endYear)}).`
-          : undefined;
-  const amountError = amount === '' ? undefined : parsed === null ? t.badAmount : undefined;
-  const ready = action !== undefined && actionError === undefined && parsed !== null && !actions.closed;
-  const send = async (): Promise<void> => {
-    if (!ready) return;
-    try {
-      const outcome = await submit(session.api, [
-        event(session, 'BudgetSet', { actionId, year: session.year, amount: parsed }),
-      ]);
-      setResult(outcome);
-      if (outcome.counts !== undefined) onDone();
-    } catch (error) {
-      setResult({ error: error instanceof Error ? error.message : String(error) });
-    }
-  };
+  if (action === undefined) return t.unknownAction;
+  return action.inLeadTime
+    ? undefined
+    : `${t.outsideLeadTime} (${String(action.startYear)}-${String(action.endYear)}).`;
+}
+
+function BudgetForm({ session, actions, onDone }: Props): JSX.Element {
+  const { t } = useWords();
+  const form = useEventForm({
+    session,
+    idPrefix: 'budget-',
+    initial: { action: '', amount: '' },
+    check: (values) => {
+      const errors: FormErrors<typeof values> = {};
+      if (actions.closed) errors.form = t.yearClosed;
+      errors.action = values.action === '' ? t.required : actionError(actions, values.action, t);
+      if (values.amount.trim() === '') errors.amount = t.required;
+      else if (parseUserAmount(values.amount) === null) errors.amount = t.badAmount;
+      return errors;
+    },
+    events: (values) => [
+      event(session, 'BudgetSet', {
+        actionId: values.action,
+        year: session.year,
+        amount: parseUserAmount(values.amount),
+      }),
+    ],
+    onAppended: onDone,
+    keepValues: true,
+  });
   return (
-    <section aria-labelledby="budget-heading">
-      <h2 id="budget-heading">{t.setBudget}</h2>
-      <form
-        noValidate
-        onSubmit={(e) => {
-          e.preventDefault();
-          void send();
-        }}
-      >
+    <FormSection id="budget" heading={t.setBudget}>
+      <EventFormBody form={form} submitLabel={t.send}>
         <div class="grid">
           <Select
-            id="budget-action"
             label={t.action}
-            value={actionId}
-            onChange={(v) => {
-              setActionId(v);
-              setResult(undefined);
-            }}
-            error={actionError}
-            options={[
-              { value: '', label: t.chooseAction },
-              ...actions.actions.map((a) => ({
-                value: a.actionId,
-                label: `${a.actionId}: ${a.title} (${String(a.startYear)}-${String(a.endYear)})`,
-              })),
-            ]}
+            {...form.bind('action')}
+            options={[{ value: '', label: t.chooseAction }, ...actionOptions(actions)]}
           />
-          <TextInput
-            id="budget-amount"
-            label={t.amount}
-            value={amount}
-            onInput={(v) => {
-              setAmount(v);
-              setResult(undefined);
-            }}
-            error={amountError}
-            hint={parsed === null ? t.amountHint : `${t.willBeRecorded} ${parsed}`}
-            inputMode="decimal"
-          />
+          <AmountInput label={t.amount} {...form.bind('amount')} />
         </div>
-        <button type="submit" disabled={!ready}>
-          {t.send}
-        </button>
-      </form>
-      <SubmissionMessage result={result} />
-    </section>
+      </EventFormBody>
+    </FormSection>
   );
 }
 
-function KeyForm({
-  session,
-  actions,
-  onDone,
-}: {
-  session: Session;
-  actions: RegionActions;
-  onDone: () => void;
-}): JSX.Element {
+function KeyForm({ session, actions, onDone }: Props): JSX.Element {
   const { t } = useWords();
-  const [actionId, setActionId] = useState('');
-  const [shares, setShares] = useState<Record<string, string>>({});
-  const [result, setResult] = useState<Submission | { error: string } | undefined>();
-  const parsed = Object.fromEntries(actions.funders.map((f) => [f.id, parseUserShare(shares[f.id] ?? '')]));
-  const complete = Object.values(parsed).every((s) => s !== null);
-  const sum = Object.values(parsed).reduce((n, s) => n + (s === null ? 0n : (shareNanos(s) ?? 0n)), 0n);
+  const shareField = (funder: string): string => `share-${funder}`;
+  const sharesOf = (values: Record<string, string>): Record<string, string | null> =>
+    Object.fromEntries(actions.funders.map((f) => [f.id, parseUserShare(values[shareField(f.id)] ?? '')]));
+  const form = useEventForm<Record<string, string>>({
+    session,
+    idPrefix: 'key-',
+    initial: { action: '', ...Object.fromEntries(actions.funders.map((f) => [shareField(f.id), ''])) },
+    check: (values) => {
+      const errors: FormErrors<Record<string, string>> = {};
+      if (actions.closed) errors.form = t.yearClosed;
+      else if (actions.funders.length === 0) errors.form = t.regionNotConfigured;
+      if (values.action !== '' && values.action !== undefined)
+        errors.action = actionError(actions, values.action, t);
+      const parsed = sharesOf(values);
+      for (const f of actions.funders) {
+        const typed = values[shareField(f.id)] ?? '';
+        if (typed.trim() === '') errors[shareField(f.id)] = t.required;
+        else if (parsed[f.id] === null) errors[shareField(f.id)] = t.badShare;
+      }
+      if (Object.values(parsed).every((p) => p !== null) && shareSum(parsed) !== 1_000_000_000n)
+        errors.shares = t.sharesMustBeOne;
+      return errors;
+    },
+    events: (values) => {
+      const data: Record<string, unknown> = { year: session.year, shares: sharesOf(values) };
+      if (values.action !== '') data.actionId = values.action;
+      return [event(session, 'FundingKeySet', data)];
+    },
+    onAppended: onDone,
+    keepValues: true,
+  });
+  const sum = shareSum(sharesOf(form.values));
   const sumText = `${String(sum / 1_000_000_000n)}.${(sum % 1_000_000_000n).toString().padStart(9, '0')}`
     .replace(/0+$/, '')
     .replace(/\.$/, '');
-  const sumError = complete && sum !== 1_000_000_000n ? t.sharesMustBeOne : undefined;
-  const ready = complete && sumError === undefined && !actions.closed && actions.funders.length > 0;
-  const send = async (): Promise<void> => {
-    if (!ready) return;
-    const data: Record<string, unknown> = { year: session.year, shares: parsed };
-    if (actionId !== '') data.actionId = actionId;
-    try {
-      const outcome = await submit(session.api, [event(session, 'FundingKeySet', data)]);
-      setResult(outcome);
-      if (outcome.counts !== undefined) onDone();
-    } catch (error) {
-      setResult({ error: error instanceof Error ? error.message : String(error) });
-    }
-  };
   return (
-    <section aria-labelledby="key-heading">
-      <h2 id="key-heading">{t.setKey}</h2>
-      <form
-        noValidate
-        onSubmit={(e) => {
-          e.preventDefault();
-          void send();
-        }}
-      >
+    <FormSection id="key" heading={t.setKey}>
+      <EventFormBody form={form} submitLabel={t.send}>
         <div class="grid">
           <Select
-            id="key-action"
             label={t.keyAction}
-            value={actionId}
-            onChange={setActionId}
+            {...form.bind('action')}
             options={[
               { value: '', label: t.allActions },
               ...actions.actions
@@ -175,26 +137,21 @@ function KeyForm({
           {actions.funders.map((f) => (
             <TextInput
               key={f.id}
-              id={`share-${f.id}`}
               label={`${t.share} ${f.name}`}
-              value={shares[f.id] ?? ''}
-              onInput={(v) => {
-                setShares({ ...shares, [f.id]: v });
-                setResult(undefined);
-              }}
-              error={(shares[f.id] ?? '') !== '' && parsed[f.id] === null ? t.badShare : undefined}
+              {...form.bind(shareField(f.id))}
               inputMode="decimal"
             />
           ))}
         </div>
-        <p id="share-sum" class={sumError === undefined ? undefined : 'field-error'}>
-          {t.sharesSum}: {sumText} {sumError}
+        <p id="key-share-sum" class={form.errors.shares === undefined ? undefined : 'field-error'}>
+          {t.sharesSum}: {sumText} {form.errors.shares}
         </p>
-        <button type="submit" disabled={!ready}>
-          {t.send}
-        </button>
-      </form>
-      <SubmissionMessage result={result} />
-    </section>
+      </EventFormBody>
+    </FormSection>
   );
+}
+
+/** The sum of the shares given, in billionths. */
+function shareSum(shares: Record<string, string | null>): bigint {
+  return Object.values(shares).reduce((n, s) => n + (s === null ? 0n : (shareNanos(s) ?? 0n)), 0n);
 }

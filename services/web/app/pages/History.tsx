@@ -1,7 +1,8 @@
-//! Auditors: the region's history with filters, the hash chain checked in this browser, and the export download.
+//! Auditors: the region's history one page at a time, filtered by the server (type, action, funder, actor,
+//! outcome, position range), the hash chain checked in this browser, and the export download.
 import type { JSX } from 'preact';
 import { useState } from 'preact/hooks';
-import { download, type LogRecord } from '../api';
+import { download, type HistoryPage as Page, type LogRecord } from '../api';
 import { verifyChain, type ChainResult } from '../chain';
 import { useWords } from '../i18n';
 import { LoadState, Message, Select, TextInput, useLoad, type Session } from '../ui';
@@ -18,7 +19,7 @@ const TYPES = [
   'SpendingReversed',
   'YearClosed',
 ];
-const SHOWN = 500;
+const PAGE_SIZES = ['25', '50', '100', '200'];
 
 interface Filters {
   type: string;
@@ -28,152 +29,187 @@ interface Filters {
   outcome: string;
   from: string;
   to: string;
+  limit: string;
 }
-const NO_FILTERS: Filters = { type: '', actionId: '', funder: '', actor: '', outcome: '', from: '', to: '' };
+const NO_FILTERS: Filters = {
+  type: '',
+  actionId: '',
+  funder: '',
+  actor: '',
+  outcome: '',
+  from: '',
+  to: '',
+  limit: '50',
+};
 
-/** The action a record concerns: its own actionId, or (corrections, reversals) that of its spending item. */
-function actionOf(record: LogRecord, items: Map<string, string>): string | undefined {
-  const d = record.data;
-  if (typeof d.actionId === 'string') return d.actionId;
-  return typeof d.spendingId === 'string' ? items.get(d.spendingId) : undefined;
-}
+const POSITION = /^[1-9]\d{0,14}$/;
 
-function matches(record: LogRecord, f: Filters, items: Map<string, string>): boolean {
-  const d = record.data;
-  const funderIds =
-    typeof d.funder === 'string'
-      ? [d.funder]
-      : typeof d.shares === 'object' && d.shares !== null
-        ? Object.keys(d.shares)
-        : Array.isArray(d.funders)
-          ? (d.funders as { id: string }[]).map((x) => x.id)
-          : [];
-  return (
-    (f.type === '' || record.type === f.type) &&
-    (f.actionId === '' || actionOf(record, items) === f.actionId) &&
-    (f.funder === '' || funderIds.includes(f.funder)) &&
-    (f.actor === '' || record.actor.toLowerCase().includes(f.actor.toLowerCase())) &&
-    (f.outcome === '' || record.outcome === f.outcome) &&
-    (!/^\d+$/.test(f.from) || record.position >= Number(f.from)) &&
-    (!/^\d+$/.test(f.to) || record.position <= Number(f.to))
-  );
+/** The query of one page: the filters that are set, from a position. */
+function pageQuery(f: Filters, fromPosition: number): string {
+  const query = new URLSearchParams({ fromPosition: String(fromPosition), limit: f.limit });
+  const set: [string, string][] = [
+    ['type', f.type],
+    ['actionId', f.actionId.trim()],
+    ['funder', f.funder.trim()],
+    ['actor', f.actor.trim()],
+    ['outcome', f.outcome],
+    ['toPosition', f.to.trim()],
+  ];
+  for (const [name, value] of set) if (value !== '') query.set(name, value);
+  return query.toString();
 }
 
 export function HistoryPage({ session }: { session: Session }): JSX.Element {
   const { t } = useWords();
-  const path = `/api/v1/regions/${session.region}/history`;
-  const loaded = useLoad(path, async () => {
-    const text = await session.api.text(path);
-    return {
-      text,
-      records: text
-        .split('\n')
-        .filter((l) => l !== '')
-        .map((l) => JSON.parse(l) as LogRecord),
-    };
-  });
   const [draft, setDraft] = useState<Filters>(NO_FILTERS);
   const [filters, setFilters] = useState<Filters>(NO_FILTERS);
+  /** Where each page shown so far starts; the last is the page on screen. */
+  const [starts, setStarts] = useState<number[]>([1]);
+  const start = starts[starts.length - 1] ?? 1;
+  const path = `/api/v1/regions/${session.region}/history/page?${pageQuery(filters, start)}`;
+  const page = useLoad(path, () => session.api.json<Page>(path));
   const [chain, setChain] = useState<ChainResult | undefined>();
-  const records = loaded.data?.records ?? [];
-  const items = new Map<string, string>();
-  for (const r of records)
-    if (
-      r.type === 'SpendingRecorded' &&
-      typeof r.data.spendingId === 'string' &&
-      typeof r.data.actionId === 'string'
-    )
-      items.set(r.data.spendingId, r.data.actionId);
-  const matching = records.filter((r) => matches(r, filters, items));
+  const [busy, setBusy] = useState(false);
+
+  /** The whole log, read only when the chain is checked or the export downloaded. */
+  const wholeLog = async (): Promise<string> => session.api.text(`/api/v1/regions/${session.region}/history`);
+  const checkChain = async (): Promise<void> => {
+    setBusy(true);
+    try {
+      const records = (await wholeLog())
+        .split('\n')
+        .filter((l) => l !== '')
+        .map((l) => JSON.parse(l) as LogRecord);
+      setChain(await verifyChain(records));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const positionError = (value: string): string | undefined =>
+    value.trim() === '' || POSITION.test(value.trim()) ? undefined : t.badPosition;
+  const errors = { from: positionError(draft.from), to: positionError(draft.to) };
   const set = (field: keyof Filters) => (value: string) => {
     setDraft({ ...draft, [field]: value });
   };
+  const records = page.data?.records ?? [];
+  const next = page.data?.nextPosition ?? null;
+
   return (
     <>
       <h1>
         {t.historyTitle} {session.region}
       </h1>
-      <LoadState loaded={loaded} />
-      {loaded.data !== undefined && (
+      <section aria-labelledby="chain-heading">
+        <h2 id="chain-heading">{t.chainStatus}</h2>
+        <button type="button" disabled={busy} onClick={() => void checkChain()}>
+          {t.verifyChain}
+        </button>{' '}
+        <button
+          type="button"
+          onClick={() =>
+            void wholeLog().then((text) => {
+              download(`history-${session.region}.ndjson`, text, 'application/x-ndjson');
+            })
+          }
+        >
+          {t.downloadExport}
+        </button>
+        {chain !== undefined &&
+          (chain.ok ? (
+            <Message kind="ok">
+              {t.chainIntact}: {chain.records} {t.records}, {t.chainCheckedHere}.
+            </Message>
+          ) : (
+            <Message kind="error">
+              {t.chainBroken} {chain.position}: {chain.problem}
+            </Message>
+          ))}
+      </section>
+      <form
+        class="filters"
+        noValidate
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (errors.from !== undefined || errors.to !== undefined) return;
+          setFilters(draft);
+          setStarts([POSITION.test(draft.from.trim()) ? Number(draft.from.trim()) : 1]);
+        }}
+      >
+        <fieldset>
+          <legend>{t.filters}</legend>
+          <div class="grid">
+            <Select
+              id="f-type"
+              label={t.type}
+              value={draft.type}
+              onChange={set('type')}
+              options={[{ value: '', label: t.any }, ...TYPES.map((x) => ({ value: x, label: x }))]}
+            />
+            <TextInput id="f-action" label={t.action} value={draft.actionId} onInput={set('actionId')} />
+            <TextInput id="f-funder" label={t.funder} value={draft.funder} onInput={set('funder')} />
+            <TextInput id="f-actor" label={t.actor} value={draft.actor} onInput={set('actor')} />
+            <Select
+              id="f-outcome"
+              label={t.outcome}
+              value={draft.outcome}
+              onChange={set('outcome')}
+              options={[
+                { value: '', label: t.any },
+                { value: 'accepted', label: t.accepted },
+                { value: 'rejected', label: t.rejected },
+              ]}
+            />
+            {(['from', 'to'] as const).map((end) => (
+              <TextInput
+                key={end}
+                id={`f-${end}`}
+                label={end === 'from' ? t.fromPosition : t.toPosition}
+                value={draft[end]}
+                onInput={set(end)}
+                error={errors[end]}
+                inputMode="numeric"
+              />
+            ))}
+            <Select
+              id="f-limit"
+              label={t.pageSize}
+              value={draft.limit}
+              onChange={set('limit')}
+              options={PAGE_SIZES.map((n) => ({ value: n, label: n }))}
+            />
+          </div>
+          <button type="submit">{t.apply}</button>
+        </fieldset>
+      </form>
+      <LoadState loaded={page} />
+      {page.data !== undefined && (
         <>
-          <section aria-labelledby="chain-heading">
-            <h2 id="chain-heading">{t.chainStatus}</h2>
-            <button type="button" onClick={() => void verifyChain(records).then(setChain)}>
-              {t.verifyChain}
-            </button>{' '}
+          <p role="status" id="history-count">
+            {records.length} {t.onPage} ({t.page} {starts.length}
+            {next === null ? `; ${t.lastPage}` : ''})
+          </p>
+          <nav class="pager" aria-label={t.pages}>
             <button
               type="button"
+              disabled={starts.length < 2}
               onClick={() => {
-                download(`history-${session.region}.ndjson`, loaded.data?.text ?? '', 'application/x-ndjson');
+                setStarts(starts.slice(0, -1));
               }}
             >
-              {t.downloadExport}
+              {t.previousPage}
             </button>
-            {chain !== undefined &&
-              (chain.ok ? (
-                <Message kind="ok">
-                  {t.chainIntact}: {chain.records} {t.records}, {t.chainCheckedHere}.
-                </Message>
-              ) : (
-                <Message kind="error">
-                  {t.chainBroken} {chain.position}: {chain.problem}
-                </Message>
-              ))}
-          </section>
-          <form
-            class="filters"
-            onSubmit={(e) => {
-              e.preventDefault();
-              setFilters(draft);
-            }}
-          >
-            <fieldset>
-              <legend>{t.filters}</legend>
-              <div class="grid">
-                <Select
-                  id="f-type"
-                  label={t.type}
-                  value={draft.type}
-                  onChange={set('type')}
-                  options={[{ value: '', label: t.any }, ...TYPES.map((x) => ({ value: x, label: x }))]}
-                />
-                <TextInput id="f-action" label={t.action} value={draft.actionId} onInput={set('actionId')} />
-                <TextInput id="f-funder" label={t.funder} value={draft.funder} onInput={set('funder')} />
-                <TextInput id="f-actor" label={t.actor} value={draft.actor} onInput={set('actor')} />
-                <Select
-                  id="f-outcome"
-                  label={t.outcome}
-                  value={draft.outcome}
-                  onChange={set('outcome')}
-                  options={[
-                    { value: '', label: t.any },
-                    { value: 'accepted', label: t.accepted },
-                    { value: 'rejected', label: t.rejected },
-                  ]}
-                />
-                <TextInput
-                  id="f-from"
-                  label={t.fromPosition}
-                  value={draft.from}
-                  onInput={set('from')}
-                  inputMode="numeric"
-                />
-                <TextInput
-                  id="f-to"
-                  label={t.toPosition}
-                  value={draft.to}
-                  onInput={set('to')}
-                  inputMode="numeric"
-                />
-              </div>
-              <button type="submit">{t.apply}</button>
-            </fieldset>
-          </form>
-          <p role="status" id="history-count">
-            {matching.length} {t.matches}
-            {matching.length > SHOWN ? `; ${t.showingFirst}` : ''}
-          </p>
-          <RecordsTable records={matching.slice(0, SHOWN)} caption={t.historyTitle} asOfLinks />
+            <button
+              type="button"
+              disabled={next === null}
+              onClick={() => {
+                if (next !== null) setStarts([...starts, next]);
+              }}
+            >
+              {t.nextPage}
+            </button>
+          </nav>
+          <RecordsTable records={records} caption={t.historyTitle} asOfLinks />
         </>
       )}
     </>

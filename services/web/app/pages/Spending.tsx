@@ -3,18 +3,27 @@
 import type { JSX } from 'preact';
 import { useState } from 'preact/hooks';
 import type { RegionActions, SpendingItem } from '../api';
-import { problemsOf, spendingData, submit, event, type Submission } from '../events';
+import { event, spendingData } from '../events';
+import { EventFormBody, FormSection, useEventForm, type FormErrors } from '../form';
 import { isPositive, parseUserAmount, parseUserDate } from '../format';
 import { useWords, type Words } from '../i18n';
-import { IDENTIFIER, LoadState, Message, Money, Select, TextInput, useLoad, type Session } from '../ui';
+import {
+  AmountInput,
+  IDENTIFIER,
+  LoadState,
+  Money,
+  Select,
+  TextInput,
+  useLoad,
+  useRegionActions,
+  type Session,
+} from '../ui';
 import { CsvUpload } from './CsvUpload';
 
 export function SpendingPage({ session }: { session: Session }): JSX.Element {
   const { t } = useWords();
   const key = `${session.region}/${String(session.year)}`;
-  const actions = useLoad(`actions/${key}`, () =>
-    session.api.json<RegionActions>(`/api/v1/regions/${session.region}/actions?year=${String(session.year)}`),
-  );
+  const actions = useRegionActions(session);
   const items = useLoad(`spending/${key}`, () =>
     session.api.json<{ items: SpendingItem[] }>(
       `/api/v1/regions/${session.region}/spending?year=${String(session.year)}`,
@@ -42,7 +51,7 @@ export function SpendingPage({ session }: { session: Session }): JSX.Element {
   );
 }
 
-interface Form {
+interface Form extends Record<string, string> {
   spendingId: string;
   actionId: string;
   amount: string;
@@ -53,13 +62,8 @@ interface Form {
 }
 
 /** What is wrong with the form as it stands, per field; checked on every keystroke. */
-function formErrors(
-  form: Form,
-  actions: RegionActions,
-  usedIds: Set<string>,
-  t: Words,
-): Partial<Record<keyof Form | 'year', string>> {
-  const errors: Partial<Record<keyof Form | 'year', string>> = {};
+function formErrors(form: Form, actions: RegionActions, usedIds: Set<string>, t: Words): FormErrors<Form> {
+  const errors: FormErrors<Form> = {};
   if (form.spendingId === '') errors.spendingId = t.required;
   else if (!IDENTIFIER.test(form.spendingId)) errors.spendingId = t.badIdentifier;
   else if (usedIds.has(form.spendingId)) errors.spendingId = t.idInUse;
@@ -69,7 +73,7 @@ function formErrors(
   else if (!action.inLeadTime)
     errors.actionId = `${t.outsideLeadTime} (${String(action.startYear)}-${String(action.endYear)}).`;
   else if (!action.hasFundingKey) errors.actionId = t.noFundingKey;
-  if (actions.closed) errors.year = t.yearClosed;
+  if (actions.closed) errors.form = t.yearClosed;
   const amount = parseUserAmount(form.amount);
   if (form.amount.trim() === '') errors.amount = t.required;
   else if (amount === null) errors.amount = t.badAmount;
@@ -97,142 +101,43 @@ function RecordForm(props: {
   onRecorded: () => void;
 }): JSX.Element {
   const { t } = useWords();
-  const [form, setForm] = useState<Form>(EMPTY);
-  const [touched, setTouched] = useState<Set<keyof Form>>(new Set());
-  const [result, setResult] = useState<Submission | { error: string } | undefined>();
-  const errors = formErrors(form, props.actions, props.usedIds, t);
-  const set = (field: keyof Form) => (value: string) => {
-    setForm({ ...form, [field]: value });
-    setTouched(new Set([...touched, field]));
-    setResult(undefined);
-  };
-  // Errors show for fields the user has typed in; after a submit attempt, for all.
-  const shown = (field: keyof Form): string | undefined => (touched.has(field) ? errors[field] : undefined);
-  const amount = parseUserAmount(form.amount);
-  const valid = Object.keys(errors).length === 0;
-  const send = async (): Promise<void> => {
-    setTouched(new Set(Object.keys(EMPTY) as (keyof Form)[]));
-    if (!valid || amount === null) return;
-    try {
-      const data = spendingData({
-        ...form,
-        year: props.session.year,
-        amount,
-        bookedOn: parseUserDate(form.bookedOn) ?? '',
-      });
-      const outcome = await submit(props.session.api, [event(props.session, 'SpendingRecorded', data)]);
-      setResult(outcome);
-      if (outcome.counts !== undefined) {
-        setForm(EMPTY);
-        setTouched(new Set());
-        props.onRecorded();
-      }
-    } catch (error) {
-      setResult({ error: error instanceof Error ? error.message : String(error) });
-    }
-  };
+  const form = useEventForm<Form>({
+    session: props.session,
+    idPrefix: '',
+    initial: EMPTY,
+    check: (values) => formErrors(values, props.actions, props.usedIds, t),
+    events: (values) => [
+      event(
+        props.session,
+        'SpendingRecorded',
+        spendingData({
+          ...values,
+          year: props.session.year,
+          amount: parseUserAmount(values.amount) ?? '',
+          bookedOn: parseUserDate(values.bookedOn) ?? '',
+        }),
+      ),
+    ],
+    onAppended: props.onRecorded,
+  });
   return (
-    <section aria-labelledby="record-heading">
-      <h2 id="record-heading">{t.recordSpending}</h2>
-      <form
-        noValidate
-        onSubmit={(e) => {
-          e.preventDefault();
-          void send();
-        }}
-      >
-        {errors.year !== undefined && <Message kind="error">{errors.year}</Message>}
+    <FormSection id="record" heading={t.recordSpending}>
+      <EventFormBody form={form} submitLabel={t.record}>
         <div class="grid">
-          <TextInput
-            id="spendingId"
-            label={t.spendingId}
-            value={form.spendingId}
-            onInput={set('spendingId')}
-            error={shown('spendingId')}
-            required
-          />
+          <TextInput label={t.spendingId} {...form.bind('spendingId')} required />
           <Select
-            id="actionId"
             label={t.action}
-            value={form.actionId}
-            onChange={set('actionId')}
-            error={shown('actionId')}
-            options={[
-              { value: '', label: t.chooseAction },
-              ...props.actions.actions.map((a) => ({
-                value: a.actionId,
-                label: `${a.actionId}: ${a.title} (${String(a.startYear)}-${String(a.endYear)})`,
-              })),
-            ]}
+            {...form.bind('actionId')}
+            options={[{ value: '', label: t.chooseAction }, ...actionOptions(props.actions)]}
           />
-          <TextInput
-            id="amount"
-            label={t.amount}
-            value={form.amount}
-            onInput={set('amount')}
-            error={shown('amount')}
-            hint={
-              amount !== null && errors.amount === undefined ? `${t.willBeRecorded} ${amount}` : t.amountHint
-            }
-            inputMode="decimal"
-            required
-          />
-          <TextInput
-            id="bookedOn"
-            label={t.bookedOn}
-            type="date"
-            value={form.bookedOn}
-            onInput={set('bookedOn')}
-            error={shown('bookedOn')}
-            required
-          />
-          <TextInput
-            id="payee"
-            label={t.payee}
-            value={form.payee}
-            onInput={set('payee')}
-            error={shown('payee')}
-            required
-          />
-          <TextInput
-            id="invoiceRef"
-            label={`${t.invoiceRef} ${t.optional}`}
-            value={form.invoiceRef}
-            onInput={set('invoiceRef')}
-          />
-          <TextInput
-            id="description"
-            label={`${t.description} ${t.optional}`}
-            value={form.description}
-            onInput={set('description')}
-          />
+          <AmountInput label={t.amount} {...form.bind('amount')} required />
+          <TextInput label={t.bookedOn} type="date" {...form.bind('bookedOn')} required />
+          <TextInput label={t.payee} {...form.bind('payee')} required />
+          <TextInput label={`${t.invoiceRef} ${t.optional}`} {...form.bind('invoiceRef')} />
+          <TextInput label={`${t.description} ${t.optional}`} {...form.bind('description')} />
         </div>
-        <button type="submit">{t.record}</button>
-        {touched.size === Object.keys(EMPTY).length && !valid && (
-          <Message kind="error">{t.fixErrors}</Message>
-        )}
-      </form>
-      <SubmissionMessage result={result} />
-    </section>
-  );
-}
-
-export function SubmissionMessage({
-  result,
-}: {
-  result: Submission | { error: string } | undefined;
-}): JSX.Element | null {
-  const { t } = useWords();
-  if (result === undefined) return null;
-  if ('error' in result) return <Message kind="error">{result.error}</Message>;
-  if (result.counts === undefined) {
-    return <Message kind="error">{problemsOf(result.dryRun).join('; ')}</Message>;
-  }
-  const c = result.counts;
-  return (
-    <Message kind="ok">
-      {t.recorded}: {c.appended} ({c.accepted} {t.accepted}, {c.rejected} {t.rejected})
-    </Message>
+      </EventFormBody>
+    </FormSection>
   );
 }
 
@@ -330,74 +235,62 @@ function ChangeForm(props: {
   onDone: (changed: boolean) => void;
 }): JSX.Element {
   const { t } = useWords();
-  const [amount, setAmount] = useState(props.item.amount);
-  const [reason, setReason] = useState('');
-  const [result, setResult] = useState<Submission | { error: string } | undefined>();
-  const parsed = parseUserAmount(amount);
-  const amountError =
-    props.kind === 'reverse'
-      ? undefined
-      : parsed === null
-        ? t.badAmount
-        : !isPositive(parsed)
-          ? t.amountNotPositive
-          : undefined;
-  const reasonError = reason.trim() === '' ? t.required : undefined;
-  const prefix = `${props.kind}-${props.item.spendingId}`;
-  const send = async (): Promise<void> => {
-    if (amountError !== undefined || reasonError !== undefined) return;
-    const data =
+  const { spendingId } = props.item;
+  const form = useEventForm({
+    session: props.session,
+    idPrefix: `${props.kind}-${spendingId}-`,
+    initial: { amount: props.item.amount, reason: '' },
+    check: (values) => {
+      const errors: FormErrors<typeof values> = {};
+      const parsed = parseUserAmount(values.amount);
+      if (props.kind === 'correct') {
+        if (parsed === null) errors.amount = t.badAmount;
+        else if (!isPositive(parsed)) errors.amount = t.amountNotPositive;
+      }
+      if (values.reason.trim() === '') errors.reason = t.required;
+      return errors;
+    },
+    events: (values) => [
       props.kind === 'correct'
-        ? { spendingId: props.item.spendingId, amount: parsed, reason }
-        : { spendingId: props.item.spendingId, reason };
-    try {
-      const outcome = await submit(props.session.api, [
-        event(props.session, props.kind === 'correct' ? 'SpendingCorrected' : 'SpendingReversed', data),
-      ]);
-      setResult(outcome);
-      if (outcome.counts !== undefined) props.onDone(true);
-    } catch (error) {
-      setResult({ error: error instanceof Error ? error.message : String(error) });
-    }
-  };
+        ? event(props.session, 'SpendingCorrected', {
+            spendingId,
+            amount: parseUserAmount(values.amount),
+            reason: values.reason,
+          })
+        : event(props.session, 'SpendingReversed', { spendingId, reason: values.reason }),
+    ],
+    onAppended: () => {
+      props.onDone(true);
+    },
+  });
   return (
-    <form
+    <EventFormBody
+      form={form}
       class="inline-form"
-      noValidate
-      onSubmit={(e) => {
-        e.preventDefault();
-        void send();
-      }}
+      submitLabel={props.kind === 'correct' ? t.correct : t.reverse}
+      extra={
+        <button
+          type="button"
+          onClick={() => {
+            props.onDone(false);
+          }}
+        >
+          {t.cancel}
+        </button>
+      }
     >
       {props.kind === 'correct' && (
-        <TextInput
-          id={`${prefix}-amount`}
-          label={t.newAmount}
-          value={amount}
-          onInput={setAmount}
-          error={amountError}
-          inputMode="decimal"
-        />
+        <TextInput label={t.newAmount} {...form.bind('amount')} inputMode="decimal" />
       )}
-      <TextInput
-        id={`${prefix}-reason`}
-        label={t.reason}
-        value={reason}
-        onInput={setReason}
-        error={reason === '' ? undefined : reasonError}
-      />
-      <button type="submit" disabled={amountError !== undefined || reasonError !== undefined}>
-        {props.kind === 'correct' ? t.correct : t.reverse}
-      </button>{' '}
-      <button
-        type="button"
-        onClick={() => {
-          props.onDone(false);
-        }}
-      >
-        {t.cancel}
-      </button>
-      <SubmissionMessage result={result} />
-    </form>
+      <TextInput label={t.reason} {...form.bind('reason')} />
+    </EventFormBody>
   );
+}
+
+/** The region's actions as options of a select: id, title and lead time. */
+export function actionOptions(actions: RegionActions): { value: string; label: string }[] {
+  return actions.actions.map((a) => ({
+    value: a.actionId,
+    label: `${a.actionId}: ${a.title} (${String(a.startYear)}-${String(a.endYear)})`,
+  }));
 }

@@ -1,0 +1,302 @@
+//! One pattern for every form that sends events: the fields are checked on every keystroke (an error shows once
+//! its field has been typed in, and for every field after a submit attempt), then the server's dry run, then (for
+//! what cannot be undone) a confirmation, and only then the append.
+import type { ComponentChildren, JSX } from 'preact';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import type { DryRun, ImportCounts } from './api';
+import { append, dryRun, problemsOf, type EventRecord } from './events';
+import { useWords, type Words } from './i18n';
+import { IDENTIFIER, Message, type Session } from './ui';
+
+/** The errors of a form by field; `form` is about the form as a whole (a closed year, no configuration). */
+export type FormErrors<F> = { [K in (keyof F & string) | 'form']?: string | undefined };
+
+/** What became of a submit: appended, refused by the dry run, or failed (the server could not be asked). */
+export type Result = { counts: ImportCounts } | { refused: DryRun } | { error: string };
+
+export interface EventFormOptions<F extends Record<string, string>> {
+  session: Session;
+  /** The inputs' ids are the prefix and the field: field `amount` with prefix `budget-` is `#budget-amount`. */
+  idPrefix: string;
+  initial: F;
+  check: (values: F) => FormErrors<F>;
+  /** The events the form stands for; only called when `check` finds nothing. */
+  events: (values: F) => EventRecord[];
+  /** Ask the user to confirm after a clean dry run and before appending (for what cannot be undone). */
+  confirm?: boolean;
+  /** Called after an append; the form then starts again from `initial` unless `keepValues`. */
+  onAppended?: (events: EventRecord[]) => void;
+  keepValues?: boolean;
+}
+
+/** What an input needs to be bound to a field: spread it into TextInput, TextArea or Select. */
+export interface Binding {
+  id: string;
+  value: string;
+  error: string | undefined;
+  onInput: (value: string) => void;
+  onChange: (value: string) => void;
+}
+
+export interface EventForm<F extends Record<string, string>> {
+  idPrefix: string;
+  values: F;
+  errors: FormErrors<F>;
+  valid: boolean;
+  /** A submit was tried with errors: every field's error shows. */
+  attempted: boolean;
+  busy: boolean;
+  result: Result | undefined;
+  /** Events that passed the dry run and wait for the user's confirmation. */
+  pending: EventRecord[] | undefined;
+  bind: (field: keyof F & string) => Binding;
+  /** Replaces the values (to fill the form from a record, or to add and remove rows). */
+  replace: (values: F) => void;
+  send: () => Promise<void>;
+  confirm: () => Promise<void>;
+  cancel: () => void;
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+export function useEventForm<F extends Record<string, string>>(options: EventFormOptions<F>): EventForm<F> {
+  const [values, setValues] = useState<F>(options.initial);
+  const [touched, setTouched] = useState<ReadonlySet<string>>(new Set());
+  const [attempted, setAttempted] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [result, setResult] = useState<Result | undefined>();
+  const [pending, setPending] = useState<EventRecord[] | undefined>();
+  const errors = options.check(values);
+  const valid = Object.values(errors).every((e) => e === undefined);
+
+  const appendNow = async (events: EventRecord[]): Promise<void> => {
+    const counts = await append(options.session.api, events);
+    setResult({ counts });
+    if (options.keepValues !== true) {
+      setValues(options.initial);
+      setTouched(new Set());
+    }
+    setAttempted(false);
+    options.onAppended?.(events);
+  };
+  const guarded = async (work: () => Promise<void>): Promise<void> => {
+    setBusy(true);
+    try {
+      await work();
+    } catch (error) {
+      setResult({ error: messageOf(error) });
+    } finally {
+      setBusy(false);
+    }
+  };
+  const changed = (next: F, fields: string[]): void => {
+    setValues(next);
+    setTouched(new Set([...touched, ...fields]));
+    setResult(undefined);
+    setPending(undefined);
+  };
+
+  return {
+    idPrefix: options.idPrefix,
+    values,
+    errors,
+    valid,
+    attempted,
+    busy,
+    result,
+    pending,
+    bind: (field) => {
+      const onInput = (value: string): void => {
+        changed({ ...values, [field]: value }, [field]);
+      };
+      return {
+        id: `${options.idPrefix}${field}`,
+        value: values[field] ?? '',
+        error: attempted || touched.has(field) ? errors[field] : undefined,
+        onInput,
+        onChange: onInput,
+      };
+    },
+    replace: (next) => {
+      changed(
+        next,
+        Object.keys(next).filter((k) => next[k] !== ''),
+      );
+    },
+    send: async () => {
+      if (!valid) {
+        setAttempted(true);
+        return;
+      }
+      const events = options.events(values);
+      await guarded(async () => {
+        const answer = await dryRun(options.session.api, events);
+        if (!answer.ok) setResult({ refused: answer });
+        else if (options.confirm === true) setPending(events);
+        else await appendNow(events);
+      });
+    },
+    confirm: async () => {
+      if (pending === undefined) return;
+      setPending(undefined);
+      await guarded(() => appendNow(pending));
+    },
+    cancel: () => {
+      setPending(undefined);
+    },
+  };
+}
+
+export function SubmissionMessage({ result }: { result: Result | undefined }): JSX.Element | null {
+  const { t } = useWords();
+  if (result === undefined) return null;
+  if ('error' in result) return <Message kind="error">{result.error}</Message>;
+  if ('refused' in result) return <Message kind="error">{problemsOf(result.refused).join('; ')}</Message>;
+  const c = result.counts;
+  return (
+    <Message kind="ok">
+      {t.recorded}: {c.appended} ({c.accepted} {t.accepted}, {c.rejected} {t.rejected})
+    </Message>
+  );
+}
+
+/** The question before an append that cannot be undone; it takes the focus when it appears. */
+function Confirmation({
+  id,
+  question,
+  confirmLabel,
+  onConfirm,
+  onCancel,
+}: {
+  id: string;
+  question: string;
+  confirmLabel: string;
+  onConfirm: () => void;
+  onCancel: () => void;
+}): JSX.Element {
+  const { t } = useWords();
+  const box = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    box.current?.focus();
+  }, []);
+  return (
+    <div
+      ref={box}
+      id={id}
+      class="confirm"
+      role="alertdialog"
+      aria-modal="false"
+      aria-labelledby={`${id}-question`}
+      tabIndex={-1}
+      onKeyDown={(e) => {
+        if (e.key === 'Escape') onCancel();
+      }}
+    >
+      <p id={`${id}-question`}>{question}</p>
+      <button type="button" class="danger" onClick={onConfirm}>
+        {confirmLabel}
+      </button>{' '}
+      <button type="button" onClick={onCancel}>
+        {t.cancel}
+      </button>
+    </div>
+  );
+}
+
+/**
+ * The `<form>` of an event form: its fields (children), the form-wide error, the submit button, the confirmation
+ * when one is asked for, and what the dry run or the append said.
+ */
+export function EventFormBody<F extends Record<string, string>>(props: {
+  form: EventForm<F>;
+  submitLabel: string;
+  class?: string;
+  /** With `confirm`: the question, and the label of the button that appends. */
+  question?: string;
+  confirmLabel?: string;
+  /** Buttons after the submit button (a cancel button of an inline form). */
+  extra?: ComponentChildren;
+  children: ComponentChildren;
+}): JSX.Element {
+  const { t } = useWords();
+  const { form } = props;
+  return (
+    <>
+      <form
+        class={props.class}
+        noValidate
+        onSubmit={(e) => {
+          e.preventDefault();
+          void form.send();
+        }}
+      >
+        {form.errors.form !== undefined && <Message kind="error">{form.errors.form}</Message>}
+        {props.children}
+        <button type="submit" disabled={form.busy || form.pending !== undefined}>
+          {props.submitLabel}
+        </button>
+        {props.extra}
+        {form.attempted && !form.valid && <Message kind="error">{t.fixErrors}</Message>}
+      </form>
+      {form.pending !== undefined && (
+        <Confirmation
+          id={`${form.idPrefix}confirm`}
+          question={props.question ?? ''}
+          confirmLabel={props.confirmLabel ?? props.submitLabel}
+          onConfirm={() => void form.confirm()}
+          onCancel={form.cancel}
+        />
+      )}
+      <SubmissionMessage result={form.result} />
+    </>
+  );
+}
+
+/** A form under its own heading. */
+export function FormSection(props: {
+  id: string;
+  heading: string;
+  children: ComponentChildren;
+}): JSX.Element {
+  return (
+    <section aria-labelledby={`${props.id}-heading`}>
+      <h2 id={`${props.id}-heading`}>{props.heading}</h2>
+      {props.children}
+    </section>
+  );
+}
+
+/** Lines of a text area as a list: trimmed, empty lines left out. */
+export function lines(text: string): string[] {
+  return text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '');
+}
+
+/** Checks shared by the forms; each gives the error to show, or undefined. */
+export const checks = {
+  identifier(value: string, t: Words): string | undefined {
+    if (value === '') return t.required;
+    return IDENTIFIER.test(value) ? undefined : t.badIdentifier;
+  },
+  /** Free text of at most 2000 characters (CONTRACT section 2 leaves the bound to us; validation uses 2000). */
+  text(value: string, required: boolean, t: Words): string | undefined {
+    if (required && value.trim() === '') return t.required;
+    return value.length > 2000 ? t.tooLong : undefined;
+  },
+  /** A list typed one item a line: at most 200 items of at most 2000 characters. */
+  lines(value: string, t: Words): string | undefined {
+    const items = lines(value);
+    if (items.length > 200) return t.tooManyLines;
+    return items.some((l) => l.length > 2000) ? t.tooLong : undefined;
+  },
+  year(value: string, t: Words): string | undefined {
+    if (value.trim() === '') return t.required;
+    return /^\d{4}$/.test(value.trim()) && Number(value) >= 2000 && Number(value) <= 2100
+      ? undefined
+      : t.badYear;
+  },
+};
