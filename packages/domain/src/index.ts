@@ -6,6 +6,8 @@ export {
   THEMES,
   IDENTIFIER_PATTERN,
   INPUT_AMOUNT_PATTERN,
+  envelopeSchema,
+  eventDataSchemas,
   isIsoDate,
   isIsoTimestamp,
   type BudgetEvent,

@@ -6,7 +6,9 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Logger } from 'pino';
 import type { BudgetStore } from '@budget/application';
 import { buildWebApp, type WebAssets } from '@budget/web';
+import { serveDocsAssets } from './http/api-docs';
 import { AuthGuard, TOKEN_REGISTRY } from './http/auth.guard';
+import { DocsController } from './http/docs.controller';
 import { ErrorsFilter } from './http/errors.filter';
 import { EventsController } from './http/events.controller';
 import { HealthController } from './http/health.controller';
@@ -27,6 +29,7 @@ class ApiModule {
       // ValidateController before EventsController: its path is longer, and both are POST.
       controllers: [
         HealthController,
+        DocsController,
         ValidateController,
         EventsController,
         ReportsController,
@@ -65,6 +68,7 @@ export async function createServer(parts: ServerParts): Promise<NestExpressAppli
   app.useGlobalFilters(new ErrorsFilter(parts.logger));
   app.disable('x-powered-by');
   app.use(serveWebApp(parts.web ?? (await buildWebApp())));
+  app.use(serveDocsAssets());
   app.enableShutdownHooks();
   return app;
 }

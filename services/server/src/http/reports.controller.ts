@@ -25,7 +25,7 @@ import { AuthGuard, type AuthenticatedRequest } from './auth.guard';
 import { BadRequestBody, STORE } from './tokens';
 
 const region = z.string().regex(IDENTIFIER_PATTERN);
-const reportQuery = z.object({
+export const reportQuery = z.object({
   year: z
     .string()
     .regex(/^\d{4}$/, 'year must be a year from 2000 to 2100')
@@ -37,7 +37,7 @@ const reportQuery = z.object({
     .transform(Number)
     .optional(),
 });
-const historyQuery = z.object({
+export const historyQuery = z.object({
   fromPosition: z
     .string()
     .regex(/^[1-9]\d{0,14}$/, 'fromPosition must be a whole number from 1')
