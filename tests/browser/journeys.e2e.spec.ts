@@ -430,20 +430,26 @@ describe('browser journeys', () => {
     await page.locator('#f-from').fill('1');
     await page.locator('#f-to').fill('100');
     await page.getByRole('button', { name: 'Filter toepassen' }).click();
-    await expect.poll(() => page.locator('table.records tbody tr').count()).toBeGreaterThan(0);
-    const rows = await page.locator('table.records tbody tr').allTextContents();
-    expect(rows.every((r) => r.includes('SpendingRecorded') && r.includes('actionId=zl-sw-02'))).toBe(true);
+    // The unfiltered page stays on screen until the filtered one arrives: wait for rows that all match.
+    await expect
+      .poll(async () => {
+        const rows = await page.locator('table.records tbody tr').allTextContents();
+        return (
+          rows.length > 0 &&
+          rows.every((r) => r.includes('SpendingRecorded') && r.includes('actionId=zl-sw-02'))
+        );
+      })
+      .toBe(true);
     await page.locator('#f-type').selectOption('FundingCommitted');
     await page.locator('#f-action').fill('');
     await page.locator('#f-actor').fill('');
     await page.locator('#f-funder').fill('heerlen');
     await page.getByRole('button', { name: 'Filter toepassen' }).click();
     await expect
-      .poll(async () =>
-        (await page.locator('table.records tbody tr').allTextContents()).every((r) =>
-          r.includes('funder=heerlen'),
-        ),
-      )
+      .poll(async () => {
+        const rows = await page.locator('table.records tbody tr').allTextContents();
+        return rows.length > 0 && rows.every((r) => r.includes('funder=heerlen'));
+      })
       .toBe(true);
     await check('3-history-filtered');
 
