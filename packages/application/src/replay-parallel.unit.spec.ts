@@ -1,25 +1,11 @@
-import { readFileSync } from 'node:fs';
-import { RegionLog, sealRecord, validateRecord, type LogRecord } from '@budget/domain';
+import { sealRecord, type LogRecord } from '@budget/domain';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { replayHistory } from './audit';
 import { replayHistoryInParallel } from './replay-parallel';
+import { demoHistory } from './testing/demo-history';
 
-const DEMO = new URL('../../../examples/zuid-limburg/events.ndjson', import.meta.url);
-
-function demoRecords(): LogRecord[] {
-  const log = RegionLog.empty('zuid-limburg');
-  return readFileSync(DEMO, 'utf8')
-    .split('\n')
-    .filter((line) => line.trim() !== '')
-    .map((line) => {
-      const event = validateRecord(JSON.parse(line));
-      if (!event.ok) throw new Error('the demo file is valid');
-      return log.append(event.event, '2026-01-01T00:00:00.000Z').record;
-    });
-}
-
-const RECORDS = demoRecords();
+const RECORDS = demoHistory();
 
 function source(text: string, chunkBytes = 1000) {
   return {

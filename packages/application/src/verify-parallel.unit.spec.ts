@@ -1,26 +1,11 @@
-import { readFileSync } from 'node:fs';
-import { RegionLog, sealRecord, validateRecord, type LogRecord } from '@budget/domain';
+import { sealRecord, type LogRecord } from '@budget/domain';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { verifyHistory } from './audit';
+import { demoHistory } from './testing/demo-history';
 import { verifyHistoryInParallel } from './verify-parallel';
 
-const DEMO = new URL('../../../examples/zuid-limburg/events.ndjson', import.meta.url);
-
-/** The demo's export: one region's chained records, one line each. */
-function demoExport(): string[] {
-  const log = RegionLog.empty('zuid-limburg');
-  return readFileSync(DEMO, 'utf8')
-    .split('\n')
-    .filter((line) => line.trim() !== '')
-    .map((line) => {
-      const event = validateRecord(JSON.parse(line));
-      if (!event.ok) throw new Error('the demo file is valid');
-      return JSON.stringify(log.append(event.event, '2026-01-01T00:00:00.000Z').record);
-    });
-}
-
-const LINES = demoExport();
+const LINES = demoHistory().map((record) => JSON.stringify(record));
 
 async function* chunks(text: string, size: number): AsyncGenerator<Uint8Array> {
   const bytes = Buffer.from(text, 'utf8');
