@@ -1,14 +1,23 @@
 //! Ports and use cases shared by every shell (CLI, HTTP, Kafka services): what a store must answer.
 export {
+  EMPTY_TAIL,
+  LogConflictError,
   UserError,
   checkAsOfPosition,
+  checkAppend,
+  type AppendCounts,
   type BudgetStore,
+  type DecidedRecord,
+  type EventLog,
   type ImportCounts,
   type ImportOptions,
   type ImportProgress,
   type ImportResult,
   type LineError,
   type LineSource,
+  type LogView,
+  type ProjectionStore,
+  type StoredReport,
 } from './ports';
 export {
   parseExportLine,

@@ -1,5 +1,13 @@
-//! The ports every store implements (embedded SQLite now; Kafka and MongoDB later) and what they answer.
-import type { AllocationReport, LogRecord, MalformedIssue, TrialBalance } from '@budget/domain';
+//! The ports every store implements (embedded SQLite; Kafka and MongoDB) and what they answer: the whole BudgetStore,
+//! and its two parts, the EventLog and the ProjectionStore.
+import {
+  GENESIS_HASH,
+  checkLink,
+  type AllocationReport,
+  type LogRecord,
+  type MalformedIssue,
+  type TrialBalance,
+} from '@budget/domain';
 
 export interface ImportCounts {
   /** Lines that were events (blank lines excluded). */
@@ -45,6 +53,135 @@ export interface BudgetStore {
   regions(): Promise<string[]>;
   close(): Promise<void>;
 }
+
+/** A record as the decider sealed it, with the year it concerns (null for region-wide events), as `RegionLog.append`
+ *  returns it. Stores may keep the year beside the record, for reports as of an earlier position. */
+export interface DecidedRecord {
+  record: LogRecord;
+  year: number | null;
+}
+
+export interface AppendCounts {
+  appended: number;
+  /** Records whose position was already taken by the very same record (same hash): nothing written for them. */
+  alreadyPresent: number;
+}
+
+/**
+ * The event log: each region's append-only sequence of decided records, positions 1, 2, ... without gaps, each
+ * record chained to the one before by `prevHash`. Embedded: the SQLite `events` table; engines: `budget.log.v1`.
+ */
+export interface EventLog {
+  /**
+   * Appends records in order, regions interleaved as they come. A record at a position the log already holds is
+   * skipped when it is the same record (same hash), which makes a repeated append harmless; anything else that does
+   * not extend its region's log exactly (a different record at a taken position, a gap, a `prevHash` that does not
+   * chain) refuses the whole call and appends nothing.
+   */
+  append(records: readonly DecidedRecord[]): Promise<AppendCounts>;
+  /** The region's records from `fromPosition` (default 1) to the end, in position order; none for an unknown region. */
+  read(region: string, fromPosition?: number): AsyncIterable<LogRecord>;
+  /** How many records the region's log holds (0 for an unknown region). */
+  length(region: string): Promise<number>;
+  /** The regions with at least one record, sorted. */
+  regions(): Promise<string[]>;
+  close(): Promise<void>;
+}
+
+/** A region's allocation report for one year, as of a position of the region's log. */
+export interface StoredReport {
+  region: string;
+  year: number;
+  /** The log length the report reflects. */
+  position: number;
+  report: AllocationReport;
+}
+
+/**
+ * The projection store: the allocation report of each (region, year), saved with the position it reflects.
+ * Embedded: the SQLite `reports` table; engines: the MongoDB `reports` collection.
+ */
+export interface ProjectionStore {
+  /**
+   * Saves the report unless one at the same or a later position is stored already (a redelivered or late write then
+   * changes nothing). Resolves whether it was written.
+   */
+  save(projection: StoredReport): Promise<boolean>;
+  /** The stored report of (region, year), or undefined. */
+  load(region: string, year: number): Promise<StoredReport | undefined>;
+  close(): Promise<void>;
+}
+
+/** Why an append was refused: the records do not extend the log exactly. Nothing was appended. */
+export class LogConflictError extends Error {
+  constructor(
+    message: string,
+    readonly region: string,
+    readonly position: number,
+  ) {
+    super(message);
+    this.name = 'LogConflictError';
+  }
+}
+
+/** What an EventLog adapter knows of a region's log when it checks an append. */
+export interface LogView {
+  /** The region's length and last hash (GENESIS_HASH when empty). */
+  tail(region: string): { length: number; hash: string };
+  /** The hash of the record at a position the log holds. */
+  hashAt(region: string, position: number): string;
+}
+
+/**
+ * The rule of `EventLog.append`, for every adapter: sorts the records into those already present (same hash at their
+ * position) and the new ones, in order; throws LogConflictError, before anything is written, at the first record
+ * that neither repeats nor extends its region's log (each record's hash is recomputed, so no tampered record enters).
+ */
+export function checkAppend(
+  records: readonly DecidedRecord[],
+  view: LogView,
+): {
+  fresh: DecidedRecord[];
+  alreadyPresent: number;
+} {
+  const tails = new Map<string, { stored: number; length: number; hash: string; added: string[] }>();
+  const fresh: DecidedRecord[] = [];
+  let alreadyPresent = 0;
+  for (const decided of records) {
+    const { record } = decided;
+    let tail = tails.get(record.region);
+    if (tail === undefined) {
+      const { length, hash } = view.tail(record.region);
+      tail = { stored: length, length, hash, added: [] };
+      tails.set(record.region, tail);
+    }
+    const conflict = (problem: string): LogConflictError =>
+      new LogConflictError(
+        `cannot append ${record.id} at position ${String(record.position)} of ${record.region}: ${problem}`,
+        record.region,
+        record.position,
+      );
+    if (record.position >= 1 && record.position <= tail.length) {
+      const held =
+        record.position <= tail.stored
+          ? view.hashAt(record.region, record.position)
+          : tail.added[record.position - tail.stored - 1];
+      if (held !== record.hash) throw conflict('the log holds a different record there');
+      alreadyPresent += 1;
+      continue;
+    }
+    const problem = checkLink(record, tail.length + 1, tail.hash);
+    if (problem !== null) throw conflict(problem);
+    fresh.push(decided);
+    tail.added.push(record.hash);
+    tail.length = record.position;
+    tail.hash = record.hash;
+  }
+  return { fresh, alreadyPresent };
+}
+
+/** The tail of an empty log. */
+export const EMPTY_TAIL = { length: 0, hash: GENESIS_HASH } as const;
 
 /** Errors a user can act on; the CLI prints the message alone and exits with `exitCode`. */
 export class UserError extends Error {

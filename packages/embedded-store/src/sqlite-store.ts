@@ -26,41 +26,11 @@ import {
   type LineSource,
 } from '@budget/application';
 import { SCHEMA, SCHEMA_VERSION } from './schema';
+import { SqliteEventLog } from './sqlite-log';
+import { SqliteProjectionStore } from './sqlite-projections';
 import { InputDigest, validationPass } from './validation-pass';
 
 export const DATABASE_FILE = 'budget.sqlite';
-
-type Row = {
-  region: string;
-  position: number;
-  id: string;
-  type: string;
-  occurred_at: string;
-  actor: string;
-  data: string;
-  recorded_at: string;
-  outcome: 'accepted' | 'rejected';
-  reason: string | null;
-  prev_hash: string;
-  hash: string;
-};
-
-export function rowToRecord(row: Row): LogRecord {
-  return {
-    id: row.id,
-    region: row.region,
-    type: row.type,
-    occurredAt: row.occurred_at,
-    actor: row.actor,
-    data: JSON.parse(row.data) as unknown,
-    position: row.position,
-    recordedAt: row.recorded_at,
-    outcome: row.outcome,
-    reason: row.reason,
-    prevHash: row.prev_hash,
-    hash: row.hash,
-  } as LogRecord;
-}
 
 export interface EmbeddedStoreOptions {
   /** Open for reading only: reports, history. Imports need a writer. */
@@ -84,6 +54,10 @@ export class EmbeddedStore implements BudgetStore {
   private importQueue: Promise<unknown> = Promise.resolve();
 
   private readonly checkpointInterval: number;
+  /** The log part of the store (the EventLog port): the `events` table. */
+  readonly log: SqliteEventLog;
+  /** The projection part (the ProjectionStore port): the `reports` table. */
+  readonly reports: SqliteProjectionStore;
 
   private constructor(
     readonly dataDir: string,
@@ -94,6 +68,8 @@ export class EmbeddedStore implements BudgetStore {
     this.db = db;
     this.reader = reader;
     this.checkpointInterval = options.checkpointInterval ?? DEFAULT_CHECKPOINT_INTERVAL;
+    this.log = new SqliteEventLog(db, reader, () => this.close());
+    this.reports = new SqliteProjectionStore(db, reader, () => this.close());
   }
 
   static open(dataDir: string, options: EmbeddedStoreOptions = {}): EmbeddedStore {
@@ -130,6 +106,7 @@ export class EmbeddedStore implements BudgetStore {
   }
 
   close(): Promise<void> {
+    if (!this.db.open) return Promise.resolve();
     if (this.reader !== this.db) this.reader.close();
     this.db.close();
     return Promise.resolve();
@@ -178,10 +155,6 @@ export class EmbeddedStore implements BudgetStore {
     if (!validated.ok) return validated;
     // One time for the whole import: its records become durable together, at one commit.
     const recordedAt = (options.now ?? (() => new Date()))().toISOString();
-    const insert = this.db.prepare(
-      `INSERT INTO events (region, position, id, type, occurred_at, actor, data, recorded_at, outcome, reason, prev_hash, hash, year)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
     const saveCheckpoint = this.db.prepare(
       'INSERT INTO checkpoints (region, position, snapshot) VALUES (?, ?, ?)',
     );
@@ -206,21 +179,8 @@ export class EmbeddedStore implements BudgetStore {
       const { record, year } = log.append(event, recordedAt);
       if (record.position % this.checkpointInterval === 0)
         saveCheckpoint.run(record.region, record.position, JSON.stringify(snapshotOf(log)));
-      insert.run(
-        record.region,
-        record.position,
-        record.id,
-        record.type,
-        record.occurredAt,
-        record.actor,
-        JSON.stringify(record.data),
-        record.recordedAt,
-        record.outcome,
-        record.reason,
-        record.prevHash,
-        record.hash,
-        year,
-      );
+      // The RegionLog has just extended the region's log by exactly this record: no need to check it again.
+      this.log.insert({ record, year });
       counts.appended += 1;
       if (record.outcome === 'accepted') {
         counts.accepted += 1;
@@ -243,20 +203,17 @@ export class EmbeddedStore implements BudgetStore {
     const saveState = this.db.prepare(
       'INSERT INTO region_state (region, length, snapshot) VALUES (?, ?, ?) ON CONFLICT (region) DO UPDATE SET length = excluded.length, snapshot = excluded.snapshot',
     );
-    const saveReport = this.db.prepare(
-      'INSERT INTO reports (region, year, position, report) VALUES (?, ?, ?, ?) ON CONFLICT (region, year) DO UPDATE SET position = excluded.position, report = excluded.report',
-    );
     for (const [region, log] of this.logs) {
       if (log.length === this.persistedLength(region)) continue;
       log.ledger.assertBalanced();
       saveState.run(region, log.length, JSON.stringify(snapshotOf(log)));
       for (const year of dirtyYears.get(region) ?? []) {
-        saveReport.run(
+        this.reports.saveNow({
           region,
           year,
-          log.length,
-          JSON.stringify(allocationReport(log.state, year, log.length)),
-        );
+          position: log.length,
+          report: allocationReport(log.state, year, log.length),
+        });
       }
     }
   }
@@ -269,10 +226,7 @@ export class EmbeddedStore implements BudgetStore {
   }
 
   private logLength(region: string, db = this.reader): number {
-    const row = db
-      .prepare<[string], { n: number | null }>('SELECT MAX(position) AS n FROM events WHERE region = ?')
-      .get(region);
-    return row?.n ?? 0;
+    return this.log.lengthNow(region, db);
   }
 
   /** The in-memory log of a region, reloaded when another process has appended since it was loaded. */
@@ -295,7 +249,7 @@ export class EmbeddedStore implements BudgetStore {
         ? RegionLog.empty(region)
         : restoreSnapshot(JSON.parse(row.snapshot) as RegionSnapshot);
     // Records after the snapshot (none when both were written in one transaction) are applied as recorded.
-    for (const record of this.records(region, log.length + 1, this.db)) log.applyRecorded(record);
+    for (const record of this.log.records(region, log.length + 1, this.db)) log.applyRecorded(record);
     return log;
   }
 
@@ -306,32 +260,14 @@ export class EmbeddedStore implements BudgetStore {
     }
   }
 
-  /** Records in pages, so no statement stays open between pages (other work may use the connection). */
-  private *records(region: string, fromPosition: number, db = this.reader): Generator<LogRecord> {
-    const page = db.prepare<[string, number, number], Row>(
-      'SELECT * FROM events WHERE region = ? AND position >= ? ORDER BY position LIMIT ?',
-    );
-    let from = fromPosition;
-    for (;;) {
-      const rows = page.all(region, from, 2000);
-      for (const row of rows) yield rowToRecord(row);
-      if (rows.length < 2000) return;
-      from = (rows[rows.length - 1]?.position ?? from) + 1;
-    }
-  }
-
   async *history(region: string, fromPosition = 1): AsyncGenerator<LogRecord> {
     await Promise.resolve();
     this.requireRegion(region);
-    yield* this.records(region, fromPosition);
+    yield* this.log.records(region, fromPosition);
   }
 
-  async regions(): Promise<string[]> {
-    await Promise.resolve();
-    const rows = this.reader
-      .prepare<[], { region: string }>('SELECT DISTINCT region FROM events ORDER BY region')
-      .all();
-    return rows.map((row) => row.region);
+  regions(): Promise<string[]> {
+    return this.log.regions();
   }
 
   private requireRegion(region: string): number {
@@ -346,14 +282,9 @@ export class EmbeddedStore implements BudgetStore {
     const length = this.requireRegion(region);
     const position = checkAsOfPosition(region, asOfPosition, length);
     if (position === length) {
-      const stored = this.reader
-        .prepare<[string, number], { report: string }>(
-          'SELECT report FROM reports WHERE region = ? AND year = ?',
-        )
-        .get(region, year);
+      const stored = this.reports.loadNow(region, year);
       // A stored report stays valid until an event touches its year; only the position it reflects moves on.
-      if (stored !== undefined)
-        return { ...(JSON.parse(stored.report) as AllocationReport), asOfPosition: position };
+      if (stored !== undefined) return { ...stored.report, asOfPosition: position };
     }
     return this.replayYear(region, year, position);
   }
