@@ -1,5 +1,5 @@
 // Renders bench/results/latest.json as bench/results/latest.md, for people.
-import type { BenchResults, Target } from './results';
+import type { BenchResults, PipelineResults, Target } from './results';
 import type { Spread } from './stats';
 
 function verdict(t: Target): string {
@@ -56,8 +56,39 @@ export function resultsMarkdown(r: BenchResults): string {
     `| audit verify | ${n(r.verify.wallMs)} ms | ${mib(r.verify.maxRssKb)} | ${n(r.verify.eventsPerSecond)} events/s |`,
     `| replay allocation 2024 | ${n(r.replay.wallMs)} ms | ${mib(r.replay.maxRssKb)} | ${n(r.replay.eventsPerSecond)} events/s; same JSON as the report: ${r.replay.matchesReport ? 'yes' : '**no**'} |`,
     '',
-    'Raw numbers: `latest.json`. Reproduce: `pnpm bench` (or `pnpm bench --events 20000 --skip-scaling` for a quick run).',
+    ...(r.pipeline === undefined ? [] : pipelineMarkdown(r.pipeline)),
+    'Raw numbers: `latest.json`. Reproduce: `pnpm bench` (or `pnpm bench --events 20000 --skip-scaling` for a quick run;',
+    '`pnpm bench --only pipeline` or `--only embedded` for one part).',
     '',
   ];
   return lines.join('\n');
+}
+
+function pipelineMarkdown(p: PipelineResults): string[] {
+  const q = p.pipeline;
+  const yes = (ok: boolean) => (ok ? 'yes' : '**no**');
+  return [
+    '## Pipeline on Kafka and MongoDB',
+    '',
+    `${n(p.events)} generated events (seed 1), region \`${p.region}\`. The sequencer, ledger and allocator run as their own`,
+    'services on fresh topics and a fresh database; the baseline is a plain kafkajs script (`bench/kafka-baseline.ts`)',
+    'that produces the same lines to a fresh topic (acks -1, batches of 1,000) and consumes them all back, same broker,',
+    'same run. `pnpm bench --only pipeline` repeats this part alone.',
+    '',
+    '| measure | value |',
+    '| --- | --- |',
+    `| baseline: produce + consume | ${n(p.baseline.ms)} ms (produce ${n(p.baseline.produceMs)} ms, consume ${n(p.baseline.consumeMs)} ms): **${n(p.baseline.eventsPerSecond)} events/s** |`,
+    `| pipeline: first event in the inbox -> report projection consistent, every lag 0 | ${n(q.inboxToConsistentMs)} ms: **${n(q.eventsPerSecond)} events/s** |`,
+    `| ratio pipeline / baseline | **${p.ratio.toFixed(2)}** |`,
+    `| \`budget import\` started -> consistent report (process start-up and validation pass included) | **${n(q.importToConsistentMs)} ms** (${n(q.importToConsistentEventsPerSecond)} events/s) |`,
+    `| of which: start-up and validation pass before the first event is in the inbox | ${n(q.validationMs)} ms |`,
+    `| \`budget import\` process (returns once the ledger has caught up) | ${n(q.importWallMs)} ms, ${mib(q.importMaxRssKb)} |`,
+    `| after the import's exit until every lag was 0 and the report read | ${n(q.afterImportMs)} ms |`,
+    `| counts | ${q.counts === undefined ? 'not parsed' : `appended ${n(q.counts.appended)}, accepted ${n(q.counts.accepted)}, rejected ${n(q.counts.rejected)}`}; equal to the embedded store and the generated violations: ${yes(q.countsMatchEmbedded)} |`,
+    `| allocation reports 2023-2025 equal the embedded store's | ${yes(q.reportsMatchEmbedded)} |`,
+    `| trial balances 2023-2025 equal the embedded store's | ${yes(q.trialBalancesMatchEmbedded)} |`,
+    `| consumer lag afterwards (sequencer, ledger, allocator) | ${q.lagAfter.sequencer}, ${q.lagAfter.ledger}, ${q.lagAfter.allocator} |`,
+    `| journal documents in MongoDB | ${n(q.journalDocuments)} |`,
+    '',
+  ];
 }

@@ -36,7 +36,49 @@ export interface BenchResults {
   export: ProcessRun & { records: number; bytes: number };
   verify: ProcessRun & { records: number; eventsPerSecond: number };
   replay: ProcessRun & { eventsPerSecond: number; matchesReport: boolean };
+  /** Kafka and MongoDB (bench/pipeline.ts); present when the run had KAFKA_BROKERS and MONGO_URL. */
+  pipeline?: PipelineResults;
   targets: Target[];
+}
+
+/** The engines pipeline against a plain kafkajs produce-and-consume of the same messages, same broker, same run. */
+export interface PipelineResults {
+  events: number;
+  region: string;
+  year: number;
+  baseline: {
+    messages: number;
+    produceMs: number;
+    consumeMs: number;
+    /** From the first produce to the last message consumed, in the script's process. */
+    ms: number;
+    eventsPerSecond: number;
+    processWallMs: number;
+  };
+  pipeline: {
+    /** `budget import` as its own process: start-up, validation pass, produce, until the ledger caught up. */
+    importWallMs: number;
+    importMaxRssKb: number;
+    /** From starting `budget import` until the first event is in the inbox (start-up and validation pass). */
+    validationMs: number;
+    /** From the first event in the inbox until the report projection is consistent and every lag is zero. */
+    inboxToConsistentMs: number;
+    /** From starting `budget import` until the report projection is consistent and every lag is zero. */
+    importToConsistentMs: number;
+    /** From the import's exit until every lag was zero and the report read. */
+    afterImportMs: number;
+    /** events / inboxToConsistentMs: the rate compared with the baseline. */
+    eventsPerSecond: number;
+    importToConsistentEventsPerSecond: number;
+    counts: { appended: number; alreadyPresent: number; accepted: number; rejected: number } | undefined;
+    countsMatchEmbedded: boolean;
+    reportsMatchEmbedded: boolean;
+    trialBalancesMatchEmbedded: boolean;
+    lagAfter: { sequencer: number; ledger: number; allocator: number };
+    journalDocuments: number;
+  };
+  /** pipeline.eventsPerSecond / baseline.eventsPerSecond. */
+  ratio: number;
 }
 
 export interface Target {
@@ -133,5 +175,34 @@ export function evaluateTargets(r: Omit<BenchResults, 'targets'>): Target[] {
       met: r.replay.eventsPerSecond >= 100_000,
     },
   );
+  if (r.pipeline !== undefined) targets.push(...pipelineTargets(r.pipeline));
   return targets;
+}
+
+export function pipelineTargets(p: PipelineResults): Target[] {
+  const consistent =
+    p.pipeline.countsMatchEmbedded &&
+    p.pipeline.reportsMatchEmbedded &&
+    p.pipeline.trialBalancesMatchEmbedded;
+  const lags = [p.pipeline.lagAfter.sequencer, p.pipeline.lagAfter.ledger, p.pipeline.lagAfter.allocator];
+  return [
+    {
+      name: `pipeline inbox -> report projection, ${p.events.toLocaleString('en-US')} events (Kafka + MongoDB)`,
+      target: '>= 0.5 x plain kafkajs produce + consume',
+      measured: `${perSecond(p.pipeline.eventsPerSecond)} vs ${perSecond(p.baseline.eventsPerSecond)} (x${p.ratio.toFixed(2)})`,
+      met: p.ratio >= 0.5,
+    },
+    {
+      name: 'pipeline reports, trial balances and counts equal the embedded store',
+      target: 'equal',
+      measured: consistent ? 'equal' : 'differ',
+      met: consistent,
+    },
+    {
+      name: 'pipeline consumer lag after the import (sequencer, ledger, allocator)',
+      target: '0',
+      measured: lags.join(', '),
+      met: lags.every((l) => l === 0),
+    },
+  ];
 }

@@ -1,11 +1,20 @@
-// `pnpm bench [--events N] [--skip-scaling]`: generates events, times the baseline and the `budget` CLI, writes bench/results/latest.*.
+// `pnpm bench [--events N] [--skip-scaling] [--only embedded|pipeline] [--pipeline-events N]`: generates events, times
+// the baseline and the `budget` CLI (embedded store), and with KAFKA_BROKERS and MONGO_URL set the pipeline on Kafka and
+// MongoDB against a plain kafkajs script (bench/pipeline.ts); writes bench/results/latest.*.
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
-import { intFlag, parseArgs } from './args';
+import { intFlag, parseArgs, stringFlag } from './args';
 import { writePrefix } from './prefix-file';
-import { evaluateTargets, type BenchResults, type ImportRun, type RepeatedRun } from './results';
+import { runPipeline } from './pipeline';
+import {
+  evaluateTargets,
+  type BenchResults,
+  type ImportRun,
+  type PipelineResults,
+  type RepeatedRun,
+} from './results';
 import { resultsMarkdown } from './results-markdown';
 import { round, spread } from './stats';
 import { requireGnuTime, statsPath, timed, type TimedResult } from './timed-run';
@@ -155,19 +164,13 @@ function machine(): BenchResults['machine'] {
   };
 }
 
-async function main(): Promise<void> {
-  const args = parseArgs(process.argv.slice(2));
-  const events = intFlag(args, 'events', 1_000_000);
-  const skipScaling = args.flags.has('skip-scaling');
-  requireGnuTime();
-  if (!existsSync(CLI_MAIN)) throw new Error(`${CLI_MAIN} does not exist yet: the budget CLI is needed`);
-  rmSync(TMP, { recursive: true, force: true });
-  mkdirSync(TMP, { recursive: true });
-  const startedAt = new Date().toISOString();
-
-  const file = join(TMP, 'events.ndjson');
+/** Generates `events` events (seed 1) into `file`; the generator's summary. */
+async function generate(
+  file: string,
+  events: number,
+): Promise<{ run: TimedResult; summary: { regions: Record<string, number>; violations: number } }> {
   log(`generate ${events} events`);
-  const gen = await runTs(join(ROOT, 'bench', 'generate.ts'), [
+  const run = await runTs(join(ROOT, 'bench', 'generate.ts'), [
     '--events',
     String(events),
     '--out',
@@ -175,7 +178,81 @@ async function main(): Promise<void> {
     '--seed',
     '1',
   ]);
-  const summary = JSON.parse(gen.stdout) as { regions: Record<string, number>; violations: number };
+  return { run, summary: JSON.parse(run.stdout) as { regions: Record<string, number>; violations: number } };
+}
+
+/** The pipeline part: its own file of `events` events, the engines from KAFKA_BROKERS and MONGO_URL. */
+async function pipelineSection(events: number): Promise<PipelineResults> {
+  const brokers = process.env['KAFKA_BROKERS'];
+  const mongoUrl = process.env['MONGO_URL'];
+  if (brokers === undefined || brokers === '' || mongoUrl === undefined || mongoUrl === '')
+    throw new Error('the pipeline benchmark needs KAFKA_BROKERS and MONGO_URL');
+  const file = join(TMP, `pipeline-events-${events}.ndjson`);
+  const { summary } = await generate(file, events);
+  const result = await runPipeline({
+    root: ROOT,
+    tmp: TMP,
+    file,
+    events,
+    violations: summary.violations,
+    region: REGION,
+    year: YEAR,
+    brokers,
+    mongoUrl,
+    runTs: (script, scriptArgs, env) => runTs(script, scriptArgs, env),
+    embeddedEnv: (name) => cliEnv(freshDir(name), false),
+    log,
+  });
+  rmSync(file, { force: true });
+  return result;
+}
+
+function writeResults(results: BenchResults): void {
+  writeFileSync(join(RESULTS, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync(join(RESULTS, 'latest.md'), resultsMarkdown(results));
+  process.stdout.write(resultsMarkdown(results));
+  log(`wrote ${join(RESULTS, 'latest.json')} and latest.md`);
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  const only = stringFlag(args, 'only');
+  if (only !== undefined && only !== 'embedded' && only !== 'pipeline')
+    throw new Error('--only takes embedded or pipeline');
+  const engines = (process.env['KAFKA_BROKERS'] ?? '') !== '' && (process.env['MONGO_URL'] ?? '') !== '';
+  const pipelineEvents = intFlag(args, 'pipeline-events', 100_000);
+  requireGnuTime();
+  if (!existsSync(CLI_MAIN)) throw new Error(`${CLI_MAIN} does not exist yet: the budget CLI is needed`);
+  rmSync(TMP, { recursive: true, force: true });
+  mkdirSync(TMP, { recursive: true });
+
+  if (only === 'pipeline') {
+    // Only the pipeline section of the last full run's results is replaced.
+    const previous = join(RESULTS, 'latest.json');
+    if (!existsSync(previous))
+      throw new Error(`${previous} is missing: run pnpm bench once without --only pipeline first`);
+    const { targets: _old, ...earlier } = JSON.parse(readFileSync(previous, 'utf8')) as BenchResults;
+    const merged = { ...earlier, pipeline: await pipelineSection(pipelineEvents) };
+    writeResults({ ...merged, targets: evaluateTargets(merged) });
+    return;
+  }
+  const embedded = await embeddedSection(args);
+  const pipeline = engines && only !== 'embedded' ? await pipelineSection(pipelineEvents) : undefined;
+  if (pipeline === undefined && only !== 'embedded')
+    log('KAFKA_BROKERS and MONGO_URL are not both set: the pipeline on Kafka and MongoDB is not measured');
+  const partial = pipeline === undefined ? embedded : { ...embedded, pipeline };
+  writeResults({ ...partial, targets: evaluateTargets(partial) });
+}
+
+async function embeddedSection(
+  args: ReturnType<typeof parseArgs>,
+): Promise<Omit<BenchResults, 'targets' | 'pipeline'>> {
+  const events = intFlag(args, 'events', 1_000_000);
+  const skipScaling = args.flags.has('skip-scaling');
+  const startedAt = new Date().toISOString();
+
+  const file = join(TMP, 'events.ndjson');
+  const { run: gen, summary } = await generate(file, events);
 
   log('baseline');
   const base = await runTs(join(ROOT, 'bench', 'baseline.ts'), [file, join(TMP, 'baseline.sqlite')]);
@@ -226,7 +303,7 @@ async function main(): Promise<void> {
   );
   const { lastJson: reportJson, ...reportRun } = report;
 
-  const partial: Omit<BenchResults, 'targets'> = {
+  const partial: Omit<BenchResults, 'targets' | 'pipeline'> = {
     startedAt,
     machine: machine(),
     events,
@@ -264,11 +341,7 @@ async function main(): Promise<void> {
       matchesReport: isDeepStrictEqual(JSON.parse(replay.stdout), reportJson),
     },
   };
-  const results: BenchResults = { ...partial, targets: evaluateTargets(partial) };
-  writeFileSync(join(RESULTS, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
-  writeFileSync(join(RESULTS, 'latest.md'), resultsMarkdown(results));
-  process.stdout.write(resultsMarkdown(results));
-  log(`wrote ${join(RESULTS, 'latest.json')} and latest.md`);
+  return partial;
 }
 
 try {

@@ -2,7 +2,8 @@
 //! entries of its apportionments and re-apportionments) on budget.allocations.v1, exactly once.
 import type { Consumer, Kafka, KafkaMessage, Message, Producer, Transaction } from 'kafkajs';
 import type { Logger } from 'pino';
-import { RegionLog, formatCents, type LogRecord } from '@budget/domain';
+import { RegionLog, type LogRecord } from '@budget/domain';
+import { applyCommitted, storedEntry } from './committed-records';
 import { readToEnd } from './read-to-end';
 import {
   exitOnConsumerCrash,
@@ -72,22 +73,17 @@ export class Allocator {
     const record = JSON.parse(message.value?.toString('utf8') ?? 'null') as LogRecord;
     const log = this.log(record.region);
     if (record.position <= log.length) return undefined;
-    const { entries } = log.applyRecorded(record);
+    const entries = applyCommitted(log, record);
     if (record.outcome !== 'accepted') return undefined;
     return {
       region: record.region,
       position: record.position,
       eventId: record.id,
       type: record.type,
-      entries: entries.map((e) => ({
-        year: e.year,
-        memo: e.memo,
-        lines: e.lines.map((l) => ({
-          account: l.account,
-          debit: formatCents(l.debitCents),
-          credit: formatCents(l.creditCents),
-        })),
-      })),
+      entries: entries.map((entry) => {
+        const { year, memo, lines } = storedEntry(entry);
+        return { year, memo, lines };
+      }),
     };
   }
 
@@ -97,7 +93,13 @@ export class Allocator {
     this.producer = transactionalProducer(this.kafka, `${groups.allocator}-tx`, 30_000);
     await this.producer.connect();
     await this.restore();
-    this.consumer = this.kafka.consumer({ groupId: groups.allocator, readUncommitted: false });
+    this.consumer = this.kafka.consumer({
+      groupId: groups.allocator,
+      readUncommitted: false,
+      // Large batches: one transaction (a few round trips) per batch, whatever its size.
+      maxBytesPerPartition: 8 << 20,
+      maxBytes: 16 << 20,
+    });
     await this.consumer.connect();
     exitOnConsumerCrash(this.consumer, 'allocator', this.settings.onFatal);
     await this.consumer.subscribe({ topic: names.log, fromBeginning: true });

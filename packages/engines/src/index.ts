@@ -2,7 +2,9 @@
 export { Sequencer, type SequencerMetrics } from './sequencer';
 export { Projector } from './projector';
 export { KafkaStore } from './kafka-store';
-export { connectProjections, type Projections } from './mongo';
+export { KafkaEventLog, logMessage, parseLogMessage } from './kafka-log';
+export { MongoProjectionStore } from './mongo-projections';
+export { connectProjections, readJournal, type Projections, type StoredJournalEntry } from './mongo';
 export {
   endOffsets,
   ensureTopics,

@@ -22,7 +22,8 @@ import {
   type LineError,
   type LineSource,
 } from '@budget/application';
-import { bucketId, bucketOf, chunkId, chunkOf, readChunks, type ChunkDoc, type Projections } from './mongo';
+import { chunkId, chunkOf, chunkRecords, findIdPositions, readChunks, type Projections } from './mongo';
+import { MongoProjectionStore } from './mongo-projections';
 import {
   endOffsets,
   groupHasReached,
@@ -46,6 +47,8 @@ interface Pending {
 export class KafkaStore implements BudgetStore {
   private readonly names;
   private readonly groups;
+  /** The report projections (the ProjectionStore port), on the same connection. */
+  readonly reports: MongoProjectionStore;
 
   private constructor(
     private readonly kafka: Kafka,
@@ -56,6 +59,7 @@ export class KafkaStore implements BudgetStore {
   ) {
     this.names = topicNames(settings.namespace);
     this.groups = groupNames(settings.namespace);
+    this.reports = new MongoProjectionStore(projections);
   }
 
   static async open(
@@ -208,8 +212,11 @@ export class KafkaStore implements BudgetStore {
       let chunkBytes = 0;
       const send = async (): Promise<void> => {
         const byRegion = new Map<string, { key: string; value: string }[]>();
-        for (const message of chunk)
-          byRegion.set(message.key, [...(byRegion.get(message.key) ?? []), message]);
+        for (const message of chunk) {
+          const messages = byRegion.get(message.key);
+          if (messages === undefined) byRegion.set(message.key, [message]);
+          else messages.push(message);
+        }
         for (const messages of byRegion.values()) await sendRegion(messages);
         chunk = [];
         chunkBytes = 0;
@@ -235,20 +242,23 @@ export class KafkaStore implements BudgetStore {
     return { targets, keys };
   }
 
-  /** Looks ids up in the region's id index (one bucket document each), then the records themselves by position. */
+  /** Looks ids up in each region's id index (findIdPositions), then the records themselves by position. */
   private async findPositions(
     keys: { region: string; id: string }[],
-  ): Promise<Map<string, { region: string; position: number }>> {
-    const found = new Map<string, { region: string; position: number }>();
-    const buckets = new Map<string, Map<string, number> | null>();
+  ): Promise<Map<string, { region: string; position: number; accepted: boolean }>> {
+    const byRegion = new Map<string, string[]>();
     for (const { region, id } of keys) {
-      const key = bucketId(region, bucketOf(id));
-      if (!buckets.has(key)) {
-        const doc = await this.projections.buckets.findById(key).lean();
-        buckets.set(key, doc === null ? null : new Map(doc.ids.map((id, i) => [id, doc.positions[i] ?? 0])));
+      let ids = byRegion.get(region);
+      if (ids === undefined) {
+        ids = [];
+        byRegion.set(region, ids);
       }
-      const position = buckets.get(key)?.get(id);
-      if (position !== undefined) found.set(`${region}\u0000${id}`, { region, position });
+      ids.push(id);
+    }
+    const found = new Map<string, { region: string; position: number; accepted: boolean }>();
+    for (const [region, ids] of byRegion) {
+      for (const [id, { position, accepted }] of await findIdPositions(this.projections, region, ids))
+        found.set(`${region}\u0000${id}`, { region, position, accepted });
     }
     return found;
   }
@@ -257,12 +267,15 @@ export class KafkaStore implements BudgetStore {
     places: Iterable<{ region: string; position: number }>,
   ): Promise<Map<string, LogRecord>> {
     const records = new Map<string, LogRecord>();
-    const chunks = new Map<string, ChunkDoc | null>();
+    const chunks = new Map<string, { from: number; records: string[] } | null>();
     for (const { region, position } of places) {
       const key = chunkId(region, chunkOf(position));
-      if (!chunks.has(key)) chunks.set(key, await this.projections.chunks.findById(key).lean());
+      if (!chunks.has(key)) {
+        const doc = await this.projections.chunks.findById(key).lean();
+        chunks.set(key, doc === null ? null : { from: doc.from, records: chunkRecords(doc) });
+      }
       const chunk = chunks.get(key);
-      const text = chunk?.records[position - chunk.from];
+      const text = chunk === undefined || chunk === null ? undefined : chunkText(chunk, position);
       if (text !== undefined) records.set(`${region}/${String(position)}`, JSON.parse(text) as LogRecord);
     }
     return records;
@@ -279,14 +292,14 @@ export class KafkaStore implements BudgetStore {
     return found;
   }
 
+  /** The outcomes of the given events, from the id index alone (the records themselves are not read). */
   private async outcomes(
     keys: { region: string; id: string }[],
   ): Promise<{ accepted: number; rejected: number }> {
     let accepted = 0;
     let rejected = 0;
-    const records = await this.recordsAt((await this.findPositions(keys)).values());
-    for (const record of records.values()) {
-      if (record.outcome === 'accepted') accepted += 1;
+    for (const place of (await this.findPositions(keys)).values()) {
+      if (place.accepted) accepted += 1;
       else rejected += 1;
     }
     return { accepted, rejected };
@@ -304,9 +317,9 @@ export class KafkaStore implements BudgetStore {
     const length = await this.length(region);
     const position = checkAsOfPosition(region, asOfPosition, length);
     if (position === length) {
-      const stored = await this.projections.reports.findById(`${region}/${String(year)}`).lean();
-      if (stored !== null)
-        return { ...(JSON.parse(stored.body) as AllocationReport), asOfPosition: position };
+      const stored = await this.reports.load(region, year);
+      // A stored report stays valid until an event touches its year; only the position it reflects moves on.
+      if (stored !== undefined) return { ...stored.report, asOfPosition: position };
     }
     const state = initialState(region);
     if (position > 0) {
@@ -342,6 +355,10 @@ export class KafkaStore implements BudgetStore {
     const docs = await this.projections.progress.find({}, { _id: 1 }).sort({ _id: 1 }).lean();
     return docs.map((d) => d._id);
   }
+}
+
+function chunkText(chunk: { from: number; records: string[] }, position: number): string | undefined {
+  return chunk.records[position - chunk.from];
 }
 
 function conflict(line: number, id: string, where: string): LineError {

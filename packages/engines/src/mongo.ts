@@ -8,24 +8,62 @@ export const CHUNK_RECORDS = 1000;
 /** Id buckets per region: the id -> position index is split so one lookup reads one small document. */
 export const ID_BUCKETS = 64;
 
-/** A run of up to CHUNK_RECORDS consecutive records of one region's log, each as its JSON text. */
+/** A run of up to CHUNK_RECORDS consecutive records of one region's log. Text rather than arrays: FerretDB 1.x
+ *  stores an array element by element and takes about three times as long to write the same content. */
 export interface ChunkDoc {
   _id: string;
   region: string;
   chunk: number;
-  /** Position of records[0]. */
+  /** Position of the first record. */
   from: number;
-  records: string[];
+  /** The records' JSON texts, one per line (JSON text never holds a raw line break). */
+  records: string;
   /** The year each record concerns (null for region-wide events), for as-of replays of one year. */
-  years: (number | null)[];
+  /** JSON array: the year each record concerns (null for region-wide events), for as-of replays of one year. */
+  years: string;
 }
 
-/** Part of a region's id -> position index, as two parallel arrays: ids may contain dots (so no object keys)
- *  and FerretDB 1.x stores no nested arrays. */
+/** Part of a region's id -> position index. Written once per version (`_id` = region/bucket/version, the version
+ *  being the log length it reflects) and never updated: inserts cost FerretDB a tenth of an upsert. The region's
+ *  progress document names the current version of each bucket. Text rather than arrays, as in the chunks. */
 export interface BucketDoc {
   _id: string;
-  ids: string[];
-  positions: number[];
+  /** The ids, one per line (identifiers hold no line breaks). */
+  ids: string;
+  /** JSON array of the ids' positions, in the same order. */
+  positions: string;
+  /** One character per id: `a` accepted, `r` rejected. */
+  outcomes: string;
+}
+
+/** Where an id is in its region's log and whether it was accepted. */
+export interface IdPlace {
+  position: number;
+  accepted: boolean;
+}
+
+/** The journal entries of the accepted records of one chunk of positions (the same ranges as the log chunks),
+ *  each entry as its JSON text: `{position, eventId, year, memo, lines: [{account, debit, credit}]}`, amounts as
+ *  decimal strings, one entry per line. Rewritten whole as the chunk fills; the same positions always give the same document. */
+export interface JournalDoc {
+  _id: string;
+  region: string;
+  chunk: number;
+  /** First position of the chunk. */
+  from: number;
+  /** Last position whose entries the document holds. */
+  to: number;
+  /** The entries' JSON texts, one per line. */
+  entries: string;
+}
+
+/** One journal entry as stored and read back. */
+export interface StoredJournalEntry {
+  position: number;
+  eventId: string;
+  year: number;
+  memo: string;
+  lines: { account: string; debit: string; credit: string }[];
 }
 
 /** A report or a year's ledger balances as of `position`. */
@@ -42,6 +80,8 @@ export interface ProgressDoc {
   _id: string;
   position: number;
   hash: string;
+  /** The current version of each id bucket (index = bucket), 0 for a bucket never written. */
+  buckets?: number[];
 }
 
 export interface Projections {
@@ -51,6 +91,7 @@ export interface Projections {
   reports: Model<ProjectionDoc>;
   balances: Model<ProjectionDoc>;
   progress: Model<ProgressDoc>;
+  journal: Model<JournalDoc>;
 }
 
 const chunkSchema = new Schema<ChunkDoc>(
@@ -59,13 +100,13 @@ const chunkSchema = new Schema<ChunkDoc>(
     region: String,
     chunk: Number,
     from: Number,
-    records: [String],
-    years: [Schema.Types.Mixed],
+    records: String,
+    years: String,
   },
   { versionKey: false, autoIndex: false },
 );
 const bucketSchema = new Schema<BucketDoc>(
-  { _id: String, ids: [String], positions: [Number] },
+  { _id: String, ids: String, positions: String, outcomes: String },
   { versionKey: false, autoIndex: false },
 );
 const projectionSchema = new Schema<ProjectionDoc>(
@@ -73,7 +114,11 @@ const projectionSchema = new Schema<ProjectionDoc>(
   { versionKey: false, autoIndex: false },
 );
 const progressSchema = new Schema<ProgressDoc>(
-  { _id: String, position: Number, hash: String },
+  { _id: String, position: Number, hash: String, buckets: { type: [Number], default: undefined } },
+  { versionKey: false, autoIndex: false },
+);
+const journalSchema = new Schema<JournalDoc>(
+  { _id: String, region: String, chunk: Number, from: Number, to: Number, entries: String },
   { versionKey: false, autoIndex: false },
 );
 
@@ -90,6 +135,7 @@ export async function connectProjections(url: string, database?: string): Promis
     reports: connection.model<ProjectionDoc>('reports', projectionSchema, 'reports'),
     balances: connection.model<ProjectionDoc>('balances', projectionSchema, 'ledger_balances'),
     progress: connection.model<ProgressDoc>('progress', progressSchema, 'progress'),
+    journal: connection.model<JournalDoc>('journal', journalSchema, 'journal'),
   };
 }
 
@@ -105,8 +151,63 @@ export function bucketOf(id: string): number {
   return createHash('sha256').update(id).digest().readUInt16BE(0) % ID_BUCKETS;
 }
 
-export function bucketId(region: string, bucket: number): string {
-  return `${region}/${String(bucket)}`;
+export function bucketId(region: string, bucket: number, version: number): string {
+  return `${region}/${String(bucket)}/${String(version)}`;
+}
+
+/**
+ * Looks ids of one region up in its id index: the progress document names each bucket's current version, each
+ * bucket is one `_id` read. A version replaced between the two reads is read again from a fresh progress document.
+ */
+export async function findIdPositions(
+  projections: Projections,
+  region: string,
+  ids: Iterable<string>,
+): Promise<Map<string, IdPlace>> {
+  const wanted = [...ids];
+  for (let attempt = 0; ; attempt++) {
+    const progress = await projections.progress.findById(region).lean();
+    const versions = progress?.buckets ?? [];
+    const found = new Map<string, IdPlace>();
+    const buckets = new Map<number, Map<string, IdPlace> | null>();
+    let replaced = false;
+    for (const id of wanted) {
+      const bucket = bucketOf(id);
+      const version = versions[bucket] ?? 0;
+      if (version === 0) continue;
+      if (!buckets.has(bucket)) {
+        const doc = await projections.buckets.findById(bucketId(region, bucket, version)).lean();
+        if (doc === null) replaced = true;
+        buckets.set(bucket, doc === null ? null : bucketPlaces(doc));
+      }
+      const place = buckets.get(bucket)?.get(id);
+      if (place !== undefined) found.set(id, place);
+    }
+    if (!replaced) return found;
+    if (attempt >= 10) throw new Error(`the id index of ${region} keeps changing while it is read`);
+  }
+}
+
+export function journalId(region: string, chunk: number): string {
+  return `${region}/${String(chunk)}`;
+}
+
+/** Reads a region's journal entries up to position `to` (inclusive), in position order, chunk by chunk by `_id`. */
+export async function* readJournal(
+  projections: Projections,
+  region: string,
+  to: number,
+): AsyncGenerator<StoredJournalEntry> {
+  for (let chunk = 0; chunk <= chunkOf(to); chunk++) {
+    const doc = await projections.journal.findById(journalId(region, chunk)).lean();
+    if (doc === null || doc.to < Math.min(to, doc.from + CHUNK_RECORDS - 1))
+      throw new Error(`the journal of ${region} lacks positions of chunk ${String(chunk)}`);
+    for (const text of doc.entries === '' ? [] : doc.entries.split('\n')) {
+      const entry = JSON.parse(text) as StoredJournalEntry;
+      if (entry.position > to) return;
+      yield entry;
+    }
+  }
 }
 
 /** Reads log records of a region from `from` to `to` (inclusive), chunk by chunk, by `_id`. */
@@ -119,10 +220,39 @@ export async function* readChunks(
   for (let chunk = chunkOf(from); chunk <= chunkOf(to); chunk++) {
     const doc = await projections.chunks.findById(chunkId(region, chunk)).lean();
     if (doc === null) throw new Error(`projection of ${region} lacks chunk ${String(chunk)}`);
-    for (let i = 0; i < doc.records.length; i++) {
+    const records = chunkRecords(doc);
+    const years = JSON.parse(doc.years) as (number | null)[];
+    for (let i = 0; i < records.length; i++) {
       const position = doc.from + i;
       if (position < from || position > to) continue;
-      yield { position, record: doc.records[i] ?? '', year: doc.years[i] ?? null };
+      yield { position, record: records[i] ?? '', year: years[i] ?? null };
     }
   }
+}
+
+/** The records of a chunk document, each as its JSON text. */
+export function chunkRecords(doc: ChunkDoc): string[] {
+  return doc.records === '' ? [] : doc.records.split('\n');
+}
+
+/** The ids of a bucket document with their places. */
+export function bucketPlaces(doc: BucketDoc): Map<string, IdPlace> {
+  const places = new Map<string, IdPlace>();
+  if (doc.ids === '') return places;
+  const positions = JSON.parse(doc.positions) as number[];
+  doc.ids.split('\n').forEach((id, i) => {
+    places.set(id, { position: positions[i] ?? 0, accepted: doc.outcomes[i] === 'a' });
+  });
+  return places;
+}
+
+/** A bucket document of the given places. */
+export function bucketDoc(id: string, places: Map<string, IdPlace>): BucketDoc {
+  const positions: number[] = [];
+  let outcomes = '';
+  for (const place of places.values()) {
+    positions.push(place.position);
+    outcomes += place.accepted ? 'a' : 'r';
+  }
+  return { _id: id, ids: [...places.keys()].join('\n'), positions: JSON.stringify(positions), outcomes };
 }

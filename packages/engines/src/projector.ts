@@ -1,17 +1,25 @@
 //! The ledger service's projector: applies log records to the domain state and writes the projections to MongoDB:
-//! the log in chunk documents, the id index in buckets, reports and balances per year, progress last.
+//! the log in chunk documents, the journal in chunk documents, the id index in versioned buckets, reports and
+//! balances per year, progress last. Each batch of the log is written with a handful of bulk writes.
 import type { AnyBulkWriteOperation } from 'mongoose';
 import { Partitioners, type Consumer, type Kafka, type KafkaMessage, type Producer } from 'kafkajs';
 import type { Logger } from 'pino';
 import { RegionLog, allocationReport, eventYear, touchedYears, type LogRecord } from '@budget/domain';
+import { applyCommitted, storedEntry } from './committed-records';
 import {
   CHUNK_RECORDS,
+  ID_BUCKETS,
+  bucketDoc,
   bucketId,
   bucketOf,
   chunkId,
   chunkOf,
+  journalId,
   readChunks,
+  type BucketDoc,
   type ChunkDoc,
+  type IdPlace,
+  type JournalDoc,
   type ProjectionDoc,
   type Projections,
 } from './mongo';
@@ -24,27 +32,70 @@ import {
   type EngineSettings,
 } from './topics';
 
-interface RegionProjection {
-  log: RegionLog;
-  /** The chunk being filled, exactly as stored. */
-  chunk: ChunkDoc;
-  /** bucket -> id -> position */
-  buckets: Map<number, Map<string, number>>;
+/** The chunk of positions being filled: its log records and journal entries, as their JSON texts. */
+interface OpenChunk {
+  region: string;
+  chunk: number;
+  records: string[];
+  years: (number | null)[];
+  entries: string[];
+  /** Whether MongoDB holds a document of this chunk already (then it is replaced, else inserted). */
+  stored: boolean;
 }
 
-function emptyChunk(region: string, chunk: number): ChunkDoc {
+interface RegionProjection {
+  log: RegionLog;
+  open: OpenChunk;
+  /** bucket -> id -> place */
+  buckets: Map<number, Map<string, IdPlace>>;
+  /** The version of each bucket that MongoDB holds (0: none). */
+  versions: number[];
+  /** The position MongoDB's progress document says is projected. */
+  projected: number;
+  /** Buckets to write with the next batch, whether or not it touches them (an index of an older layout). */
+  staleBuckets: Set<number>;
+}
+
+function openChunk(region: string, chunk: number): OpenChunk {
+  return { region, chunk, records: [], years: [], entries: [], stored: false };
+}
+
+function chunkDoc(open: OpenChunk): ChunkDoc {
   return {
-    _id: chunkId(region, chunk),
-    region,
-    chunk,
-    from: chunk * CHUNK_RECORDS + 1,
-    records: [],
-    years: [],
+    _id: chunkId(open.region, open.chunk),
+    region: open.region,
+    chunk: open.chunk,
+    from: open.chunk * CHUNK_RECORDS + 1,
+    records: open.records.join('\n'),
+    years: JSON.stringify(open.years),
   };
+}
+
+function journalDoc(open: OpenChunk): JournalDoc {
+  const from = open.chunk * CHUNK_RECORDS + 1;
+  return {
+    _id: journalId(open.region, open.chunk),
+    region: open.region,
+    chunk: open.chunk,
+    from,
+    to: from + open.records.length - 1,
+    entries: open.entries.join('\n'),
+  };
+}
+
+/** Bucket versions superseded but not yet deleted, per region, before one deleteMany removes them together. */
+const DELETE_SUPERSEDED_AT = 4 * ID_BUCKETS;
+
+/** What one batch changed, to be written. */
+interface Dirty {
+  chunks: Set<OpenChunk>;
+  buckets: Map<string, Set<number>>;
+  years: Map<string, Set<number>>;
 }
 
 export class Projector {
   private readonly regions = new Map<string, RegionProjection>();
+  private readonly superseded = new Map<string, string[]>();
   private consumer: Consumer | undefined;
   private producer: Producer | undefined;
   private producerConnected = false;
@@ -60,7 +111,14 @@ export class Projector {
   private region(name: string): RegionProjection {
     let projection = this.regions.get(name);
     if (projection === undefined) {
-      projection = { log: RegionLog.empty(name), chunk: emptyChunk(name, 0), buckets: new Map() };
+      projection = {
+        log: RegionLog.empty(name),
+        open: openChunk(name, 0),
+        buckets: new Map(),
+        versions: new Array<number>(ID_BUCKETS).fill(0),
+        projected: 0,
+        staleBuckets: new Set(),
+      };
       this.regions.set(name, projection);
     }
     return projection;
@@ -69,6 +127,7 @@ export class Projector {
   /** Rebuilds each region's state from the chunks already projected, up to the recorded progress. */
   private async restore(): Promise<void> {
     this.regions.clear();
+    this.superseded.clear();
     for (const progress of await this.projections.progress.find().lean()) {
       const projection = this.region(progress._id);
       for await (const { record, year } of readChunks(this.projections, progress._id, 1, progress.position)) {
@@ -76,26 +135,30 @@ export class Projector {
       }
       if (projection.log.length !== progress.position)
         throw new Error(`projection of ${progress._id} is incomplete`);
+      projection.open.stored = projection.open.records.length > 0;
+      projection.projected = progress.position;
+      if (progress.buckets?.length === ID_BUCKETS) projection.versions = [...progress.buckets];
+      else for (const bucket of projection.buckets.keys()) projection.staleBuckets.add(bucket);
     }
     this.logger.info({ regions: this.regions.size }, 'ledger state restored from the projections');
   }
 
-  /** Applies one record to the state, the open chunk and the id index. */
+  /** Applies one record to the state, the open chunk (log records and journal entries) and the id index. */
   private apply(projection: RegionProjection, record: LogRecord, text: string, year: number | null): void {
-    const { record: replayed } = projection.log.applyRecorded(record);
-    if (replayed.hash !== record.hash)
-      throw new Error(`log of ${record.region} does not chain at position ${String(record.position)}`);
-    if (chunkOf(record.position) !== projection.chunk.chunk)
-      projection.chunk = emptyChunk(record.region, chunkOf(record.position));
-    projection.chunk.records.push(text);
-    projection.chunk.years.push(year);
+    const entries = applyCommitted(projection.log, record);
+    const chunk = chunkOf(record.position);
+    if (chunk !== projection.open.chunk) projection.open = openChunk(record.region, chunk);
+    const open = projection.open;
+    open.records.push(text);
+    open.years.push(year);
+    for (const entry of entries) open.entries.push(JSON.stringify(storedEntry(entry)));
     const bucket = bucketOf(record.id);
     let ids = projection.buckets.get(bucket);
     if (ids === undefined) {
       ids = new Map();
       projection.buckets.set(bucket, ids);
     }
-    ids.set(record.id, record.position);
+    ids.set(record.id, { position: record.position, accepted: record.outcome === 'accepted' });
   }
 
   async start(): Promise<void> {
@@ -103,7 +166,9 @@ export class Projector {
     this.consumer = this.kafka.consumer({
       groupId: groupNames(this.settings.namespace).ledger,
       readUncommitted: false,
-      maxBytesPerPartition: 1 << 20,
+      // Large batches: MongoDB is written a handful of times per batch, whatever its size.
+      maxBytesPerPartition: 8 << 20,
+      maxBytes: 16 << 20,
     });
     await this.consumer.connect();
     exitOnConsumerCrash(this.consumer, 'ledger', this.settings.onFatal);
@@ -128,89 +193,119 @@ export class Projector {
   }
 
   async project(messages: KafkaMessage[]): Promise<void> {
-    const chunks = new Map<string, ChunkDoc>();
-    const buckets = new Map<string, Set<number>>();
-    const years = new Map<string, Set<number>>();
+    const dirty: Dirty = { chunks: new Set(), buckets: new Map(), years: new Map() };
     for (const message of messages) {
       const text = message.value?.toString('utf8') ?? 'null';
       const record = JSON.parse(text) as LogRecord;
       const projection = this.region(record.region);
       const log = projection.log;
       if (record.position <= log.length) continue;
-      if (record.position !== log.length + 1)
-        throw new Error(
-          `log of ${record.region} jumps from ${String(log.length)} to ${String(record.position)}`,
-        );
       const year = eventYear(log.state, record);
-      const before = record.outcome === 'accepted' ? touchedYears(log.state, record, year) : [];
+      const accepted = record.outcome === 'accepted';
+      if (accepted) for (const y of touchedYears(log.state, record, year)) add(dirty.years, record.region, y);
       this.apply(projection, record, text, year);
-      chunks.set(projection.chunk._id, projection.chunk);
-      add(buckets, record.region, bucketOf(record.id));
-      for (const y of [
-        ...before,
-        ...(record.outcome === 'accepted' ? touchedYears(log.state, record, year) : []),
-      ])
-        add(years, record.region, y);
+      dirty.chunks.add(projection.open);
+      add(dirty.buckets, record.region, bucketOf(record.id));
+      if (accepted) for (const y of touchedYears(log.state, record, year)) add(dirty.years, record.region, y);
       this.appliedRecords += 1;
     }
-    await this.write(chunks, buckets, years);
+    await this.write(dirty);
   }
 
-  /** Chunks and buckets are rewritten whole (the same content for the same positions, so idempotent); reports and
-   *  balances only over older ones; progress last, so a reader that sees it sees everything before it. */
-  private async write(
-    chunks: Map<string, ChunkDoc>,
-    buckets: Map<string, Set<number>>,
-    years: Map<string, Set<number>>,
-  ): Promise<void> {
-    for (const chunk of chunks.values()) {
-      await this.projections.chunks.replaceOne(
-        { _id: chunk._id },
-        { ...chunk, records: [...chunk.records], years: [...chunk.years] },
-        { upsert: true },
-      );
-    }
-    for (const [region, dirty] of buckets) {
-      const projection = this.region(region);
-      for (const bucket of dirty) {
-        const entries = projection.buckets.get(bucket) ?? new Map<string, number>();
-        const doc = {
-          _id: bucketId(region, bucket),
-          ids: [...entries.keys()],
-          positions: [...entries.values()],
-        };
-        await this.projections.buckets.replaceOne({ _id: doc._id }, doc, { upsert: true });
-      }
-    }
+  /**
+   * Log and journal chunks are inserted when new and replaced as they fill (the same content for the same
+   * positions, so idempotent); id buckets are inserted as new versions; reports and balances only over older
+   * ones; progress last, naming the bucket versions, so a reader that sees a position sees everything before it.
+   */
+  private async write(dirty: Dirty): Promise<void> {
+    const chunks = [...dirty.chunks];
+    const { chunks: chunkModel, journal } = this.projections;
+    await Promise.all([
+      writeChunks(
+        (docs: ChunkDoc[]) => chunkModel.insertMany(docs, { ordered: false, lean: true }),
+        (docs) =>
+          chunkModel.bulkWrite(
+            docs.map((doc) => ({ replaceOne: { filter: { _id: doc._id }, replacement: doc, upsert: true } })),
+            { ordered: false },
+          ),
+        chunks,
+        chunkDoc,
+      ),
+      writeChunks(
+        (docs: JournalDoc[]) => journal.insertMany(docs, { ordered: false, lean: true }),
+        (docs) =>
+          journal.bulkWrite(
+            docs.map((doc) => ({ replaceOne: { filter: { _id: doc._id }, replacement: doc, upsert: true } })),
+            { ordered: false },
+          ),
+        chunks,
+        journalDoc,
+      ),
+    ]);
+    for (const open of chunks) open.stored = true;
     for (const [region, projection] of this.regions) {
       const log = projection.log;
-      const progress = await this.projections.progress.findById(region).lean();
-      if (progress !== null && progress.position >= log.length) continue;
+      if (projection.projected >= log.length) continue;
       log.ledger.assertBalanced();
-      const bodies = [...(years.get(region) ?? [])].map((year) => ({
+      const position = log.length;
+      const versions = [...projection.versions];
+      const buckets: BucketDoc[] = [];
+      for (const bucket of new Set([...(dirty.buckets.get(region) ?? []), ...projection.staleBuckets])) {
+        buckets.push(
+          bucketDoc(
+            bucketId(region, bucket, position),
+            projection.buckets.get(bucket) ?? new Map<string, IdPlace>(),
+          ),
+        );
+        versions[bucket] = position;
+      }
+      const bodies = [...(dirty.years.get(region) ?? [])].map((year) => ({
         year,
-        body: JSON.stringify(allocationReport(log.state, year, log.length)),
+        body: JSON.stringify(allocationReport(log.state, year, position)),
       }));
-      const reports = bodies.map(({ year, body }) => guardedUpsert(region, year, log.length, body));
-      const balances = [...log.ledger.balances].map(([year, accounts]) =>
+      const reports = bodies.map(({ year, body }) => guardedUpsert(region, year, position, body));
+      const balances = [...log.ledger.takeDirty().keys()].map((year) =>
         guardedUpsert(
           region,
           year,
-          log.length,
-          JSON.stringify([...accounts].map(([account, cents]) => [account, cents.toString()])),
+          position,
+          JSON.stringify(
+            [...(log.ledger.balances.get(year) ?? [])].map(([account, cents]) => [account, cents.toString()]),
+          ),
         ),
       );
-      if (reports.length > 0)
-        await this.projections.reports.bulkWrite(reports, { ordered: false }).catch(ignoreStale);
-      if (balances.length > 0)
-        await this.projections.balances.bulkWrite(balances, { ordered: false }).catch(ignoreStale);
-      await this.projections.progress
-        .updateOne(
-          { _id: region, position: { $lt: log.length } },
-          { $set: { position: log.length, hash: log.lastHash } },
-          { upsert: true },
-        )
-        .catch(ignoreStale);
+      await Promise.all([
+        // A redelivered batch inserts the same versions again: the duplicates are the same documents.
+        buckets.length > 0
+          ? this.projections.buckets.insertMany(buckets, { ordered: false, lean: true }).catch(ignoreStale)
+          : undefined,
+        reports.length > 0
+          ? this.projections.reports.bulkWrite(reports, { ordered: false }).catch(ignoreStale)
+          : undefined,
+        balances.length > 0
+          ? this.projections.balances.bulkWrite(balances, { ordered: false }).catch(ignoreStale)
+          : undefined,
+      ]);
+      // By `_id` alone (any other filter scans the collection on FerretDB): this worker is the only writer and
+      // writes only positions beyond what the progress document it restored from says.
+      await this.projections.progress.updateOne(
+        { _id: region },
+        { $set: { position, hash: log.lastHash, buckets: versions } },
+        { upsert: true },
+      );
+      const superseded = this.superseded.get(region) ?? [];
+      projection.versions.forEach((version, bucket) => {
+        if (version !== 0 && versions[bucket] !== version) superseded.push(bucketId(region, bucket, version));
+      });
+      projection.projected = position;
+      projection.versions = versions;
+      projection.staleBuckets.clear();
+      // Readers still holding an older progress document read their buckets again (findIdPositions). Deleting
+      // costs a scan of the bucket collection on FerretDB, so superseded versions go a few batches at a time.
+      if (superseded.length >= DELETE_SUPERSEDED_AT) {
+        await this.projections.buckets.deleteMany({ _id: { $in: superseded } });
+        this.superseded.delete(region);
+      } else this.superseded.set(region, superseded);
       await this.publishUpdates(region, bodies);
     }
   }
@@ -243,6 +338,35 @@ export class Projector {
   }
 }
 
+/** Inserts the documents of chunks MongoDB does not hold yet (a tenth of the cost of an upsert on FerretDB) and
+ *  replaces the others; an insert that meets a document already there (a batch written before a crash) replaces it. */
+async function writeChunks<T extends { _id: string }>(
+  insert: (docs: T[]) => Promise<unknown>,
+  replace: (docs: T[]) => Promise<unknown>,
+  chunks: OpenChunk[],
+  toDoc: (open: OpenChunk) => T,
+): Promise<void> {
+  const fresh = chunks.filter((c) => !c.stored).map(toDoc);
+  const stored = chunks.filter((c) => c.stored).map(toDoc);
+  if (fresh.length > 0) {
+    await insert(fresh).catch((error: unknown) => {
+      const writeErrors = (
+        error as {
+          writeErrors?: { index?: number; code?: number; err?: { index?: number; code?: number } }[];
+        }
+      ).writeErrors;
+      if (!Array.isArray(writeErrors) || writeErrors.some((e) => (e.code ?? e.err?.code) !== 11000))
+        throw error;
+      for (const e of writeErrors) {
+        const doc = fresh[e.index ?? e.err?.index ?? -1];
+        if (doc === undefined) throw error;
+        stored.push(doc);
+      }
+    });
+  }
+  if (stored.length > 0) await replace(stored);
+}
+
 function add<K>(map: Map<K, Set<number>>, key: K, value: number): void {
   let set = map.get(key);
   if (set === undefined) {
@@ -253,7 +377,7 @@ function add<K>(map: Map<K, Set<number>>, key: K, value: number): void {
 }
 
 /** Writes a projection unless one at a later position is there already (then the insert hits a duplicate key). */
-function guardedUpsert(
+export function guardedUpsert(
   region: string,
   year: number,
   position: number,
@@ -268,7 +392,7 @@ function guardedUpsert(
   };
 }
 
-function ignoreStale(error: unknown): void {
+export function ignoreStale(error: unknown): void {
   const writeErrors = (error as { writeErrors?: { code?: number; err?: { code?: number } }[] }).writeErrors;
   const code = (error as { code?: number }).code;
   const allDuplicates = Array.isArray(writeErrors)

@@ -2,7 +2,8 @@
 import { createHash } from 'node:crypto';
 import type { Consumer, IHeaders, Kafka, KafkaMessage, Message, Producer, Transaction } from 'kafkajs';
 import type { Logger } from 'pino';
-import { RegionLog, describeIssue, eventContent, validateLine, type LogRecord } from '@budget/domain';
+import { describeIssue, eventContent, validateLine, type LogRecord, type RegionLog } from '@budget/domain';
+import { decidingLog } from './committed-records';
 import { readToEnd } from './read-to-end';
 import {
   exitOnConsumerCrash,
@@ -19,6 +20,9 @@ import {
 function contentDigest(content: string): string {
   return createHash('sha256').update(content).digest('base64').slice(0, 22);
 }
+
+/** Inbox messages decided between two sends of log records. */
+const DECIDE_PIECE = 1000;
 
 export interface SequencerMetrics {
   decided: number;
@@ -46,7 +50,7 @@ export class Sequencer {
   private regionLog(region: string): RegionLog {
     let log = this.logs.get(region);
     if (log === undefined) {
-      log = RegionLog.empty(region);
+      log = decidingLog(region);
       this.logs.set(region, log);
       this.digests.set(region, new Map());
     }
@@ -84,7 +88,9 @@ export class Sequencer {
     this.consumer = this.kafka.consumer({
       groupId: groups.sequencer,
       readUncommitted: false,
-      maxBytesPerPartition: 1 << 20,
+      // Large batches: one transaction (a few round trips) per batch, whatever its size.
+      maxBytesPerPartition: 4 << 20,
+      maxBytes: 8 << 20,
     });
     await this.consumer.connect();
     exitOnConsumerCrash(this.consumer, 'sequencer', this.settings.onFatal);
@@ -110,14 +116,22 @@ export class Sequencer {
     const last = messages[messages.length - 1];
     if (producer === undefined || last === undefined) return;
     const recordedAt = this.now().toISOString();
-    const logMessages: Message[] = [];
     const deadLetters: Message[] = [];
     let transaction: Transaction | undefined;
     try {
-      for (const message of messages) this.decide(message, recordedAt, logMessages, deadLetters);
       transaction = await producer.transaction();
       const open = transaction;
-      await sendBounded((chunk) => open.send({ topic: this.names.log, messages: chunk }), logMessages);
+      // Records are sent in pieces while the next piece is decided: the broker's round trips overlap the work.
+      // The sends are chained, so they reach the log in order.
+      let sending: Promise<void> = Promise.resolve();
+      for (let from = 0; from < messages.length; from += DECIDE_PIECE) {
+        const logMessages: Message[] = [];
+        for (const message of messages.slice(from, from + DECIDE_PIECE))
+          this.decide(message, recordedAt, logMessages, deadLetters);
+        await sending;
+        sending = sendBounded((chunk) => open.send({ topic: this.names.log, messages: chunk }), logMessages);
+      }
+      await sending;
       await sendBounded(
         (chunk) => open.send({ topic: this.names.deadLetters, messages: chunk }),
         deadLetters,

@@ -1,0 +1,97 @@
+// `tsx bench/kafka-baseline.ts FILE --brokers B --topic T`: the plain kafkajs script the pipeline is compared with.
+// It produces every line of FILE (key = the event's region, as the inbox is keyed) to a fresh topic and consumes
+// them all back, on the same broker: no validation, no decisions, no database. One JSON line on stdout.
+import { createReadStream } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { Kafka, Partitioners, logLevel, type Message } from 'kafkajs';
+import { parseArgs, stringFlag } from './args';
+
+/** Messages per produce request: well below the broker's 1 MiB request limit at ~330 bytes a line. */
+const BATCH = 1000;
+
+function required(value: string | undefined, name: string): string {
+  if (value === undefined)
+    throw new Error(`usage: kafka-baseline.ts FILE --brokers B --topic T (missing ${name})`);
+  return value;
+}
+
+/** The region of a line, the inbox's message key; read with a regular expression, not JSON.parse. */
+function regionOf(line: string): string {
+  return /"region":"([^"]*)"/.exec(line)?.[1] ?? '';
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  const file = required(args.positional[0], 'FILE');
+  const brokers = required(stringFlag(args, 'brokers'), '--brokers').split(',');
+  const topic = required(stringFlag(args, 'topic'), '--topic');
+  const kafka = new Kafka({ clientId: 'bench-baseline', brokers, logLevel: logLevel.WARN });
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.createTopics({ topics: [{ topic, numPartitions: 3 }], waitForLeaders: true });
+  await admin.disconnect();
+  // Durable like the pipeline's producers: acks from all in-sync replicas, idempotent.
+  const producer = kafka.producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+    createPartitioner: Partitioners.DefaultPartitioner,
+  });
+  const consumer = kafka.consumer({ groupId: `${topic}-group` });
+  await Promise.all([producer.connect(), consumer.connect()]);
+  await consumer.subscribe({ topic, fromBeginning: true });
+
+  const started = performance.now();
+  let produced = 0;
+  let batch: Message[] = [];
+  const send = async (): Promise<void> => {
+    if (batch.length === 0) return;
+    await producer.send({ topic, acks: -1, messages: batch });
+    produced += batch.length;
+    batch = [];
+  };
+  for await (const line of createInterface({ input: createReadStream(file), crlfDelay: Infinity })) {
+    if (line.trim() === '') continue;
+    batch.push({ key: regionOf(line), value: line });
+    if (batch.length >= BATCH) await send();
+  }
+  await send();
+  const producedAt = performance.now();
+
+  let consumed = 0;
+  let bytes = 0;
+  await new Promise<void>((resolve, reject) => {
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      reject(payload.error);
+    });
+    consumer
+      .run({
+        eachBatch: async (payload) => {
+          const fetched = payload.batch;
+          for (const message of fetched.messages) {
+            bytes += message.value?.length ?? 0;
+            consumed += 1;
+            payload.resolveOffset(message.offset);
+          }
+          await payload.heartbeat();
+          if (consumed >= produced) resolve();
+        },
+      })
+      .catch(reject);
+  });
+  const consumedAt = performance.now();
+  await Promise.all([producer.disconnect(), consumer.disconnect()]);
+  const ms = consumedAt - started;
+  process.stdout.write(
+    `${JSON.stringify({
+      messages: produced,
+      consumed,
+      bytes,
+      produceMs: Math.round(producedAt - started),
+      consumeMs: Math.round(consumedAt - producedAt),
+      ms: Math.round(ms),
+      eventsPerSecond: Math.round(produced / (ms / 1000)),
+    })}\n`,
+  );
+}
+
+await main();

@@ -1,0 +1,46 @@
+// The engines' log part (Kafka's budget.log.v1, on a fresh namespace) passes the EventLog behaviour suite.
+import { randomUUID } from 'node:crypto';
+import { KafkaEventLog, ensureTopics, kafkaClient, topicNames, type EngineSettings } from '@budget/engines';
+import { engineEndpoints } from '../support/engines';
+import { eventLogBehaviour } from './event-log.behaviour';
+
+eventLogBehaviour('Kafka', async () => {
+  const endpoints = await engineEndpoints();
+  const id = randomUUID().slice(0, 8);
+  const settings: EngineSettings = {
+    brokers: endpoints.kafkaBrokers.split(','),
+    mongoUrl: endpoints.mongoUrl,
+    namespace: `tlog${id}.`,
+    clientId: `test-log-${id}`,
+  };
+  const kafka = kafkaClient(settings);
+  const admin = kafka.admin();
+  await admin.connect();
+  const names = topicNames(settings.namespace);
+  await ensureTopics(admin, names);
+  // A topic just created may not have a leader every broker knows of yet.
+  for (let tries = 0; ; tries++) {
+    const ready = await admin.fetchTopicOffsets(names.log).then(
+      () => true,
+      () => false,
+    );
+    if (ready) break;
+    if (tries > 100) throw new Error(`${names.log} has no leader`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  let log: KafkaEventLog | undefined = await KafkaEventLog.open(kafka, settings);
+  return {
+    log,
+    reopen: async () => {
+      await log?.close();
+      log = undefined;
+      log = await KafkaEventLog.open(kafka, settings);
+      return log;
+    },
+    stop: async () => {
+      await log?.close();
+      await admin.deleteTopics({ topics: Object.values(names) }).catch(() => undefined);
+      await admin.disconnect();
+    },
+  };
+});

@@ -1,0 +1,145 @@
+// The ledger service keeps the journal in MongoDB: after the demo file, it balances per region and year and holds
+// exactly the entries the domain ledger makes for the same events; the log delivered again changes nothing.
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RegionLog, formatCents, parseAmountCents, validateLine, type BudgetEvent } from '@budget/domain';
+import {
+  KafkaStore,
+  Projector,
+  Sequencer,
+  connectProjections,
+  ensureTopics,
+  kafkaClient,
+  readJournal,
+  readToEnd,
+  topicNames,
+  type EngineSettings,
+  type Projections,
+  type StoredJournalEntry,
+} from '@budget/engines';
+import { ROOT } from '../support/cli';
+import { engineEndpoints } from '../support/engines';
+
+const DEMO = join(ROOT, 'examples', 'zuid-limburg', 'events.ndjson');
+
+let settings: EngineSettings;
+let projections: Projections;
+let sequencer: Sequencer;
+let projector: Projector;
+let store: KafkaStore;
+const failures: string[] = [];
+
+beforeAll(async () => {
+  const endpoints = await engineEndpoints();
+  const id = randomUUID().slice(0, 8);
+  settings = {
+    onFatal: (error, worker) => failures.push(`${worker}: ${String(error)}`),
+    brokers: endpoints.kafkaBrokers.split(','),
+    mongoUrl: endpoints.mongoUrl,
+    namespace: `journal${id}.`,
+    clientId: `journal-${id}`,
+  };
+  const kafka = kafkaClient(settings);
+  const admin = kafka.admin();
+  await admin.connect();
+  await ensureTopics(admin, topicNames(settings.namespace));
+  await admin.disconnect();
+  const logger = pino({ level: 'warn' });
+  projections = await connectProjections(settings.mongoUrl, `budget_journal${id}`);
+  sequencer = new Sequencer(kafka, settings, logger);
+  projector = new Projector(kafka, settings, projections, logger);
+  await Promise.all([sequencer.start(), projector.start()]);
+  store = await KafkaStore.open(settings, projections, 60_000);
+});
+
+afterAll(async () => {
+  await store.close();
+  await Promise.all([sequencer.stop(), projector.stop()]);
+  await projections.connection.dropDatabase().catch(() => undefined);
+  await projections.connection.close();
+});
+
+/** The domain ledger's journal for the same file, per region, with amounts as the journal stores them. */
+function domainJournal(lines: string[]): Map<string, StoredJournalEntry[]> {
+  const logs = new Map<string, RegionLog>();
+  const journals = new Map<string, StoredJournalEntry[]>();
+  for (const line of lines) {
+    const validation = validateLine(line);
+    if (!validation.ok) throw new Error(`the demo file has a bad line: ${line}`);
+    const event: BudgetEvent = validation.event;
+    let log = logs.get(event.region);
+    if (log === undefined) {
+      log = RegionLog.empty(event.region);
+      logs.set(event.region, log);
+      journals.set(event.region, []);
+    }
+    for (const entry of log.append(event, '2026-01-01T00:00:00.000Z').entries) {
+      journals.get(event.region)?.push({
+        position: entry.position,
+        eventId: entry.eventId,
+        year: entry.year,
+        memo: entry.memo,
+        lines: entry.lines.map((l) => ({
+          account: l.account,
+          debit: formatCents(l.debitCents),
+          credit: formatCents(l.creditCents),
+        })),
+      });
+    }
+  }
+  return journals;
+}
+
+async function storedJournal(region: string): Promise<StoredJournalEntry[]> {
+  const progress = await projections.progress.findById(region).lean();
+  if (progress === null) throw new Error(`no progress for ${region}`);
+  const entries: StoredJournalEntry[] = [];
+  for await (const entry of readJournal(projections, region, progress.position)) entries.push(entry);
+  return entries;
+}
+
+async function* toAsync(lines: string[]): AsyncGenerator<string> {
+  for (const line of lines) yield await Promise.resolve(line);
+}
+
+describe('the journal in MongoDB', () => {
+  it('balances per region and year and equals the domain ledger for the demo file, also after a redelivery', async () => {
+    const lines = readFileSync(DEMO, 'utf8')
+      .split('\n')
+      .filter((line) => line.trim() !== '');
+    const result = await store.importLines(() => toAsync(lines));
+    expect(result.ok).toBe(true);
+
+    const expected = domainJournal(lines);
+    expect(expected.size).toBeGreaterThan(0);
+    for (const [region, entries] of expected) {
+      expect(entries.length).toBeGreaterThan(0);
+      const stored = await storedJournal(region);
+      expect(stored).toEqual(entries);
+
+      const totals = new Map<number, { debit: bigint; credit: bigint }>();
+      for (const entry of stored) {
+        const total = totals.get(entry.year) ?? { debit: 0n, credit: 0n };
+        for (const line of entry.lines) {
+          total.debit += parseAmountCents(line.debit);
+          total.credit += parseAmountCents(line.credit);
+        }
+        totals.set(entry.year, total);
+      }
+      expect(totals.size).toBeGreaterThan(0);
+      for (const [year, { debit, credit }] of totals) {
+        expect(debit, `${region} ${String(year)}`).toBeGreaterThan(0n);
+        expect(debit, `${region} ${String(year)}`).toBe(credit);
+      }
+    }
+
+    // The whole log delivered to the projector once more: every record is at or below the projected position.
+    const kafka = kafkaClient(settings);
+    await readToEnd(kafka, topicNames(settings.namespace).log, (messages) => projector.project(messages));
+    for (const [region, entries] of expected) expect(await storedJournal(region)).toEqual(entries);
+    expect(failures).toEqual([]);
+  });
+});
