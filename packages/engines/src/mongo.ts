@@ -18,7 +18,6 @@ export interface ChunkDoc {
   from: number;
   /** The records' JSON texts, one per line (JSON text never holds a raw line break). */
   records: string;
-  /** The year each record concerns (null for region-wide events), for as-of replays of one year. */
   /** JSON array: the year each record concerns (null for region-wide events), for as-of replays of one year. */
   years: string;
 }
