@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { RegionLog, snapshotOf } from '@budget/domain';
 import { EmbeddedStore } from '@budget/embedded-store';
 import { tempDir } from '../support/cli';
 import { writeScenarioFile } from '../support/scenario-file';
@@ -26,7 +27,7 @@ describe('as-of reports with checkpoints', () => {
         await store.importLines(source);
       }
       const stored = withCheckpoints.db
-        .prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM checkpoints')
+        .prepare<[], { n: number }>('SELECT COUNT(DISTINCT position) AS n FROM year_checkpoints')
         .get();
       expect(stored?.n).toBe(12);
       for (let position = 0; position <= 3000; position += 97) {
@@ -39,6 +40,39 @@ describe('as-of reports with checkpoints', () => {
     } finally {
       await withCheckpoints.close();
       await without.close();
+    }
+  });
+
+  it('still read whole-state checkpoints that a store wrote before year checkpoints', async () => {
+    const file = join(tempDir('old-checkpoints'), 'events.ndjson');
+    await writeScenarioFile(file, 1200);
+    const lines = readFileSync(file, 'utf8').trimEnd().split('\n');
+    const source = async function* (): AsyncGenerator<string> {
+      await Promise.resolve();
+      yield* lines;
+    };
+    const store = EmbeddedStore.open(join(tempDir('old-cp'), 'data'), { checkpointInterval: 1_000_000_000 });
+    try {
+      await store.importLines(source);
+      const expected = await store.allocationReport('zuid-limburg', 2024, 900);
+      // The whole state after 500 records, as the older store kept it; a wrong one would show in the report.
+      const log = RegionLog.empty('zuid-limburg');
+      for await (const record of store.history('zuid-limburg')) {
+        if (record.position > 500) break;
+        log.applyRecorded(record);
+      }
+      store.db
+        .prepare('INSERT INTO checkpoints (region, position, snapshot) VALUES (?, ?, ?)')
+        .run('zuid-limburg', 500, JSON.stringify(snapshotOf(log)));
+      expect(await store.allocationReport('zuid-limburg', 2024, 900)).toEqual(expected);
+      store.db
+        .prepare(
+          'UPDATE checkpoints SET snapshot = replace(snapshot, \'"budgetCents":"\', \'"budgetCents":"1\')',
+        )
+        .run();
+      expect(await store.allocationReport('zuid-limburg', 2024, 900)).not.toEqual(expected);
+    } finally {
+      await store.close();
     }
   });
 });

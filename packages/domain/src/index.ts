@@ -63,4 +63,4 @@ export {
 } from './hash-chain';
 export { RegionLog, eventYear, type Appended } from './region-log';
 export { touchedYears } from './touched-years';
-export { restoreSnapshot, snapshotOf, type RegionSnapshot } from './snapshot';
+export { restoreSnapshot, snapshotOf, snapshotYears, yearSnapshot, type RegionSnapshot } from './snapshot';

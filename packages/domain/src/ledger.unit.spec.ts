@@ -6,7 +6,8 @@ import type { BudgetEvent } from './schemas';
 import { reconcile } from './reconciliation';
 import { RegionLog } from './region-log';
 import { allocationReport } from './report';
-import { restoreSnapshot, snapshotOf, type RegionSnapshot } from './snapshot';
+import { evolve } from './evolve';
+import { restoreSnapshot, snapshotOf, yearSnapshot, type RegionSnapshot } from './snapshot';
 import { eventSequence, REGION, YEARS } from './testing/arbitraries';
 import { validateRecord } from './validation';
 
@@ -121,6 +122,32 @@ describe('snapshotOf / restoreSnapshot', () => {
         for (const year of YEARS) {
           expect(reconcile(restored.ledger, allocationReport(restored.state, year, restored.length))).toEqual(
             [],
+          );
+        }
+      }),
+      { numRuns: 300 },
+    );
+  }, 60_000);
+
+  it("one year's snapshot, plus the later accepted events of that year, gives that year's report", () => {
+    fc.assert(
+      fc.property(eventSequence(), fc.nat(), (events, cut) => {
+        const at = events.length === 0 ? 0 : cut % (events.length + 1);
+        const straight = RegionLog.empty(REGION);
+        const appended = events.map((event) => straight.append(event, RECORDED_AT));
+        const before = RegionLog.empty(REGION);
+        for (const event of events.slice(0, at)) before.append(event, RECORDED_AT);
+        const whole = JSON.parse(JSON.stringify(snapshotOf(before))) as RegionSnapshot;
+        for (const year of [...YEARS, 2099]) {
+          // What an as-of report in the embedded store does: restore the year's part of the nearest checkpoint,
+          // then apply the accepted events after it that concern the year or no year at all.
+          const state = restoreSnapshot(yearSnapshot(whole, year)).state;
+          for (const { record, year: concerns } of appended.slice(at)) {
+            if (record.outcome === 'accepted' && (concerns === null || concerns === year))
+              evolve(state, record);
+          }
+          expect(allocationReport(state, year, straight.length)).toEqual(
+            allocationReport(straight.state, year, straight.length),
           );
         }
       }),

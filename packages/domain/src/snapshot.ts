@@ -75,6 +75,35 @@ export function snapshotOf(log: RegionLog): RegionSnapshot {
   };
 }
 
+/** The years a snapshot holds anything for: action years, keys, commitments and closings. */
+export function snapshotYears(snapshot: RegionSnapshot): number[] {
+  const years = new Set<number>(snapshot.closedYears);
+  for (const action of snapshot.actions) for (const entry of action.years) years.add(entry.year);
+  for (const [year] of snapshot.yearKeys) years.add(year);
+  for (const [year] of snapshot.committed) years.add(year);
+  return [...years].sort((a, b) => a - b);
+}
+
+/**
+ * The part of a snapshot that one year's allocation report and the later events concerning that year need: the
+ * region's configuration and action definitions, and of the per-year parts only that year's. No ledger (a report
+ * does not read it). A year the snapshot holds nothing for gets the region-wide parts alone. Much smaller than the
+ * whole state for a store with many years, so an as-of report restores it faster.
+ */
+export function yearSnapshot(snapshot: RegionSnapshot, year: number): RegionSnapshot {
+  return {
+    ...snapshot,
+    actions: snapshot.actions.map((action) => ({
+      definition: action.definition,
+      years: action.years.filter((entry) => entry.year === year),
+    })),
+    yearKeys: snapshot.yearKeys.filter(([y]) => y === year),
+    committed: snapshot.committed.filter(([y]) => y === year),
+    closedYears: snapshot.closedYears.filter((y) => y === year),
+    balances: [],
+  };
+}
+
 export function restoreSnapshot(snapshot: RegionSnapshot): RegionLog {
   if (snapshot.version !== SNAPSHOT_VERSION)
     throw new Error(`unsupported snapshot version ${snapshot.version}`);

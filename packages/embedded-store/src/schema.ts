@@ -40,6 +40,19 @@ CREATE TABLE IF NOT EXISTS checkpoints (
   PRIMARY KEY (region, position)
 ) STRICT;
 
+-- Since the year checkpoints below, no longer written; still read for stores written before them.
+
+-- The part of the decider's state one year's report needs (a domain yearSnapshot as JSON), every so many positions,
+-- per year the state holds anything for, and year 0 for the region-wide part alone (any other year). An as-of report
+-- restores only its year's part, which is a fraction of the whole state.
+CREATE TABLE IF NOT EXISTS year_checkpoints (
+  region TEXT NOT NULL,
+  position INTEGER NOT NULL,
+  year INTEGER NOT NULL,
+  snapshot TEXT NOT NULL,
+  PRIMARY KEY (region, position, year)
+) STRICT;
+
 -- Allocation reports as of "position", for the years an import touched; other years are computed on demand.
 CREATE TABLE IF NOT EXISTS reports (
   region TEXT NOT NULL,

@@ -11,6 +11,8 @@ import {
   initialState,
   restoreSnapshot,
   snapshotOf,
+  snapshotYears,
+  yearSnapshot,
   type AllocationReport,
   type BudgetEvent,
   type LogRecord,
@@ -42,6 +44,8 @@ export interface EmbeddedStoreOptions {
 }
 
 export const DEFAULT_CHECKPOINT_INTERVAL = 100_000;
+/** The year under which a checkpoint keeps the region-wide part of the state alone (for years it holds nothing of). */
+const REGION_WIDE = 0;
 
 export class EmbeddedStore implements BudgetStore {
   /** The writer's connection: imports run on it inside one transaction. */
@@ -156,8 +160,14 @@ export class EmbeddedStore implements BudgetStore {
     // One time for the whole import: its records become durable together, at one commit.
     const recordedAt = (options.now ?? (() => new Date()))().toISOString();
     const saveCheckpoint = this.db.prepare(
-      'INSERT INTO checkpoints (region, position, snapshot) VALUES (?, ?, ?)',
+      'INSERT INTO year_checkpoints (region, position, year, snapshot) VALUES (?, ?, ?, ?)',
     );
+    const checkpoint = (log: RegionLog): void => {
+      const whole = snapshotOf(log);
+      for (const year of [REGION_WIDE, ...snapshotYears(whole)]) {
+        saveCheckpoint.run(log.region, log.length, year, JSON.stringify(yearSnapshot(whole, year)));
+      }
+    };
     const counts = {
       events: validated.events,
       appended: 0,
@@ -177,8 +187,7 @@ export class EmbeddedStore implements BudgetStore {
       const log = this.regionLog(event.region);
       const yearsBefore = touchedYears(log.state, event, eventYear(log.state, event));
       const { record, year } = log.append(event, recordedAt);
-      if (record.position % this.checkpointInterval === 0)
-        saveCheckpoint.run(record.region, record.position, JSON.stringify(snapshotOf(log)));
+      if (record.position % this.checkpointInterval === 0) checkpoint(log);
       // The RegionLog has just extended the region's log by exactly this record: no need to check it again.
       this.log.insert({ record, year });
       counts.appended += 1;
@@ -289,13 +298,41 @@ export class EmbeddedStore implements BudgetStore {
     return this.replayYear(region, year, position);
   }
 
+  /**
+   * The checkpoint nearest before `position` for `year`: its year's part, or the region-wide part (year 0) when the
+   * state held nothing for the year then; a whole-state checkpoint of an older store when that is nearer.
+   */
+  private nearestCheckpoint(
+    region: string,
+    year: number,
+    position: number,
+  ): { position: number; snapshot: string } | undefined {
+    // A store written before year checkpoints and opened read-only has no such table (a writer creates it).
+    const hasYearCheckpoints =
+      this.reader
+        .prepare<[], { n: number }>(
+          "SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND name = 'year_checkpoints'",
+        )
+        .get()?.n === 1;
+    const ofYear = hasYearCheckpoints
+      ? this.reader
+          .prepare<[string, number, number, number], { position: number; snapshot: string }>(
+            `SELECT position, snapshot FROM year_checkpoints WHERE region = ? AND position <= ? AND year IN (?, ?)
+             ORDER BY position DESC, year DESC LIMIT 1`,
+          )
+          .get(region, position, year, REGION_WIDE)
+      : undefined;
+    const whole = this.reader
+      .prepare<[string, number, number], { position: number; snapshot: string }>(
+        'SELECT position, snapshot FROM checkpoints WHERE region = ? AND position <= ? AND position > ? ORDER BY position DESC LIMIT 1',
+      )
+      .get(region, position, ofYear?.position ?? 0);
+    return whole ?? ofYear;
+  }
+
   /** Rebuilds one year's report by applying the accepted events up to `position` that concern it. */
   private replayYear(region: string, year: number, position: number): AllocationReport {
-    const checkpoint = this.reader
-      .prepare<[string, number], { position: number; snapshot: string }>(
-        'SELECT position, snapshot FROM checkpoints WHERE region = ? AND position <= ? ORDER BY position DESC LIMIT 1',
-      )
-      .get(region, position);
+    const checkpoint = this.nearestCheckpoint(region, year, position);
     const state =
       checkpoint === undefined
         ? initialState(region)
