@@ -16,8 +16,12 @@ import { writeScenarioFile } from '../support/scenario-file';
 const EVENTS = 20_000;
 const SERVICES = ['sequencer', 'ledger', 'allocator'] as const;
 const YEARS = ['2023', '2024', '2025'];
-/** How long one import run may take before it counts as hung (the store itself gives up waiting after 120 s). */
-const IMPORT_PATIENCE_MS = 120_000;
+/**
+ * A guard only: an import that has not exited after this long is hung, and the test fails saying so. The store
+ * bounds every wait itself (120 s per wait for the services, then exit 75), so a healthy run never gets near it.
+ * The broker case's own timeout (420 s) leaves room for the comparison after it.
+ */
+const IMPORT_GUARD_MS = 240_000;
 
 /** Keeps one service process running: restarts it whenever it exits, until stopped. */
 class Supervised {
@@ -297,7 +301,10 @@ describe('exactly once on Kafka and MongoDB', () => {
     const importer = startImport(env, file);
     note('import started');
     while (!importer.finished() && (await total(names.inbox).catch(() => 0)) < EVENTS) await sleep(200);
-    await sleep(random() * 4000);
+    // The moment: at once (the import's transaction may still be open, the sequencer has not read it) or as soon
+    // as the sequencer's first batch is in the log, so that it never finishes first, however fast it is.
+    if (random() < 0.5)
+      while (!importer.finished() && (await total(names.log).catch(() => 0)) === 0) await sleep(20);
     const logged = await total(names.log);
     const midImport = !importer.finished() && logged < EVENTS;
     note(`killing the broker with ${String(logged)} of ${String(EVENTS)} records in the log`);
@@ -307,35 +314,24 @@ describe('exactly once on Kafka and MongoDB', () => {
     note('broker answers again');
     expect(midImport, importer.output()).toBe(true);
 
-    // The import itself may be cut short by the broker's loss: it then exits non-zero (seen: "This server is not the
-    // leader for that topic-partition" while the broker comes back) and is simply run again, as a user would: what
-    // reached the inbox is recognised by its ids ("already present"), the rest is appended. A run that hangs is
-    // ended after IMPORT_PATIENCE_MS and run again too; the summary line below says how often either happened.
-    const attempts = [importer];
-    const outcomes: string[] = [];
-    for (;;) {
-      const current = attempts[attempts.length - 1];
-      if (current === undefined) throw new Error('no import');
-      const code = await Promise.race([current.done, sleep(IMPORT_PATIENCE_MS).then(() => 'hung' as const)]);
-      if (code === 'hung') current.kill();
-      outcomes.push(String(code));
-      note(`import ${String(attempts.length)}: ${String(code)} ${current.output().trim().slice(-200)}`);
-      if (code === 0 || attempts.length >= 4) break;
-      attempts.push(startImport(env, file));
+    // The import rides out the broker's loss: it retries what failed for the broker's absence (a lost connection,
+    // "not the leader", no group coordinator yet) and sends a lost transaction again, so this one run succeeds,
+    // with every event appended once. No second run: a user should not have to import again.
+    const code = await Promise.race([importer.done, sleep(IMPORT_GUARD_MS).then(() => 'hung' as const)]);
+    if (code === 'hung') {
+      importer.kill();
+      throw new Error(
+        `the import after the broker restart did not exit within ${String(IMPORT_GUARD_MS / 1000)} s (hung); its output:\n${importer.output()}`,
+      );
     }
-    const last = attempts[attempts.length - 1];
-    expect(outcomes[outcomes.length - 1], attempts.map((a) => a.output()).join('\n----\n')).toBe('0');
-    const counts = /appended (\d+), already present (\d+)/.exec(last?.output() ?? '');
-    expect.soft(Number(counts?.[1]) + Number(counts?.[2]), last?.output()).toBe(EVENTS);
+    note(`import: exit ${String(code)} ${importer.output().trim().slice(-200)}`);
+    expect(code, importer.output()).toBe(0);
+    expect(importer.output()).toContain(`appended ${String(EVENTS)}, already present 0`);
     expect(broker.starts).toBe(2);
-    note(
-      `import runs: ${outcomes.join(', ')} (exit codes); service restarts: ${String(
-        services.reduce((sum, s) => sum + s.restarts, 0),
-      )}`,
-    );
+    note(`service restarts: ${String(services.reduce((sum, s) => sum + s.restarts, 0))}`);
 
     await expectSameAsEmbedded(env);
     note('same figures as the embedded store');
     await Promise.all(services.map((s) => s.stop()));
-  }, 300_000);
+  }, 420_000);
 });

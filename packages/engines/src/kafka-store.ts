@@ -1,6 +1,14 @@
 //! The BudgetStore of the engines mode: writes go through the inbox, reads come from the MongoDB projections.
 import { randomUUID } from 'node:crypto';
-import type { Admin, Kafka, Producer, RecordMetadata } from 'kafkajs';
+import {
+  Kafka,
+  Partitioners,
+  logLevel,
+  type Admin,
+  type LogEntry,
+  type Producer,
+  type RecordMetadata,
+} from 'kafkajs';
 import {
   Ledger,
   allocationReport,
@@ -24,18 +32,56 @@ import {
 } from '@budget/application';
 import { chunkId, chunkOf, chunkRecords, findIdPositions, readChunks, type Projections } from './mongo';
 import { MongoProjectionStore } from './mongo-projections';
-import {
-  endOffsets,
-  groupHasReached,
-  groupNames,
-  kafkaClient,
-  topicNames,
-  transactionalProducer,
-  type EngineSettings,
-} from './topics';
+import { endOffsets, groupHasReached, groupNames, topicNames, type EngineSettings } from './topics';
+import { backoff, describeError, isRetriable, retrying, sleep, withTimeout } from './retry';
 
 const CHUNK = 1000;
 const POLL_MS = 50;
+/** The longest one Kafka call (with kafkajs's own retries inside) may take before it is given up and tried again. */
+const CALL_MS = 30_000;
+/** How long the import's producer may keep its transaction open (the broker aborts it after that). */
+const TRANSACTION_TIMEOUT_MS = 120_000;
+
+/**
+ * kafkajs's own retries, kept short: a broker restart takes longer than they last, and what outlasts them is
+ * retried by this store with a deadline (see ./retry), so that no call waits without a bound.
+ */
+const CLIENT_RETRY = { retries: 5, initialRetryTime: 200, maxRetryTime: 2_000 };
+
+/**
+ * Errors after which the import's transaction is lost (the broker forgot or fenced it, e.g. after a restart) but
+ * a new one from a fresh producer can succeed. Sending the same records again is safe: see `importNow`.
+ */
+const TRANSACTION_LOST = new Set([
+  'INVALID_PRODUCER_EPOCH',
+  'PRODUCER_FENCED',
+  'UNKNOWN_PRODUCER_ID',
+  'INVALID_PRODUCER_ID_MAPPING',
+  'OUT_OF_ORDER_SEQUENCE_NUMBER',
+  'INVALID_TXN_STATE',
+  'TRANSACTION_TIMED_OUT',
+]);
+
+function transactionLost(error: unknown, depth = 0): boolean {
+  if (depth > 5 || typeof error !== 'object' || error === null) return false;
+  const { type, cause } = error as { type?: unknown; cause?: unknown };
+  return (typeof type === 'string' && TRANSACTION_LOST.has(type)) || transactionLost(cause, depth + 1);
+}
+
+/**
+ * kafkajs's console logger, minus one warning: limiting an idempotent producer's retries "may invalidate EoS
+ * guarantees" when a failed send is given up. The import gives up the whole transaction instead and sends all of
+ * it again in a new one, which the sequencer deduplicates by id, so the warning does not apply.
+ */
+function quietLogCreator() {
+  return ({ namespace, level, label, log }: LogEntry): void => {
+    if (log.message.startsWith('Limiting retries for the idempotent producer')) return;
+    const prefix = namespace === '' ? '' : `[${namespace}] `;
+    const line = JSON.stringify({ level: label, ...log, message: `${prefix}${log.message}` });
+    if (level === logLevel.ERROR) console.error(line);
+    else if (level === logLevel.WARN) console.warn(line);
+  };
+}
 
 interface Pending {
   line: number;
@@ -67,37 +113,91 @@ export class KafkaStore implements BudgetStore {
     projections: Projections,
     catchUpTimeoutMs = 120_000,
   ): Promise<KafkaStore> {
-    const kafka = kafkaClient(settings);
+    const kafka = new Kafka({
+      clientId: settings.clientId,
+      brokers: settings.brokers,
+      logLevel: logLevel.WARN,
+      logCreator: quietLogCreator,
+      retry: CLIENT_RETRY,
+    });
     const admin = kafka.admin();
-    await admin.connect();
+    await retrying({
+      what: 'connecting to Kafka',
+      deadline: Date.now() + catchUpTimeoutMs,
+      attemptMs: CALL_MS,
+      call: () => admin.connect(),
+      onGiveUp: (error) => unreachable('connecting to Kafka', catchUpTimeoutMs, error),
+    });
     return new KafkaStore(kafka, admin, projections, settings, catchUpTimeoutMs);
   }
 
   async close(): Promise<void> {
-    await this.admin.disconnect();
+    await withTimeout('disconnecting from Kafka', CALL_MS, () => this.admin.disconnect()).catch(
+      () => undefined,
+    );
   }
 
+  /** One admin call, tried again on transient errors (a broker restart) until `deadline`. */
+  private kafkaCall<T>(what: string, deadline: number, call: () => Promise<T>): Promise<T> {
+    return retrying({
+      what,
+      deadline,
+      attemptMs: CALL_MS,
+      call,
+      onGiveUp: (error) => unreachable(what, this.catchUpTimeoutMs, error),
+    });
+  }
+
+  /**
+   * Polls until `reached` says yes. A transient Kafka error (the broker restarting) counts as "not yet"; every
+   * poll is bounded, and the whole wait ends at the deadline with a message that says what to do.
+   */
   private async waitFor(what: string, reached: () => Promise<boolean>): Promise<void> {
     const deadline = Date.now() + this.catchUpTimeoutMs;
-    while (!(await reached())) {
+    let lastError: unknown;
+    for (let failures = 0; ;) {
+      const left = deadline - Date.now();
+      try {
+        if (
+          await withTimeout(
+            `asking Kafka whether ${what} caught up`,
+            Math.min(CALL_MS, Math.max(left, 1)),
+            reached,
+          )
+        )
+          return;
+        failures = 0;
+      } catch (error) {
+        if (!isRetriable(error)) throw error;
+        lastError = error;
+        failures += 1;
+      }
       if (Date.now() > deadline) {
+        const broker =
+          lastError === undefined ? '' : ` (Kafka did not answer either: ${describeError(lastError)})`;
         throw new UserError(
-          `${what} did not catch up within ${this.catchUpTimeoutMs / 1000} s: are the services running (pnpm start)?`,
+          `${what} did not catch up within ${String(this.catchUpTimeoutMs / 1000)} s${broker}: are Kafka and the services running (pnpm start)? Try again when they are.`,
           'store-busy',
           75,
         );
       }
-      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+      await sleep(failures === 0 ? POLL_MS : backoff(failures));
     }
   }
 
   /** Waits until the projections reflect every event that was in Kafka, the inbox included, when it was called. */
   async catchUp(inboxTargets?: Map<number, string>): Promise<void> {
-    const inbox = inboxTargets ?? (await endOffsets(this.admin, this.names.inbox));
+    const inbox =
+      inboxTargets ??
+      (await this.kafkaCall('reading the inbox end offsets', Date.now() + this.catchUpTimeoutMs, () =>
+        endOffsets(this.admin, this.names.inbox),
+      ));
     await this.waitFor('the sequencer', () =>
       groupHasReached(this.admin, this.groups.sequencer, this.names.inbox, inbox),
     );
-    const log = await endOffsets(this.admin, this.names.log);
+    const log = await this.kafkaCall('reading the log end offsets', Date.now() + this.catchUpTimeoutMs, () =>
+      endOffsets(this.admin, this.names.log),
+    );
     await this.waitFor('the ledger service', () =>
       groupHasReached(this.admin, this.groups.ledger, this.names.log, log),
     );
@@ -111,23 +211,59 @@ export class KafkaStore implements BudgetStore {
     await this.catchUp();
     const validated = await this.validate(source, options);
     if (!validated.ok) return validated;
-    const producer = transactionalProducer(this.kafka, `budget-import-${randomUUID()}`, 120_000);
-    await producer.connect();
-    try {
-      const sent = await this.produce(producer, source, validated.skip, options);
-      await this.catchUp(sent.targets);
-      const outcomes = await this.outcomes(sent.keys);
-      return {
-        ok: true,
-        counts: {
-          events: validated.events,
-          appended: outcomes.accepted + outcomes.rejected,
-          alreadyPresent: validated.skip.size,
-          ...outcomes,
-        },
-      };
-    } finally {
-      await producer.disconnect();
+    const sent = await this.produceWithRetries(source, validated.skip, options);
+    await this.catchUp(sent.targets);
+    const outcomes = await this.awaitOutcomes(sent.keys);
+    return {
+      ok: true,
+      counts: {
+        events: validated.events,
+        appended: outcomes.accepted + outcomes.rejected,
+        alreadyPresent: validated.skip.size,
+        ...outcomes,
+      },
+    };
+  }
+
+  /**
+   * Pass 2 until one transaction of it commits. When the broker goes away mid-way, the transaction is given up
+   * and the whole input is sent again in a new one, by a new producer with the same transactional id: its
+   * initialisation fences the old producer and aborts the old transaction if it is still open, so the inbox never
+   * waits for it to time out. If the old transaction did commit after all (its answer was lost), the records are
+   * in the inbox twice: the sequencer recognises an id it has logged with the same content and appends nothing
+   * (a no-op, not a dead letter), and the counts come from the id index, not from what was sent, so nothing is
+   * counted twice either.
+   */
+  private async produceWithRetries(
+    source: LineSource,
+    skip: Set<number>,
+    options: ImportOptions,
+  ): Promise<{ targets: Map<number, string>; keys: { region: string; id: string }[] }> {
+    const transactionalId = `budget-import-${randomUUID()}`;
+    const deadline = Date.now() + this.catchUpTimeoutMs;
+    for (let attempt = 0; ; attempt++) {
+      const producer = this.kafka.producer({
+        transactionalId,
+        idempotent: true,
+        maxInFlightRequests: 1,
+        transactionTimeout: TRANSACTION_TIMEOUT_MS,
+        createPartitioner: Partitioners.DefaultPartitioner,
+        retry: CLIENT_RETRY,
+      });
+      try {
+        await withTimeout('connecting the import producer', CALL_MS, () => producer.connect());
+        return await this.produce(producer, source, skip, options);
+      } catch (error) {
+        if (!isRetriable(error) && !transactionLost(error)) throw error;
+        const pause = backoff(attempt);
+        if (Date.now() + pause > deadline)
+          throw unreachable('sending the import', this.catchUpTimeoutMs, error);
+        await sleep(pause);
+      } finally {
+        await withTimeout('disconnecting the import producer', CALL_MS, () => producer.disconnect()).catch(
+          () => undefined,
+        );
+      }
     }
   }
 
@@ -195,12 +331,16 @@ export class KafkaStore implements BudgetStore {
     skip: Set<number>,
     options: ImportOptions,
   ): Promise<{ targets: Map<number, string>; keys: { region: string; id: string }[] }> {
-    const transaction = await producer.transaction();
+    const transaction = await withTimeout('starting the import transaction', CALL_MS, () =>
+      producer.transaction(),
+    );
     const targets = new Map<number, string>();
     const keys: { region: string; id: string }[] = [];
     /** Messages with one key land in one partition: sending them together gives their exact last offset. */
     const sendRegion = async (messages: { key: string; value: string }[]): Promise<void> => {
-      const metadata: RecordMetadata[] = await transaction.send({ topic: this.names.inbox, messages });
+      const metadata: RecordMetadata[] = await withTimeout('sending to the inbox', CALL_MS, () =>
+        transaction.send({ topic: this.names.inbox, messages }),
+      );
       const [written] = metadata;
       if (written === undefined || metadata.length !== 1)
         throw new Error('one key should be written to exactly one partition');
@@ -234,9 +374,12 @@ export class KafkaStore implements BudgetStore {
         if (keys.length % 100_000 === 0) options.onProgress?.({ phase: 'appending', lines: keys.length });
       }
       await send();
-      await transaction.commit();
+      await withTimeout('committing the import transaction', CALL_MS, () => transaction.commit());
     } catch (error) {
-      await transaction.abort().catch(() => undefined);
+      // Best effort: when the broker is gone, the next producer with this transactional id aborts it instead.
+      await withTimeout('aborting the import transaction', CALL_MS, () => transaction.abort()).catch(
+        () => undefined,
+      );
       throw error;
     }
     return { targets, keys };
@@ -292,17 +435,31 @@ export class KafkaStore implements BudgetStore {
     return found;
   }
 
-  /** The outcomes of the given events, from the id index alone (the records themselves are not read). */
-  private async outcomes(
+  /**
+   * The outcomes of the imported events, once the id index has every one of them. The consumer groups' offsets
+   * say when the services have caught up, but right after a broker restart they can run ahead of what a reader
+   * sees, so the import does not report success before its own events are really projected.
+   */
+  private async awaitOutcomes(
     keys: { region: string; id: string }[],
   ): Promise<{ accepted: number; rejected: number }> {
-    let accepted = 0;
-    let rejected = 0;
-    for (const place of (await this.findPositions(keys)).values()) {
-      if (place.accepted) accepted += 1;
-      else rejected += 1;
+    const deadline = Date.now() + this.catchUpTimeoutMs;
+    for (;;) {
+      const found = await this.findPositions(keys);
+      if (found.size >= keys.length) {
+        let accepted = 0;
+        for (const place of found.values()) if (place.accepted) accepted += 1;
+        return { accepted, rejected: found.size - accepted };
+      }
+      if (Date.now() > deadline) {
+        throw new UserError(
+          `the ledger service has projected ${String(found.size)} of the ${String(keys.length)} imported events after ${String(this.catchUpTimeoutMs / 1000)} s: are the services running (pnpm start)? The events are in Kafka; importing the file again when the services run reports them as already present.`,
+          'store-busy',
+          75,
+        );
+      }
+      await sleep(200);
     }
-    return { accepted, rejected };
   }
 
   private async length(region: string): Promise<number> {
@@ -355,6 +512,15 @@ export class KafkaStore implements BudgetStore {
     const docs = await this.projections.progress.find({}, { _id: 1 }).sort({ _id: 1 }).lean();
     return docs.map((d) => d._id);
   }
+}
+
+/** The broker did not answer in time, even with retries: exit 75 (try again later), saying what to check. */
+function unreachable(what: string, timeoutMs: number, error: unknown): UserError {
+  return new UserError(
+    `${what} failed: Kafka did not answer within ${String(timeoutMs / 1000)} s (${describeError(error)}): is the broker running? Try again when it is; what was already imported is recognised by its ids.`,
+    'store-busy',
+    75,
+  );
 }
 
 function chunkText(chunk: { from: number; records: string[] }, position: number): string | undefined {
