@@ -24,16 +24,7 @@ export async function startFixture(): Promise<Fixture> {
   const tokens = new Map<string, string>();
   for (const role of ROLES) {
     for (const region of [ZL, NL, '*']) {
-      const name = `${role} ${region}`;
-      const created = cli.run(
-        ['token', 'create', '--role', role, '--regions', region, '--name', name],
-        undefined,
-        {
-          BUDGET_TOKENS_FILE: tokensFile,
-        },
-      );
-      if (created.code !== 0) throw new Error(`token create failed: ${created.stderr}`);
-      tokens.set(`${role}@${region}`, created.stdout.trim());
+      tokens.set(`${role}@${region}`, cli.createToken(tokensFile, role, region, `${role} ${region}`));
     }
   }
   const example = cli.run(['import', join(ROOT, 'examples', 'zuid-limburg', 'events.ndjson')]);

@@ -59,15 +59,7 @@ async function documented(schema: Schema, path: string, init: RequestInit = {}):
 beforeAll(async () => {
   const cli = Cli.fresh();
   const tokensFile = join(tempDir('tokens'), 'tokens.json');
-  const created = cli.run(
-    ['token', 'create', '--role', 'administrator', '--regions', '*', '--name', 'admin'],
-    undefined,
-    {
-      BUDGET_TOKENS_FILE: tokensFile,
-    },
-  );
-  expect(created.code).toBe(0);
-  admin = created.stdout.trim();
+  admin = cli.createToken(tokensFile, 'administrator', '*', 'admin');
   expect(cli.importText(ndjson(smallScenario())).code).toBe(0);
   server = await startServer({ BUDGET_DATA_DIR: cli.dataDir, BUDGET_TOKENS_FILE: tokensFile });
 });

@@ -45,9 +45,7 @@ beforeAll(async () => {
   const cli = Cli.fresh();
   for (const role of ROLES) {
     for (const region of [ZL, NL, '*']) {
-      const args = ['token', 'create', '--role', role, '--regions', region, '--name', `${role} ${region}`];
-      const created = cli.run(args, undefined, { BUDGET_TOKENS_FILE: tokensFile });
-      tokens.set(`${role}@${region}`, created.stdout.trim());
+      tokens.set(`${role}@${region}`, cli.createToken(tokensFile, role, region, `${role} ${region}`));
     }
   }
   server = await startServer({ BUDGET_DATA_DIR: cli.dataDir, BUDGET_TOKENS_FILE: tokensFile });

@@ -26,11 +26,7 @@ beforeAll(async () => {
     ['finance-officer', 'zuid-limburg'],
     ['auditor', 'noord-limburg'],
   ] as const) {
-    tokens[role] = cli
-      .run(['token', 'create', '--role', role, '--regions', regions, '--name', role], undefined, {
-        BUDGET_TOKENS_FILE: tokensFile,
-      })
-      .stdout.trim();
+    tokens[role] = cli.createToken(tokensFile, role, regions);
   }
   server = await startServer({
     KAFKA_BROKERS: endpoints.kafkaBrokers,

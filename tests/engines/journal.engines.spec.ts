@@ -1,65 +1,23 @@
 // The ledger service keeps the journal in MongoDB: after the demo file, it balances per region and year and holds
 // exactly the entries the domain ledger makes for the same events; the log delivered again changes nothing.
-import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RegionLog, formatCents, parseAmountCents, validateLine, type BudgetEvent } from '@budget/domain';
-import {
-  KafkaStore,
-  Projector,
-  Sequencer,
-  connectProjections,
-  ensureTopics,
-  kafkaClient,
-  readJournal,
-  readToEnd,
-  topicNames,
-  type EngineSettings,
-  type Projections,
-  type StoredJournalEntry,
-} from '@budget/engines';
+import { kafkaClient, readJournal, readToEnd, topicNames, type StoredJournalEntry } from '@budget/engines';
 import { ROOT } from '../support/cli';
-import { engineEndpoints } from '../support/engines';
+import { engineFixture, type EngineFixture } from '../support/engines-fixture';
 
 const DEMO = join(ROOT, 'examples', 'zuid-limburg', 'events.ndjson');
 
-let settings: EngineSettings;
-let projections: Projections;
-let sequencer: Sequencer;
-let projector: Projector;
-let store: KafkaStore;
-const failures: string[] = [];
+let engines: EngineFixture;
 
 beforeAll(async () => {
-  const endpoints = await engineEndpoints();
-  const id = randomUUID().slice(0, 8);
-  settings = {
-    onFatal: (error, worker) => failures.push(`${worker}: ${String(error)}`),
-    brokers: endpoints.kafkaBrokers.split(','),
-    mongoUrl: endpoints.mongoUrl,
-    namespace: `journal${id}.`,
-    clientId: `journal-${id}`,
-  };
-  const kafka = kafkaClient(settings);
-  const admin = kafka.admin();
-  await admin.connect();
-  await ensureTopics(admin, topicNames(settings.namespace));
-  await admin.disconnect();
-  const logger = pino({ level: 'warn' });
-  projections = await connectProjections(settings.mongoUrl, `budget_journal${id}`);
-  sequencer = new Sequencer(kafka, settings, logger);
-  projector = new Projector(kafka, settings, projections, logger);
-  await Promise.all([sequencer.start(), projector.start()]);
-  store = await KafkaStore.open(settings, projections, 60_000);
+  engines = await engineFixture();
 });
 
 afterAll(async () => {
-  await store.close();
-  await Promise.all([sequencer.stop(), projector.stop()]);
-  await projections.connection.dropDatabase().catch(() => undefined);
-  await projections.connection.close();
+  await engines.stop();
 });
 
 /** The domain ledger's journal for the same file, per region, with amounts as the journal stores them. */
@@ -94,10 +52,10 @@ function domainJournal(lines: string[]): Map<string, StoredJournalEntry[]> {
 }
 
 async function storedJournal(region: string): Promise<StoredJournalEntry[]> {
-  const progress = await projections.progress.findById(region).lean();
+  const progress = await engines.projections.progress.findById(region).lean();
   if (progress === null) throw new Error(`no progress for ${region}`);
   const entries: StoredJournalEntry[] = [];
-  for await (const entry of readJournal(projections, region, progress.position)) entries.push(entry);
+  for await (const entry of readJournal(engines.projections, region, progress.position)) entries.push(entry);
   return entries;
 }
 
@@ -110,7 +68,7 @@ describe('the journal in MongoDB', () => {
     const lines = readFileSync(DEMO, 'utf8')
       .split('\n')
       .filter((line) => line.trim() !== '');
-    const result = await store.importLines(() => toAsync(lines));
+    const result = await engines.store.importLines(() => toAsync(lines));
     expect(result.ok).toBe(true);
 
     const expected = domainJournal(lines);
@@ -137,9 +95,11 @@ describe('the journal in MongoDB', () => {
     }
 
     // The whole log delivered to the projector once more: every record is at or below the projected position.
-    const kafka = kafkaClient(settings);
-    await readToEnd(kafka, topicNames(settings.namespace).log, (messages) => projector.project(messages));
+    const { settings, projector } = engines;
+    await readToEnd(kafkaClient(settings), topicNames(settings.namespace).log, (messages) =>
+      projector.project(messages),
+    );
     for (const [region, entries] of expected) expect(await storedJournal(region)).toEqual(entries);
-    expect(failures).toEqual([]);
+    expect(engines.failures).toEqual([]);
   });
 });

@@ -34,15 +34,7 @@ beforeAll(async () => {
     ['auditor', '*'],
     ['finance-officer', ZL],
   ] as const) {
-    const created = cli.run(
-      ['token', 'create', '--role', role, '--regions', regions, '--name', role],
-      undefined,
-      {
-        BUDGET_TOKENS_FILE: tokensFile,
-      },
-    );
-    if (created.code !== 0) throw new Error(`token create failed: ${created.stderr}`);
-    tokens[role] = created.stdout.trim();
+    tokens[role] = cli.createToken(tokensFile, role, regions);
   }
   [embedded, engines] = await Promise.all([
     startServer({ BUDGET_DATA_DIR: cli.dataDir, BUDGET_TOKENS_FILE: tokensFile }),

@@ -43,6 +43,17 @@ export class Cli {
     });
   }
 
+  /** `budget token create` into `tokensFile`; returns the new token, or throws with the command's error. */
+  createToken(tokensFile: string, role: string, regions: string, name = role): string {
+    const created = this.run(
+      ['token', 'create', '--role', role, '--regions', regions, '--name', name],
+      undefined,
+      { BUDGET_TOKENS_FILE: tokensFile },
+    );
+    if (created.code !== 0) throw new Error(`token create failed: ${created.stderr}`);
+    return created.stdout.trim();
+  }
+
   importText(text: string): CliResult {
     const file = join(tempDir('input'), 'events.ndjson');
     writeFileSync(file, text);

@@ -10,11 +10,21 @@ import {
   kafkaClient,
   topicNames,
   type EngineSettings,
+  type Projections,
 } from '@budget/engines';
 import type { StoreFixture } from '../behaviour/budget-store.behaviour';
 import { engineEndpoints } from './engines';
 
-export async function engineFixture(): Promise<StoreFixture & { settings: EngineSettings }> {
+export interface EngineFixture extends StoreFixture {
+  store: KafkaStore;
+  settings: EngineSettings;
+  projections: Projections;
+  projector: Projector;
+  /** Worker batches that failed so far (stop() also throws when there are any). */
+  failures: string[];
+}
+
+export async function engineFixture(): Promise<EngineFixture> {
   const endpoints = await engineEndpoints();
   const id = randomUUID().slice(0, 8);
   const failures: string[] = [];
@@ -40,6 +50,9 @@ export async function engineFixture(): Promise<StoreFixture & { settings: Engine
   return {
     store,
     settings,
+    projections,
+    projector,
+    failures,
     stop: async () => {
       await store.close();
       await Promise.all([sequencer.stop(), projector.stop()]);
