@@ -18,7 +18,7 @@ import {
   topicNames,
   type EngineSettings,
 } from '@budget/engines';
-import type { PipelineResults } from './results';
+import { importCounts, type PipelineResults } from './results';
 import { round } from './stats';
 import type { TimedResult } from './timed-run';
 
@@ -288,16 +288,4 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
     await admin.deleteTopics({ topics: ours }).catch(() => undefined);
     await admin.disconnect();
   }
-}
-
-function importCounts(stdout: string): PipelineResults['pipeline']['counts'] {
-  const match = /appended (\d+), already present (\d+), accepted (\d+), rejected (\d+)/.exec(stdout);
-  if (match === null) return undefined;
-  const [, appended, alreadyPresent, accepted, rejected] = match.map(Number);
-  return {
-    appended: appended ?? 0,
-    alreadyPresent: alreadyPresent ?? 0,
-    accepted: accepted ?? 0,
-    rejected: rejected ?? 0,
-  };
 }

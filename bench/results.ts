@@ -9,7 +9,7 @@ export interface ProcessRun {
 export interface ImportRun extends ProcessRun {
   events: number;
   eventsPerSecond: number;
-  counts: { appended: number; alreadyPresent: number; accepted: number; rejected: number } | undefined;
+  counts: ImportCounts | undefined;
 }
 
 export interface RepeatedRun {
@@ -70,7 +70,7 @@ export interface PipelineResults {
     /** events / inboxToConsistentMs: the rate compared with the baseline. */
     eventsPerSecond: number;
     importToConsistentEventsPerSecond: number;
-    counts: { appended: number; alreadyPresent: number; accepted: number; rejected: number } | undefined;
+    counts: ImportCounts | undefined;
     countsMatchEmbedded: boolean;
     reportsMatchEmbedded: boolean;
     trialBalancesMatchEmbedded: boolean;
@@ -205,4 +205,24 @@ export function pipelineTargets(p: PipelineResults): Target[] {
       met: lags.every((l) => l === 0),
     },
   ];
+}
+
+export interface ImportCounts {
+  appended: number;
+  alreadyPresent: number;
+  accepted: number;
+  rejected: number;
+}
+
+/** The counts of `budget import`'s summary line "appended A, already present P, accepted C, rejected R". */
+export function importCounts(stdout: string): ImportCounts | undefined {
+  const match = /appended (\d+), already present (\d+), accepted (\d+), rejected (\d+)/.exec(stdout);
+  if (match === null) return undefined;
+  const [, appended, alreadyPresent, accepted, rejected] = match.map(Number);
+  return {
+    appended: appended ?? 0,
+    alreadyPresent: alreadyPresent ?? 0,
+    accepted: accepted ?? 0,
+    rejected: rejected ?? 0,
+  };
 }

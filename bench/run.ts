@@ -9,6 +9,7 @@ import { intFlag, parseArgs, stringFlag } from './args';
 import { writePrefix } from './prefix-file';
 import { runPipeline } from './pipeline';
 import {
+  importCounts,
   evaluateTargets,
   type BenchResults,
   type ImportRun,
@@ -70,19 +71,6 @@ function freshDir(name: string): string {
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   return dir;
-}
-
-/** The import's summary line: JSON if the CLI prints it, else "appended A, already present P, accepted C, rejected R". */
-function importCounts(stdout: string): ImportRun['counts'] {
-  const match = /appended (\d+), already present (\d+), accepted (\d+), rejected (\d+)/.exec(stdout);
-  if (match === null) return undefined;
-  const [, appended, alreadyPresent, accepted, rejected] = match.map(Number);
-  return {
-    appended: appended ?? 0,
-    alreadyPresent: alreadyPresent ?? 0,
-    accepted: accepted ?? 0,
-    rejected: rejected ?? 0,
-  };
 }
 
 async function importInto(file: string, events: number, dirName: string): Promise<ImportRun> {
