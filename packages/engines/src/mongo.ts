@@ -1,12 +1,36 @@
 //! The MongoDB projections (mongoose). Shaped for FerretDB 1.x too: no transactions, no change streams, and every
 //! read an `_id` lookup, because FerretDB's SQLite backend scans the whole collection for any other filter.
-import { createHash } from 'node:crypto';
-import mongoose, { Schema, type Connection, type Model } from 'mongoose';
+import { hash } from 'node:crypto';
+import { deflateRaw, inflateRawSync } from 'node:zlib';
+import { promisify } from 'node:util';
+import mongoose, { Schema, mongo, type Connection, type Model } from 'mongoose';
 
 /** Log records per chunk document: position p lives in chunk floor((p - 1) / CHUNK_RECORDS). */
 export const CHUNK_RECORDS = 1000;
 /** Id buckets per region: the id -> position index is split so one lookup reads one small document. */
 export const ID_BUCKETS = 64;
+
+/**
+ * A long text field of a chunk document: raw DEFLATE of the UTF-8 text, as binary data. FerretDB 1.x (SQLite)
+ * spends its time per byte written: 1,000 log records are about 310 KB of JSON, 44 KB deflated (4 ms at level 1),
+ * and the write takes 6 ms instead of 24. A plain string is read too: documents written before compression.
+ */
+export type PackedText = string | mongo.Binary;
+
+const deflateRawAsync = promisify(deflateRaw);
+
+/** Packs a text for a chunk document. Async: zlib runs on libuv's thread pool, beside the event loop. */
+export async function packText(text: string): Promise<PackedText> {
+  if (text === '') return '';
+  return new mongo.Binary(await deflateRawAsync(Buffer.from(text, 'utf8'), { level: 1 }));
+}
+
+/** The text of a packed field, whichever way it was written. */
+export function unpackText(value: PackedText | Buffer): string {
+  if (typeof value === 'string') return value;
+  const bytes = Buffer.isBuffer(value) ? value : value.buffer.subarray(0, value.position);
+  return inflateRawSync(bytes).toString('utf8');
+}
 
 /** A run of up to CHUNK_RECORDS consecutive records of one region's log. Text rather than arrays: FerretDB 1.x
  *  stores an array element by element and takes about three times as long to write the same content. */
@@ -16,8 +40,8 @@ export interface ChunkDoc {
   chunk: number;
   /** Position of the first record. */
   from: number;
-  /** The records' JSON texts, one per line (JSON text never holds a raw line break). */
-  records: string;
+  /** The records' JSON texts, one per line (JSON text never holds a raw line break), packed. */
+  records: PackedText;
   /** JSON array: the year each record concerns (null for region-wide events), for as-of replays of one year. */
   years: string;
 }
@@ -52,8 +76,8 @@ export interface JournalDoc {
   from: number;
   /** Last position whose entries the document holds. */
   to: number;
-  /** The entries' JSON texts, one per line. */
-  entries: string;
+  /** The entries' JSON texts, one per line, packed. */
+  entries: PackedText;
 }
 
 /** One journal entry as stored and read back. */
@@ -99,7 +123,7 @@ const chunkSchema = new Schema<ChunkDoc>(
     region: String,
     chunk: Number,
     from: Number,
-    records: String,
+    records: Schema.Types.Mixed,
     years: String,
   },
   { versionKey: false, autoIndex: false },
@@ -117,7 +141,7 @@ const progressSchema = new Schema<ProgressDoc>(
   { versionKey: false, autoIndex: false },
 );
 const journalSchema = new Schema<JournalDoc>(
-  { _id: String, region: String, chunk: Number, from: Number, to: Number, entries: String },
+  { _id: String, region: String, chunk: Number, from: Number, to: Number, entries: Schema.Types.Mixed },
   { versionKey: false, autoIndex: false },
 );
 
@@ -147,7 +171,8 @@ export function chunkId(region: string, chunk: number): string {
 }
 
 export function bucketOf(id: string): number {
-  return createHash('sha256').update(id).digest().readUInt16BE(0) % ID_BUCKETS;
+  // One-shot crypto.hash: the same SHA-256 as createHash, at less than half the cost for a short id.
+  return hash('sha256', id, 'buffer').readUInt16BE(0) % ID_BUCKETS;
 }
 
 export function bucketId(region: string, bucket: number, version: number): string {
@@ -201,7 +226,8 @@ export async function* readJournal(
     const doc = await projections.journal.findById(journalId(region, chunk)).lean();
     if (doc === null || doc.to < Math.min(to, doc.from + CHUNK_RECORDS - 1))
       throw new Error(`the journal of ${region} lacks positions of chunk ${String(chunk)}`);
-    for (const text of doc.entries === '' ? [] : doc.entries.split('\n')) {
+    const entries = unpackText(doc.entries);
+    for (const text of entries === '' ? [] : entries.split('\n')) {
       const entry = JSON.parse(text) as StoredJournalEntry;
       if (entry.position > to) return;
       yield entry;
@@ -231,7 +257,8 @@ export async function* readChunks(
 
 /** The records of a chunk document, each as its JSON text. */
 export function chunkRecords(doc: ChunkDoc): string[] {
-  return doc.records === '' ? [] : doc.records.split('\n');
+  const records = unpackText(doc.records);
+  return records === '' ? [] : records.split('\n');
 }
 
 /** The ids of a bucket document with their places. */

@@ -15,6 +15,7 @@ import {
   chunkId,
   chunkOf,
   journalId,
+  packText,
   readChunks,
   type BucketDoc,
   type ChunkDoc,
@@ -60,18 +61,18 @@ function openChunk(region: string, chunk: number): OpenChunk {
   return { region, chunk, records: [], years: [], entries: [], stored: false };
 }
 
-function chunkDoc(open: OpenChunk): ChunkDoc {
+async function chunkDoc(open: OpenChunk): Promise<ChunkDoc> {
   return {
     _id: chunkId(open.region, open.chunk),
     region: open.region,
     chunk: open.chunk,
     from: open.chunk * CHUNK_RECORDS + 1,
-    records: open.records.join('\n'),
+    records: await packText(open.records.join('\n')),
     years: JSON.stringify(open.years),
   };
 }
 
-function journalDoc(open: OpenChunk): JournalDoc {
+async function journalDoc(open: OpenChunk): Promise<JournalDoc> {
   const from = open.chunk * CHUNK_RECORDS + 1;
   return {
     _id: journalId(open.region, open.chunk),
@@ -79,7 +80,7 @@ function journalDoc(open: OpenChunk): JournalDoc {
     chunk: open.chunk,
     from,
     to: from + open.records.length - 1,
-    entries: open.entries.join('\n'),
+    entries: await packText(open.entries.join('\n')),
   };
 }
 
@@ -209,7 +210,16 @@ export class Projector {
       if (accepted) for (const y of touchedYears(log.state, record, year)) add(dirty.years, record.region, y);
       this.appliedRecords += 1;
     }
+    const started = performance.now();
     await this.write(dirty);
+    this.logger.debug(
+      {
+        messages: messages.length,
+        chunks: dirty.chunks.size,
+        writeMs: Math.round(performance.now() - started),
+      },
+      'batch projected',
+    );
   }
 
   /**
@@ -344,10 +354,10 @@ async function writeChunks<T extends { _id: string }>(
   insert: (docs: T[]) => Promise<unknown>,
   replace: (docs: T[]) => Promise<unknown>,
   chunks: OpenChunk[],
-  toDoc: (open: OpenChunk) => T,
+  toDoc: (open: OpenChunk) => Promise<T>,
 ): Promise<void> {
-  const fresh = chunks.filter((c) => !c.stored).map(toDoc);
-  const stored = chunks.filter((c) => c.stored).map(toDoc);
+  const fresh = await Promise.all(chunks.filter((c) => !c.stored).map(toDoc));
+  const stored = await Promise.all(chunks.filter((c) => c.stored).map(toDoc));
   if (fresh.length > 0) {
     await insert(fresh).catch((error: unknown) => {
       const writeErrors = (
