@@ -4,7 +4,16 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RegionLog, formatCents, parseAmountCents, validateLine, type BudgetEvent } from '@budget/domain';
-import { kafkaClient, readJournal, readToEnd, topicNames, type StoredJournalEntry } from '@budget/engines';
+import {
+  Allocator,
+  kafkaClient,
+  readJournal,
+  readToEnd,
+  topicNames,
+  type AllocationBatch,
+  type StoredJournalEntry,
+} from '@budget/engines';
+import { pino } from 'pino';
 import { ROOT } from '../support/cli';
 import { engineFixture, type EngineFixture } from '../support/engines-fixture';
 
@@ -100,6 +109,65 @@ describe('the journal in MongoDB', () => {
       projector.project(messages),
     );
     for (const [region, entries] of expected) expect(await storedJournal(region)).toEqual(entries);
+    expect(engines.failures).toEqual([]);
+  });
+
+  it('is what the allocator publishes on budget.allocations.v1: every accepted record once, the log covered without gaps', async () => {
+    const { settings } = engines;
+    const kafka = kafkaClient(settings);
+    const allocator = new Allocator(kafka, settings, pino({ level: 'warn' }));
+    await allocator.start();
+    try {
+      const lines = readFileSync(DEMO, 'utf8')
+        .split('\n')
+        .filter((line) => line.trim() !== '');
+      const expected = domainJournal(lines);
+      const logLengths = new Map<string, number>();
+      for (const region of expected.keys()) {
+        const progress = await engines.projections.progress.findById(region).lean();
+        logLengths.set(region, progress?.position ?? 0);
+      }
+      // Read the topic until the allocator has covered every region's whole log.
+      let batches: AllocationBatch[] = [];
+      const deadline = Date.now() + 60_000;
+      for (;;) {
+        batches = [];
+        await readToEnd(kafka, topicNames(settings.namespace).allocations, (messages) => {
+          for (const m of messages)
+            batches.push(JSON.parse(m.value?.toString('utf8') ?? 'null') as AllocationBatch);
+        });
+        const covered = (region: string) =>
+          Math.max(0, ...batches.filter((b) => b.region === region).map((b) => b.to));
+        if ([...logLengths].every(([region, length]) => covered(region) === length)) break;
+        if (Date.now() > deadline) throw new Error('the allocator did not cover the log in 60 s');
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+      for (const [region, entries] of expected) {
+        const own = batches.filter((b) => b.region === region);
+        let next = 1;
+        for (const batch of own) {
+          expect(batch.from, region).toBe(next);
+          expect(batch.to).toBeGreaterThanOrEqual(batch.from);
+          next = batch.to + 1;
+        }
+        expect(next - 1).toBe(logLengths.get(region));
+        const published = own.flatMap((b) =>
+          b.results.flatMap((r) =>
+            r.entries.map((e) => ({
+              position: r.position,
+              eventId: r.eventId,
+              year: e.year,
+              memo: e.memo,
+              lines: e.lines,
+            })),
+          ),
+        );
+        expect(published).toEqual(entries);
+        expect(own.some((b) => b.results.length > 1)).toBe(true);
+      }
+    } finally {
+      await allocator.stop();
+    }
     expect(engines.failures).toEqual([]);
   });
 });

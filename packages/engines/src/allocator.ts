@@ -1,5 +1,6 @@
 //! The allocator: consumes the log and publishes the allocation results of each accepted event (the journal
-//! entries of its apportionments and re-apportionments) on budget.allocations.v1, exactly once.
+//! entries of its apportionments and re-apportionments) on budget.allocations.v1, exactly once, many results to a
+//! message.
 import type { Consumer, Kafka, KafkaMessage, Message, Producer, Transaction } from 'kafkajs';
 import type { Logger } from 'pino';
 import { RegionLog, type LogRecord } from '@budget/domain';
@@ -15,13 +16,63 @@ import {
   type EngineSettings,
 } from './topics';
 
-/** One message of budget.allocations.v1 (key = region). */
+/** The allocation result of one accepted log record. */
 export interface AllocationResult {
   region: string;
   position: number;
   eventId: string;
   type: string;
   entries: { year: number; memo: string; lines: { account: string; debit: string; credit: string }[] }[];
+}
+
+/**
+ * One message of budget.allocations.v1 (key = region): the results of the region's log records `from`..`to`
+ * (inclusive; rejected records have none). A region's messages cover its log without gaps or overlaps, in order.
+ * Many results to a message: per message, kafkajs costs the allocator about as much as deciding the record.
+ */
+export interface AllocationBatch {
+  region: string;
+  from: number;
+  to: number;
+  results: AllocationResult[];
+}
+
+/** A message closes when its results reach either bound; both keep it far below the broker's 1 MiB limit. */
+const BATCH_RESULTS = 200;
+const BATCH_BYTES = 256 * 1024;
+
+/** Collects the results of consecutive records per region into messages. */
+export class AllocationBatcher {
+  private readonly open = new Map<string, { batch: AllocationBatch; bytes: number }>();
+  readonly messages: Message[] = [];
+
+  /** Adds one applied record: its result, or undefined for a rejected one (still covered by `from`..`to`). */
+  add(region: string, position: number, result: AllocationResult | undefined): void {
+    let current = this.open.get(region);
+    if (current === undefined) {
+      current = { batch: { region, from: position, to: position, results: [] }, bytes: 0 };
+      this.open.set(region, current);
+    }
+    current.batch.to = position;
+    if (result !== undefined) {
+      current.batch.results.push(result);
+      current.bytes += JSON.stringify(result.entries).length + 128;
+    }
+    if (current.batch.results.length >= BATCH_RESULTS || current.bytes >= BATCH_BYTES) this.close(region);
+  }
+
+  /** Closes every open message; returns all messages made so far. */
+  finish(): Message[] {
+    for (const region of [...this.open.keys()]) this.close(region);
+    return this.messages;
+  }
+
+  private close(region: string): void {
+    const current = this.open.get(region);
+    if (current === undefined) return;
+    this.messages.push({ key: region, value: JSON.stringify(current.batch) });
+    this.open.delete(region);
+  }
 }
 
 export class Allocator {
@@ -69,13 +120,15 @@ export class Allocator {
     );
   }
 
-  private apply(message: KafkaMessage): AllocationResult | undefined {
+  /** Applies one log record; returns its result, or undefined for a rejected record, or null for one applied
+   *  before (a redelivery). */
+  private apply(message: KafkaMessage): { record: LogRecord; result: AllocationResult | undefined } | null {
     const record = JSON.parse(message.value?.toString('utf8') ?? 'null') as LogRecord;
     const log = this.log(record.region);
-    if (record.position <= log.length) return undefined;
+    if (record.position <= log.length) return null;
     const entries = applyCommitted(log, record);
-    if (record.outcome !== 'accepted') return undefined;
-    return {
+    if (record.outcome !== 'accepted') return { record, result: undefined };
+    const result: AllocationResult = {
       region: record.region,
       position: record.position,
       eventId: record.id,
@@ -85,6 +138,7 @@ export class Allocator {
         return { year, memo, lines };
       }),
     };
+    return { record, result };
   }
 
   async start(): Promise<void> {
@@ -112,11 +166,15 @@ export class Allocator {
         if (producer === undefined || last === undefined) return;
         let transaction: Transaction | undefined;
         try {
-          const results: Message[] = [];
+          const batcher = new AllocationBatcher();
+          let published = 0;
           for (const message of batch.messages) {
-            const result = this.apply(message);
-            if (result !== undefined) results.push({ key: result.region, value: JSON.stringify(result) });
+            const applied = this.apply(message);
+            if (applied === null) continue;
+            batcher.add(applied.record.region, applied.record.position, applied.result);
+            if (applied.result !== undefined) published += 1;
           }
+          const results = batcher.finish();
           transaction = await producer.transaction();
           const open = transaction;
           await sendBounded((chunk) => open.send({ topic: names.allocations, messages: chunk }), results);
@@ -130,7 +188,7 @@ export class Allocator {
             ],
           });
           await transaction.commit();
-          this.published += results.length;
+          this.published += published;
         } catch (error) {
           await transaction?.abort().catch(() => undefined);
           (this.settings.onFatal ?? exitProcess)(error, 'allocator');

@@ -15,5 +15,5 @@ export {
   type TopicNames,
 } from './topics';
 export { readToEnd } from './read-to-end';
-export { Allocator, type AllocationResult } from './allocator';
+export { AllocationBatcher, Allocator, type AllocationBatch, type AllocationResult } from './allocator';
 export { readEngineSettings } from './settings';
