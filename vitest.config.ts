@@ -11,6 +11,7 @@ export default defineConfig({
             'packages/*/src/**/*.unit.spec.ts',
             'services/*/src/**/*.unit.spec.ts',
             'tests/**/*.unit.spec.ts',
+            'bench/**/*.unit.spec.ts',
           ],
         },
       },

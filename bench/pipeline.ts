@@ -18,7 +18,8 @@ import {
   topicNames,
   type EngineSettings,
 } from '@budget/engines';
-import { importCounts, type PipelineResults } from './results';
+import { CpuMeter, findProcesses } from './proc-cpu';
+import { importCounts, type PipelineResults, type PipelineStages } from './results';
 import { round } from './stats';
 import type { TimedResult } from './timed-run';
 
@@ -53,6 +54,44 @@ interface BaselineOut {
   eventsPerSecond: number;
 }
 
+/** Samples the topics' ends and the groups' lags every 100 ms until told to stop: when each stage finished. */
+async function sampleStages(
+  admin: Admin,
+  names: ReturnType<typeof topicNames>,
+  groups: ReturnType<typeof groupNames>,
+  started: number,
+  stop: () => boolean,
+): Promise<PipelineStages> {
+  const stages: PipelineStages = {};
+  let lastInboxEnd = -1n;
+  let inboxChangedAt = 0;
+  while (!stop()) {
+    const ends = await endOffsets(admin, names.inbox);
+    const end = [...ends.values()].reduce((a, b) => a + BigInt(b), 0n);
+    const now = performance.now() - started;
+    if (end !== lastInboxEnd) {
+      lastInboxEnd = end;
+      inboxChangedAt = now;
+    }
+    if (end > 0n) {
+      const [sequencer, ledger, allocator] = await Promise.all([
+        lagOf(admin, groups.sequencer, names.inbox),
+        lagOf(admin, groups.ledger, names.log),
+        lagOf(admin, groups.allocator, names.log),
+      ]);
+      stages.inboxComplete = Math.round(inboxChangedAt);
+      if (sequencer === 0) stages.sequenced ??= Math.round(now);
+      else delete stages.sequenced;
+      if (sequencer === 0 && allocator === 0) stages.allocated ??= Math.round(now);
+      else delete stages.allocated;
+      if (sequencer === 0 && ledger === 0) stages.projected ??= Math.round(now);
+      else delete stages.projected;
+    }
+    await sleep(100);
+  }
+  return stages;
+}
+
 const sleep = (ms: number) =>
   new Promise((resolve) => {
     setTimeout(resolve, ms);
@@ -77,7 +116,13 @@ function startService(options: PipelineOptions, name: string, env: NodeJS.Proces
   const out = openSync(join(options.tmp, `pipeline-${name}.log`), 'w');
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', join(options.root, 'services', name, 'src', 'main.ts')],
+    [
+      // BENCH_CPU_PROF=DIR: each service writes a V8 CPU profile there when it stops (for finding where time goes).
+      ...(env['BENCH_CPU_PROF'] ? ['--cpu-prof', `--cpu-prof-dir=${env['BENCH_CPU_PROF']}`] : []),
+      '--import',
+      'tsx',
+      join(options.root, 'services', name, 'src', 'main.ts'),
+    ],
     { cwd: options.root, env: { ...env, SERVICE_PORT: '0' }, stdio: ['ignore', out, out] },
   );
   closeSync(out);
@@ -141,16 +186,26 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
 
     // The baseline runs with the services up and idle, so both see the same machine.
     options.log('pipeline: plain kafkajs baseline (produce and consume the same messages)');
+    const baselineCpu = new CpuMeter(new Map([['kafka', findProcesses(/kafka\.Kafka/)]]));
     const baseRun = await options.runTs(
       join(options.root, 'bench', 'kafka-baseline.ts'),
       [options.file, '--brokers', options.brokers, '--topic', baselineTopic],
       env,
     );
     const baseline = JSON.parse(baseRun.stdout) as BaselineOut;
+    const baselineCpuMs = { script: baseRun.cpuMs, ...baselineCpu.read() };
     if (baseline.consumed !== options.events)
       throw new Error(`the baseline consumed ${String(baseline.consumed)} of ${String(options.events)}`);
 
     options.log(`pipeline: budget import of ${String(options.events)} events on Kafka and MongoDB`);
+    const cpu = new CpuMeter(
+      new Map([
+        ...SERVICES.map((name, i): [string, number[]] => [name, [children[i]?.pid ?? -1]]),
+        ['kafka', findProcesses(/kafka\.Kafka/)],
+        ['ferretdb', findProcesses(/ferretdb/i)],
+        ['mongod', findProcesses(/\bmongod\b/)],
+      ]),
+    );
     const started = performance.now();
     const importing = options.runTs(
       join(options.root, 'services', 'cli', 'src', 'main.ts'),
@@ -161,6 +216,8 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
     const finished = importing.finally(() => {
       progress.done = true;
     });
+    const consistentSeen = { done: false };
+    const timeline = sampleStages(admin, names, groups, started, () => consistentSeen.done);
     // A function, so the type checker does not narrow what the callback above changes.
     const done = (): boolean => progress.done;
     // The moment the first event is in the inbox: the import's validation pass is over and it produces.
@@ -186,6 +243,10 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
     }
     const timedReport = await store.allocationReport(options.region, Number(options.year));
     const consistentAt = performance.now();
+    consistentSeen.done = true;
+    const cpuMs = { ...cpu.read(), import: imported.cpuMs };
+    const stages = await timeline;
+    options.log(`pipeline: stages ${JSON.stringify(stages)}, CPU ms ${JSON.stringify(cpuMs)}`);
 
     options.log('pipeline: reading back reports and trial balances for the comparison');
     const engineReports = new Map<string, unknown>();
@@ -259,6 +320,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
         ms: baseline.ms,
         eventsPerSecond: baseline.eventsPerSecond,
         processWallMs: round(baseRun.wallMs),
+        cpuMs: baselineCpuMs,
       },
       pipeline: {
         importWallMs: round(imported.wallMs),
@@ -275,6 +337,8 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
         trialBalancesMatchEmbedded: trialBalancesMatch,
         lagAfter: lagsAfter,
         journalDocuments: journal ?? 0,
+        stages,
+        cpuMs,
       },
       ratio: Math.round((pipelineRate / baseline.eventsPerSecond) * 1000) / 1000,
     };

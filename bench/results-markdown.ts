@@ -1,5 +1,5 @@
 // Renders bench/results/latest.json as bench/results/latest.md, for people.
-import type { BenchResults, PipelineResults, Target } from './results';
+import type { BenchResults, PipelineResults, PipelineStages, Target } from './results';
 import type { Spread } from './stats';
 
 function verdict(t: Target): string {
@@ -64,6 +64,17 @@ export function resultsMarkdown(r: BenchResults): string {
   return lines.join('\n');
 }
 
+function stagesText(s: PipelineStages): string {
+  const at = (ms: number | undefined) => (ms === undefined ? 'not seen' : `${n(ms)} ms`);
+  return `inbox complete ${at(s.inboxComplete)}; sequenced ${at(s.sequenced)}; allocated ${at(s.allocated)}; projected ${at(s.projected)}`;
+}
+
+function cpuText(cpu: Record<string, number>): string {
+  const entries = Object.entries(cpu).filter(([, ms]) => ms > 0);
+  const total = entries.reduce((sum, [, ms]) => sum + ms, 0);
+  return `${entries.map(([name, ms]) => `${name} ${n(ms)} ms`).join(', ')}; total ${n(total)} ms`;
+}
+
 function pipelineMarkdown(p: PipelineResults): string[] {
   const q = p.pipeline;
   const yes = (ok: boolean) => (ok ? 'yes' : '**no**');
@@ -78,6 +89,7 @@ function pipelineMarkdown(p: PipelineResults): string[] {
     '| measure | value |',
     '| --- | --- |',
     `| baseline: produce + consume | ${n(p.baseline.ms)} ms (produce ${n(p.baseline.produceMs)} ms, consume ${n(p.baseline.consumeMs)} ms): **${n(p.baseline.eventsPerSecond)} events/s** |`,
+    `| baseline CPU time (whole script process; broker while it ran) | ${cpuText(p.baseline.cpuMs)} |`,
     `| pipeline: first event in the inbox -> report projection consistent, every lag 0 | ${n(q.inboxToConsistentMs)} ms: **${n(q.eventsPerSecond)} events/s** |`,
     `| ratio pipeline / baseline | **${p.ratio.toFixed(2)}** |`,
     `| \`budget import\` started -> consistent report (process start-up and validation pass included) | **${n(q.importToConsistentMs)} ms** (${n(q.importToConsistentEventsPerSecond)} events/s) |`,
@@ -89,6 +101,8 @@ function pipelineMarkdown(p: PipelineResults): string[] {
     `| trial balances 2023-2025 equal the embedded store's | ${yes(q.trialBalancesMatchEmbedded)} |`,
     `| consumer lag afterwards (sequencer, ledger, allocator) | ${q.lagAfter.sequencer}, ${q.lagAfter.ledger}, ${q.lagAfter.allocator} |`,
     `| journal documents in MongoDB | ${n(q.journalDocuments)} |`,
+    `| stages done, ms after \`budget import\` started (sampled every 100 ms) | ${stagesText(q.stages)} |`,
+    `| CPU time from the import's start to the consistent report, per process | ${cpuText(q.cpuMs)} |`,
     '',
   ];
 }

@@ -41,6 +41,17 @@ export interface BenchResults {
   targets: Target[];
 }
 
+export interface PipelineStages {
+  /** The last record was written to the inbox (the import's transaction complete). */
+  inboxComplete?: number;
+  /** The sequencer had consumed the whole inbox. */
+  sequenced?: number;
+  /** The allocator had consumed the whole log. */
+  allocated?: number;
+  /** The ledger had consumed the whole log. */
+  projected?: number;
+}
+
 /** The engines pipeline against a plain kafkajs produce-and-consume of the same messages, same broker, same run. */
 export interface PipelineResults {
   events: number;
@@ -54,6 +65,8 @@ export interface PipelineResults {
     ms: number;
     eventsPerSecond: number;
     processWallMs: number;
+    /** CPU time of the script's process and of the broker while it ran, in ms. */
+    cpuMs: Record<string, number>;
   };
   pipeline: {
     /** `budget import` as its own process: start-up, validation pass, produce, until the ledger caught up. */
@@ -76,6 +89,11 @@ export interface PipelineResults {
     trialBalancesMatchEmbedded: boolean;
     lagAfter: { sequencer: number; ledger: number; allocator: number };
     journalDocuments: number;
+    /** When each stage had everything, in ms after `budget import` started (sampled every 100 ms). */
+    stages: PipelineStages;
+    /** CPU time each process used from the start of the import until the report was consistent, in ms. The
+     *  engines are found by their command lines (absent when they run elsewhere). */
+    cpuMs: Record<string, number>;
   };
   /** pipeline.eventsPerSecond / baseline.eventsPerSecond. */
   ratio: number;

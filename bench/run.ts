@@ -49,7 +49,9 @@ async function runTs(
   const statsFile = statsPath(TMP, `step-${++stepCounter}`);
   const options =
     stdoutFile === undefined ? { cwd: ROOT, env, statsFile } : { cwd: ROOT, env, statsFile, stdoutFile };
-  const result = await timed(node, [...nodeArgs, file, ...args], options);
+  // BENCH_CPU_PROF=DIR: every process the benchmark runs writes a V8 CPU profile there (for finding where time goes).
+  const profile = env['BENCH_CPU_PROF'] ? ['--cpu-prof', `--cpu-prof-dir=${env['BENCH_CPU_PROF']}`] : [];
+  const result = await timed(node, [...profile, ...nodeArgs, file, ...args], options);
   if (result.exitCode !== 0) {
     throw new Error(`${result.command} exited ${result.exitCode}:\n${result.stderr.slice(-4000)}`);
   }

@@ -12,6 +12,8 @@ export interface TimedResult {
   wallMs: number;
   /** "Maximum resident set size" reported by /usr/bin/time -v, in KiB. */
   maxRssKb: number;
+  /** User plus system CPU time reported by /usr/bin/time -v, in ms. */
+  cpuMs: number;
   stdout: string;
   stderr: string;
 }
@@ -32,6 +34,16 @@ export function requireGnuTime(): void {
       `${GNU_TIME} is missing; the benchmark needs GNU time for peak memory: apt-get install -y time`,
     );
   }
+}
+
+/** Parses "User time (seconds): 1.23" and "System time (seconds): 0.45" out of the -v report, in ms. */
+export function parseCpuMs(report: string): number {
+  const seconds = (label: string): number => {
+    const match = new RegExp(`${label} time \\(seconds\\): ([\\d.]+)`).exec(report);
+    if (match?.[1] === undefined) throw new Error(`no "${label} time" in /usr/bin/time output:\n${report}`);
+    return Number(match[1]);
+  };
+  return Math.round((seconds('User') + seconds('System')) * 1000);
 }
 
 /** Parses "Maximum resident set size (kbytes): 123" out of the -v report. */
@@ -67,11 +79,13 @@ export async function timed(
   });
   const wallMs = performance.now() - started;
   if (outFd !== undefined) closeSync(outFd);
+  const report = readFileSync(options.statsFile, 'utf8');
   return {
     command: [program, ...args].join(' '),
     exitCode,
     wallMs,
-    maxRssKb: parseMaxRss(readFileSync(options.statsFile, 'utf8')),
+    maxRssKb: parseMaxRss(report),
+    cpuMs: parseCpuMs(report),
     stdout: Buffer.concat(stdout).toString('utf8'),
     stderr: Buffer.concat(stderr).toString('utf8'),
   };
