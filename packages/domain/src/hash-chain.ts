@@ -1,5 +1,5 @@
 //! The tamper-evident chain of CONTRACT section 5: SHA-256 over the RFC 8785 canonical JSON of each record.
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import { configure } from 'safe-stable-stringify';
 import type { RejectionReason } from './rejections';
@@ -41,8 +41,9 @@ const jcs = configure({
   circularValue: Error,
 });
 
+/** One-shot `crypto.hash`: the same digest as `createHash`, at less than half its cost for a record's text. */
 export function sha256Hex(text: string): string {
-  return createHash('sha256').update(text, 'utf8').digest('hex');
+  return hash('sha256', text, 'hex');
 }
 
 /** The fields a record's hash covers, in the contract's order: every field but `hash` (and nothing else). */
@@ -64,15 +65,85 @@ function unhashedFields(record: UnhashedRecord): UnhashedRecord {
   };
 }
 
-/** The hash of a record: over every field but `hash` itself. */
-export function recordHash(record: UnhashedRecord): string {
-  return sha256Hex(canonicalJson(unhashedFields(record)));
+/**
+ * The canonical JSON of a record, the text its hash covers. With `content`, the canonical JSON of the record's event
+ * (`eventContent` of the very same event, e.g. from `validateLine(line, { content: true })`), the event is not
+ * canonicalized again: see `composeRecordJson`. Without it, or when it does not fit, the whole record is.
+ */
+export function recordJson(record: UnhashedRecord, content?: string): string {
+  if (content !== undefined) {
+    const composed = composeRecordJson(record, content);
+    if (composed !== undefined) return composed;
+  }
+  return canonicalJson(unhashedFields(record));
 }
 
-/** Builds the exported record with the contract's field order. */
-export function sealRecord(record: UnhashedRecord): LogRecord {
+/**
+ * The record's canonical JSON built from its event's canonical content, or undefined when `content` does not have
+ * the shape `eventContent` gives this record's event (the caller then canonicalizes the whole record).
+ *
+ * JCS sorts keys by UTF-16 code units. The content's keys are actor, data, id, occurredAt, region, type; the record
+ * adds outcome, position, prevHash, reason and recordedAt, which all sort between occurredAt and region. So the
+ * record's text is the content's with `,"outcome":…,"position":…,"prevHash":…,"reason":…,"recordedAt":…` inserted
+ * before `,"region":`. Everything in the content but `data` is fixed by the event's five simple fields, so the
+ * content must begin with `{"actor":<actor>,"data":` and end with `,"id":<id>,"occurredAt":<occurredAt>,
+ * "region":<region>,"type":<type>}`. Only `data` is taken on trust: it must be this event's (the caller's promise).
+ * Each value is written by `canonicalJson` itself, so it is exactly what JCS writes for it inside the whole record
+ * (and a value with no canonical form throws, as it would there); an absent value (which JCS leaves out, key and
+ * all) falls back.
+ */
+export function composeRecordJson(record: UnhashedRecord, content: string): string | undefined {
+  // Partial: a record read from JSON may lack a field, which JCS would leave out of the whole record's text.
+  const { actor, id, occurredAt, region, type, outcome, position, prevHash, reason, recordedAt } =
+    record as Partial<UnhashedRecord>;
+  if (
+    actor === undefined ||
+    id === undefined ||
+    occurredAt === undefined ||
+    region === undefined ||
+    type === undefined ||
+    outcome === undefined ||
+    position === undefined ||
+    prevHash === undefined ||
+    reason === undefined ||
+    recordedAt === undefined
+  ) {
+    return undefined;
+  }
+  const prefix = `{"actor":${canonicalJson(actor)},"data":`;
+  const tail = `,"region":${canonicalJson(region)},"type":${canonicalJson(type)}}`;
+  const head = `,"id":${canonicalJson(id)},"occurredAt":${canonicalJson(occurredAt)}`;
+  const cut = content.length - tail.length;
+  // The content holds at least the prefix, one character of data, the id and occurredAt, and the tail.
+  if (
+    cut < prefix.length + 1 + head.length ||
+    !content.startsWith(prefix) ||
+    !content.endsWith(tail) ||
+    !content.startsWith(head, cut - head.length)
+  ) {
+    return undefined;
+  }
+  return (
+    content.slice(0, cut) +
+    `,"outcome":${canonicalJson(outcome)},"position":${canonicalJson(position)}` +
+    `,"prevHash":${canonicalJson(prevHash)},"reason":${canonicalJson(reason)}` +
+    `,"recordedAt":${canonicalJson(recordedAt)}` +
+    tail
+  );
+}
+
+/** The hash of a record: over every field but `hash` itself. `content` as for `recordJson`. */
+export function recordHash(record: UnhashedRecord, content?: string): string {
+  return sha256Hex(recordJson(record, content));
+}
+
+/**
+ * Builds the exported record with the contract's field order. `content`, the canonical JSON of the record's event
+ * (`eventContent`), saves canonicalizing the event again; the record and its hash are the same with or without it.
+ */
+export function sealRecord(record: UnhashedRecord, content?: string): LogRecord {
   const sealed = unhashedFields(record);
-  return { ...sealed, hash: recordHash(sealed) } as LogRecord;
+  return { ...sealed, hash: recordHash(sealed, content) } as LogRecord;
 }
 
 /** The part of a record that decides whether a re-sent event is the same one (section 2). */

@@ -53,23 +53,28 @@ export class RegionLog {
     return this.state.region;
   }
 
-  /** Decides a new event, applies it when accepted, and seals the record that goes into the log. */
-  append(event: BudgetEvent, recordedAt: string): Appended {
+  /**
+   * Decides a new event, applies it when accepted, and seals the record that goes into the log. `content`, the
+   * event's canonical JSON (`eventContent(event)`, as `validateLine(line, { content: true })` returns it), saves
+   * canonicalizing the event again for the record's hash; the record is the same with or without it.
+   */
+  append(event: BudgetEvent, recordedAt: string, content?: string): Appended {
     if (event.region !== this.region)
       throw new Error(`event for ${event.region} sent to the log of ${this.region}`);
-    return this.apply(event, recordedAt, decide(this.state, event));
+    return this.apply(event, recordedAt, decide(this.state, event), content);
   }
 
   /**
    * Applies a record whose outcome is already decided (read back from a trusted store) without deciding again.
    * The hash is recomputed from the record's fields; a store that was tampered with shows up in `audit verify`.
+   * `content` as for `append`: `eventContent(record)`.
    */
-  applyRecorded(record: LogRecord): Appended {
+  applyRecorded(record: LogRecord, content?: string): Appended {
     const outcome: Outcome =
       record.outcome === 'accepted'
         ? { outcome: 'accepted', reason: null }
         : { outcome: 'rejected', reason: record.reason ?? 'region-not-configured' };
-    return this.apply(record, record.recordedAt, outcome);
+    return this.apply(record, record.recordedAt, outcome, content);
   }
 
   /**
@@ -91,7 +96,7 @@ export class RegionLog {
     return outcome;
   }
 
-  private apply(event: BudgetEvent, recordedAt: string, outcome: Outcome): Appended {
+  private apply(event: BudgetEvent, recordedAt: string, outcome: Outcome, content?: string): Appended {
     const position = this.length + 1;
     const year = eventYear(this.state, event);
     let entries: JournalEntry[] = [];
@@ -100,14 +105,17 @@ export class RegionLog {
       entries = this.ledger.record(this.state, event, position);
     }
     const { id, region, type, occurredAt, actor, data } = event;
-    const record = sealRecord({
-      ...({ id, region, type, occurredAt, actor, data } as BudgetEvent),
-      position,
-      recordedAt,
-      outcome: outcome.outcome,
-      reason: outcome.reason,
-      prevHash: this.lastHash,
-    });
+    const record = sealRecord(
+      {
+        ...({ id, region, type, occurredAt, actor, data } as BudgetEvent),
+        position,
+        recordedAt,
+        outcome: outcome.outcome,
+        reason: outcome.reason,
+        prevHash: this.lastHash,
+      },
+      content,
+    );
     this.length = position;
     this.lastHash = record.hash;
     return { record, entries, year };

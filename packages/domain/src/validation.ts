@@ -38,6 +38,27 @@ export interface MalformedIssue {
 
 export type RecordValidation = { ok: true; event: BudgetEvent } | { ok: false; issues: MalformedIssue[] };
 
+/**
+ * A line's validation. On success `content` is the event's canonical JSON (`eventContent(event)`, RFC 8785) when
+ * it was computed: always with `validateLine(line, { content: true })`, and otherwise for a line with a `\u`
+ * escape (checked for lone surrogates that way). Callers hash it (to tell a re-sent event from a conflicting one)
+ * and pass it to `RegionLog.append`, instead of canonicalizing the event again.
+ */
+export type LineValidation =
+  { ok: true; event: BudgetEvent; content?: string } | { ok: false; issues: MalformedIssue[] };
+
+/** A line's validation with the event's canonical JSON always there on success. */
+export type LineValidationWithContent =
+  { ok: true; event: BudgetEvent; content: string } | { ok: false; issues: MalformedIssue[] };
+
+export interface LineValidationOptions {
+  /**
+   * Also return the event's canonical JSON (`content`) for every valid line. It costs one canonicalization per
+   * line, which a caller that needs the content (to hash or append the event) would pay anyway.
+   */
+  content?: boolean;
+}
+
 /** Longest accepted line in bytes-as-UTF-16-units; a longer line is refused before parsing. */
 export const MAX_LINE_LENGTH = 65_536;
 
@@ -96,8 +117,13 @@ export function validateRecord(value: unknown): RecordValidation {
   return { ok: true, event: value as BudgetEvent };
 }
 
-/** Validates one line of an NDJSON event file. Blank lines are the caller's to skip. */
-export function validateLine(line: string): RecordValidation {
+/**
+ * Validates one line of an NDJSON event file. Blank lines are the caller's to skip. A valid line's event must also
+ * have a canonical JSON form (no lone surrogate); its text comes back as `content` (see `LineValidation`).
+ */
+export function validateLine(line: string, options: { content: true }): LineValidationWithContent;
+export function validateLine(line: string, options?: LineValidationOptions): LineValidation;
+export function validateLine(line: string, options?: LineValidationOptions): LineValidation {
   if (line.length > MAX_LINE_LENGTH) {
     return {
       ok: false,
@@ -114,8 +140,12 @@ export function validateLine(line: string): RecordValidation {
     return { ok: false, issues: [{ reason: 'not-json', field: '', detail }] };
   }
   const result = validateRecord(value);
-  // Only a \u escape can carry a lone surrogate into a string; RFC 8785, and so the hash chain, cannot hold one.
-  if (result.ok && line.includes('\\u') && !hasCanonicalForm(result.event)) {
+  if (!result.ok) return result;
+  // Only a \u escape can carry a lone surrogate into a string (a line decoded from UTF-8 holds none of its own);
+  // RFC 8785, and so the hash chain, cannot hold one.
+  const content =
+    options?.content === true || line.includes('\\u') ? canonicalContent(result.event) : undefined;
+  if (content === null) {
     return {
       ok: false,
       issues: [
@@ -128,15 +158,15 @@ export function validateLine(line: string): RecordValidation {
       ],
     };
   }
-  return result;
+  return content === undefined ? result : { ok: true, event: result.event, content };
 }
 
-function hasCanonicalForm(event: BudgetEvent): boolean {
+/** The event's canonical JSON, or null when it has none. */
+function canonicalContent(event: BudgetEvent): string | null {
   try {
-    eventContent(event);
-    return true;
+    return eventContent(event);
   } catch {
-    return false;
+    return null;
   }
 }
 

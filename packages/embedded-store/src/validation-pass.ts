@@ -105,7 +105,8 @@ export async function validationPass(
     firstLine.set(key, lineNumber);
     const existing = inLog.get(region, id);
     if (existing === undefined) continue;
-    if (storedContent(existing) === eventContent(result.event)) skipLines.add(lineNumber);
+    // validateLine computed the content already for a line with a \u escape; only kept for this line.
+    if (storedContent(existing) === (result.content ?? eventContent(result.event))) skipLines.add(lineNumber);
     else if (errors.length < maxErrors) errors.push(conflict(lineNumber, id, `the log of ${region}`));
   }
   if (repeats.size > 0) errors.push(...(await compareRepeats(source, repeats)));
@@ -122,8 +123,8 @@ async function compareRepeats(source: LineSource, repeats: Map<number, number>):
   for await (const line of source()) {
     lineNumber += 1;
     if (!wanted.has(lineNumber)) continue;
-    const result = validateLine(line);
-    if (result.ok) contents.set(lineNumber, { id: result.event.id, content: eventContent(result.event) });
+    const result = validateLine(line, { content: true });
+    if (result.ok) contents.set(lineNumber, { id: result.event.id, content: result.content });
   }
   const errors: LineError[] = [];
   for (const [line, earlier] of repeats) {

@@ -295,7 +295,7 @@ export class KafkaStore implements BudgetStore {
       if (lineNumber % 100_000 === 0) options.onProgress?.({ phase: 'validating', lines: lineNumber });
       if (line.trim() === '') continue;
       events += 1;
-      const result = validateLine(line);
+      const result = validateLine(line, { content: true });
       if (!result.ok) {
         errors.push({ line: lineNumber, issues: result.issues });
         continue;
@@ -304,7 +304,7 @@ export class KafkaStore implements BudgetStore {
         line: lineNumber,
         region: result.event.region,
         id: result.event.id,
-        content: eventContent(result.event),
+        content: result.content,
       };
       const key = `${item.region}\u0000${item.id}`;
       const earlier = firstLine.get(key);

@@ -1,5 +1,5 @@
 //! The sequencer: consumes the inbox, decides each event with the domain core, appends to the log, exactly once.
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { Consumer, IHeaders, Kafka, KafkaMessage, Message, Producer, Transaction } from 'kafkajs';
 import type { Logger } from 'pino';
 import { describeIssue, eventContent, validateLine, type LogRecord, type RegionLog } from '@budget/domain';
@@ -18,7 +18,7 @@ import {
 
 /** 16 bytes of SHA-256 over the event's canonical content: enough to tell a re-sent event from a different one. */
 function contentDigest(content: string): string {
-  return createHash('sha256').update(content).digest('base64').slice(0, 22);
+  return hash('sha256', content, 'base64').slice(0, 22);
 }
 
 /** Inbox messages decided between two sends of log records. */
@@ -68,10 +68,12 @@ export class Sequencer {
         const log = this.regionLog(record.region);
         if (record.position !== log.length + 1)
           throw new Error(`log of ${record.region} jumps from ${log.length} to ${record.position}`);
-        const { record: replayed } = log.applyRecorded(record);
+        // Canonicalized once: for the digest and, without canonicalizing the event again, the resealed hash.
+        const content = eventContent(record);
+        const { record: replayed } = log.applyRecorded(record, content);
         if (replayed.hash !== record.hash)
           throw new Error(`log of ${record.region} does not chain at position ${record.position}`);
-        this.digests.get(record.region)?.set(record.id, contentDigest(eventContent(record)));
+        this.digests.get(record.region)?.set(record.id, contentDigest(content));
         count += 1;
       }
     });
@@ -159,7 +161,8 @@ export class Sequencer {
     deadLetters: Message[],
   ): void {
     const text = message.value?.toString('utf8') ?? '';
-    const validation = validateLine(text);
+    // The event's canonical JSON, computed once: for its digest and for the record's hash.
+    const validation = validateLine(text, { content: true });
     if (!validation.ok) {
       deadLetters.push(deadLetter(message, validation.issues.map(describeIssue).join('; ')));
       this.metrics.deadLettered += 1;
@@ -168,7 +171,7 @@ export class Sequencer {
     const event = validation.event;
     const log = this.regionLog(event.region);
     const digests = this.digests.get(event.region) ?? new Map<string, string>();
-    const digest = contentDigest(eventContent(event));
+    const digest = contentDigest(validation.content);
     const known = digests.get(event.id);
     if (known === digest) return;
     if (known !== undefined) {
@@ -181,7 +184,7 @@ export class Sequencer {
       this.metrics.deadLettered += 1;
       return;
     }
-    const { record } = log.append(event, recordedAt);
+    const { record } = log.append(event, recordedAt, validation.content);
     digests.set(event.id, digest);
     logMessages.push({ key: record.region, value: JSON.stringify(record) });
     this.metrics.decided += 1;
