@@ -106,6 +106,25 @@ export function budgetStoreBehaviour(name: string, open: () => Promise<StoreFixt
         expect((await collect(store.history('zuid-limburg'))).length).toBe(1);
       }));
 
+    it('takes an id repeated in one input once when the repeats are identical, and refuses a different repeat', () =>
+      withStore(async (store) => {
+        const b = new EventBuilder();
+        const configured = b.configured();
+        const budget = b.budget('A1', 2024, '100.00');
+        const refused = await store.importLines(
+          source([configured, budget, { ...budget, data: { ...budget.data, amount: '200.00' } }]),
+        );
+        expect(refused.ok).toBe(false);
+        if (refused.ok) return;
+        expect(refused.errors.map((e) => [e.line, e.issues[0]?.reason])).toEqual([[3, 'conflicting-id']]);
+        expect(refused.errors[0]?.issues[0]?.detail).toContain('line 2');
+        expect(await store.regions()).toEqual([]);
+
+        const taken = counts(await store.importLines(source([configured, budget, { ...budget }])));
+        expect(taken).toMatchObject({ appended: 2, alreadyPresent: 1 });
+        expect((await collect(store.history('zuid-limburg'))).length).toBe(2);
+      }));
+
     it('keeps a verifiable hash chain that replays into the same report, as of any position', () =>
       withStore(async (store) => {
         counts(await store.importLines(source(smallScenario())));

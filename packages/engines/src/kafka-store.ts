@@ -1,5 +1,5 @@
 //! The BudgetStore of the engines mode: writes go through the inbox, reads come from the MongoDB projections.
-import { randomUUID } from 'node:crypto';
+import { hash, randomUUID } from 'node:crypto';
 import {
   Kafka,
   Partitioners,
@@ -276,7 +276,8 @@ export class KafkaStore implements BudgetStore {
   > {
     const errors: LineError[] = [];
     const skip = new Set<number>();
-    const firstLine = new Map<string, Pending>();
+    /** Each id's first line and a digest of its content: a digest, not the text, so a large file's ids stay small. */
+    const firstLine = new Map<string, { line: number; digest: string }>();
     let pending: Pending[] = [];
     let lineNumber = 0;
     let events = 0;
@@ -307,13 +308,14 @@ export class KafkaStore implements BudgetStore {
         content: result.content,
       };
       const key = `${item.region}\u0000${item.id}`;
+      const digest = hash('sha256', item.content, 'base64').slice(0, 22);
       const earlier = firstLine.get(key);
       if (earlier !== undefined) {
-        if (earlier.content === item.content) skip.add(lineNumber);
+        if (earlier.digest === digest) skip.add(lineNumber);
         else errors.push(conflict(lineNumber, item.id, `line ${earlier.line} of this input`));
         continue;
       }
-      firstLine.set(key, item);
+      firstLine.set(key, { line: lineNumber, digest });
       pending.push(item);
       if (pending.length >= CHUNK) await flush();
     }
