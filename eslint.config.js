@@ -4,7 +4,16 @@ import { defineConfig } from 'eslint/config';
 import tseslint from 'typescript-eslint';
 
 export default defineConfig(
-  { ignores: ['**/node_modules/**', 'data/**', 'coverage/**', 'test-output/**', 'bench/results/**'] },
+  {
+    ignores: [
+      '**/node_modules/**',
+      'services/cli/dist/**',
+      'data/**',
+      'coverage/**',
+      'test-output/**',
+      'bench/results/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {

@@ -169,7 +169,7 @@ export function evaluateTargets(r: Omit<BenchResults, 'targets'>): Target[] {
   }
   targets.push(
     {
-      name: 'report allocation, whole process (median, includes Node and tsx start-up)',
+      name: 'report allocation, whole process (median, includes Node start-up and loading the CLI)',
       target: '< 50 ms',
       measured: ms(r.report.processMs.median),
       met: r.report.processMs.median < 50,

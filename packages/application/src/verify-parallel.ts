@@ -98,6 +98,18 @@ class Linker {
  * The worker starts as a few lines of JavaScript that register tsx's loader, then import the TypeScript module.
  * `require.resolve` finds the CommonJS build of tsx's API; its ES module build sits beside it (tsx's exports map).
  */
+/**
+ * The CLI bundle (`services/cli/bundle.mjs`) defines this as the file name of the bundled worker beside it: plain
+ * JavaScript, started directly without tsx. Undefined when this module runs from its TypeScript source.
+ */
+declare const BUDGET_BUNDLED_WORKER: string | undefined;
+
+function startWorker(): Worker {
+  if (typeof BUDGET_BUNDLED_WORKER === 'string')
+    return new Worker(new URL(BUDGET_BUNDLED_WORKER, import.meta.url));
+  return new Worker(workerBootstrap(new URL('./verify-worker.ts', import.meta.url)), { eval: true });
+}
+
 function workerBootstrap(module: URL): string {
   const tsxApi = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api')).href.replace(
     /\.cjs$/,
@@ -118,9 +130,8 @@ class Pool {
     size: number,
     private readonly schema: boolean,
   ) {
-    const url = new URL('./verify-worker.ts', import.meta.url);
     this.workers = Array.from({ length: size }, () => {
-      const worker = new Worker(workerBootstrap(url), { eval: true });
+      const worker = startWorker();
       worker.on('message', (message: { index: number; result: BlockResult }) => {
         this.waiting.get(message.index)?.resolve(message.result);
         this.waiting.delete(message.index);
