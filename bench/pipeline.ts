@@ -18,7 +18,7 @@ import {
   topicNames,
   type EngineSettings,
 } from '@budget/engines';
-import { CpuMeter, findProcesses } from './proc-cpu';
+import { CpuMeter, cpuProfileArgs, findProcesses } from './proc-cpu';
 import { importCounts, type PipelineResults, type PipelineStages } from './results';
 import { round } from './stats';
 import type { TimedResult } from './timed-run';
@@ -54,6 +54,26 @@ interface BaselineOut {
   eventsPerSecond: number;
 }
 
+interface GroupLags {
+  sequencer: number;
+  ledger: number;
+  allocator: number;
+}
+
+/** The three services' consumer lags: the sequencer on the inbox, the ledger and allocator on the log. */
+async function groupLags(
+  admin: Admin,
+  names: ReturnType<typeof topicNames>,
+  groups: ReturnType<typeof groupNames>,
+): Promise<GroupLags> {
+  const [sequencer, ledger, allocator] = await Promise.all([
+    lagOf(admin, groups.sequencer, names.inbox),
+    lagOf(admin, groups.ledger, names.log),
+    lagOf(admin, groups.allocator, names.log),
+  ]);
+  return { sequencer, ledger, allocator };
+}
+
 /** Samples the topics' ends and the groups' lags every 100 ms until told to stop: when each stage finished. */
 async function sampleStages(
   admin: Admin,
@@ -74,11 +94,7 @@ async function sampleStages(
       inboxChangedAt = now;
     }
     if (end > 0n) {
-      const [sequencer, ledger, allocator] = await Promise.all([
-        lagOf(admin, groups.sequencer, names.inbox),
-        lagOf(admin, groups.ledger, names.log),
-        lagOf(admin, groups.allocator, names.log),
-      ]);
+      const { sequencer, ledger, allocator } = await groupLags(admin, names, groups);
       stages.inboxComplete = Math.round(inboxChangedAt);
       if (sequencer === 0) stages.sequenced ??= Math.round(now);
       else delete stages.sequenced;
@@ -116,13 +132,7 @@ function startService(options: PipelineOptions, name: string, env: NodeJS.Proces
   const out = openSync(join(options.tmp, `pipeline-${name}.log`), 'w');
   const child = spawn(
     process.execPath,
-    [
-      // BENCH_CPU_PROF=DIR: each service writes a V8 CPU profile there when it stops (for finding where time goes).
-      ...(env['BENCH_CPU_PROF'] ? ['--cpu-prof', `--cpu-prof-dir=${env['BENCH_CPU_PROF']}`] : []),
-      '--import',
-      'tsx',
-      join(options.root, 'services', name, 'src', 'main.ts'),
-    ],
+    [...cpuProfileArgs(env), '--import', 'tsx', join(options.root, 'services', name, 'src', 'main.ts')],
     { cwd: options.root, env: { ...env, SERVICE_PORT: '0' }, stdio: ['ignore', out, out] },
   );
   closeSync(out);
@@ -232,11 +242,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
     if (imported.exitCode !== 0) throw new Error(`budget import failed:\n${imported.stderr.slice(-4000)}`);
     // Lag zero for every group, then the report from the projections.
     for (;;) {
-      const lags = await Promise.all([
-        lagOf(admin, groups.sequencer, names.inbox),
-        lagOf(admin, groups.ledger, names.log),
-        lagOf(admin, groups.allocator, names.log),
-      ]);
+      const lags = Object.values(await groupLags(admin, names, groups));
       if (lags.every((l) => l === 0)) break;
       if (performance.now() - importDoneAt > 600_000) throw new Error(`lag stays at ${lags.join(', ')}`);
       await sleep(POLL_MS);
@@ -255,11 +261,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
       engineReports.set(year, await store.allocationReport(options.region, Number(year)));
       engineTrials.set(year, await store.trialBalance(options.region, Number(year)));
     }
-    const lagsAfter = {
-      sequencer: await lagOf(admin, groups.sequencer, names.inbox),
-      ledger: await lagOf(admin, groups.ledger, names.log),
-      allocator: await lagOf(admin, groups.allocator, names.log),
-    };
+    const lagsAfter = await groupLags(admin, names, groups);
     const journal = await projections.connection.db
       ?.collection('journal')
       .estimatedDocumentCount()

@@ -1,4 +1,5 @@
-// CPU time of running processes from /proc (Linux), for the pipeline's per-process CPU table.
+// CPU time of running processes from /proc (Linux), for the pipeline's per-process CPU table; and the Node options
+// for CPU profiles of the benchmark's processes.
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 
@@ -77,4 +78,13 @@ export class CpuMeter {
     }
     return used;
   }
+}
+
+/**
+ * BENCH_CPU_PROF=DIR: the Node options that make a process of the benchmark (a service, the CLI, a script) write a
+ * V8 CPU profile into DIR when it ends, for finding where the time goes; none when it is unset.
+ */
+export function cpuProfileArgs(env: NodeJS.ProcessEnv): string[] {
+  const dir = env['BENCH_CPU_PROF'];
+  return dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : [];
 }

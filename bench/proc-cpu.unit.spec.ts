@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CpuMeter, cpuMsOfStat, findProcesses, processCpuMs } from './proc-cpu';
+import { CpuMeter, cpuMsOfStat, cpuProfileArgs, findProcesses, processCpuMs } from './proc-cpu';
 
 describe('CPU time from /proc', () => {
   it('reads utime and stime even when the command name holds spaces and parentheses', () => {
@@ -29,5 +29,11 @@ describe('CPU time from /proc', () => {
     expect(findProcesses(new RegExp(`^${process.argv0.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`))).toContain(
       process.pid,
     );
+  });
+
+  it('asks for V8 CPU profiles only when BENCH_CPU_PROF names a directory', () => {
+    expect(cpuProfileArgs({})).toEqual([]);
+    expect(cpuProfileArgs({ BENCH_CPU_PROF: '' })).toEqual([]);
+    expect(cpuProfileArgs({ BENCH_CPU_PROF: '/tmp/p' })).toEqual(['--cpu-prof', '--cpu-prof-dir=/tmp/p']);
   });
 });

@@ -8,6 +8,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { intFlag, parseArgs, stringFlag } from './args';
 import { writePrefix } from './prefix-file';
 import { runPipeline } from './pipeline';
+import { cpuProfileArgs } from './proc-cpu';
 import {
   importCounts,
   evaluateTargets,
@@ -52,10 +53,8 @@ async function runTs(
   const statsFile = statsPath(TMP, `step-${++stepCounter}`);
   const options =
     stdoutFile === undefined ? { cwd: ROOT, env, statsFile } : { cwd: ROOT, env, statsFile, stdoutFile };
-  // BENCH_CPU_PROF=DIR: every process the benchmark runs writes a V8 CPU profile there (for finding where time goes).
-  const profile = env['BENCH_CPU_PROF'] ? ['--cpu-prof', `--cpu-prof-dir=${env['BENCH_CPU_PROF']}`] : [];
   const command = file === CLI_MAIN ? [CLI_LAUNCHER] : [...nodeArgs, file];
-  const result = await timed(node, [...profile, ...command, ...args], options);
+  const result = await timed(node, [...cpuProfileArgs(env), ...command, ...args], options);
   if (result.exitCode !== 0) {
     throw new Error(`${result.command} exited ${result.exitCode}:\n${result.stderr.slice(-4000)}`);
   }
