@@ -41,24 +41,34 @@ export interface AllocationBatch {
 const BATCH_RESULTS = 200;
 const BATCH_BYTES = 256 * 1024;
 
+/** An open message: its positions and its results, each already as JSON text. */
+interface OpenBatch {
+  from: number;
+  to: number;
+  results: string[];
+  bytes: number;
+}
+
 /** Collects the results of consecutive records per region into messages. */
 export class AllocationBatcher {
-  private readonly open = new Map<string, { batch: AllocationBatch; bytes: number }>();
+  private readonly open = new Map<string, OpenBatch>();
   readonly messages: Message[] = [];
 
   /** Adds one applied record: its result, or undefined for a rejected one (still covered by `from`..`to`). */
   add(region: string, position: number, result: AllocationResult | undefined): void {
     let current = this.open.get(region);
     if (current === undefined) {
-      current = { batch: { region, from: position, to: position, results: [] }, bytes: 0 };
+      current = { from: position, to: position, results: [], bytes: 0 };
       this.open.set(region, current);
     }
-    current.batch.to = position;
+    current.to = position;
     if (result !== undefined) {
-      current.batch.results.push(result);
-      current.bytes += JSON.stringify(result.entries).length + 128;
+      // Each result is written once: its text both measures the message and becomes part of it.
+      const text = JSON.stringify(result);
+      current.results.push(text);
+      current.bytes += text.length;
     }
-    if (current.batch.results.length >= BATCH_RESULTS || current.bytes >= BATCH_BYTES) this.close(region);
+    if (current.results.length >= BATCH_RESULTS || current.bytes >= BATCH_BYTES) this.close(region);
   }
 
   /** Closes every open message; returns all messages made so far. */
@@ -67,10 +77,13 @@ export class AllocationBatcher {
     return this.messages;
   }
 
+  /** The message is JSON.stringify of an AllocationBatch, assembled from the results' texts. */
   private close(region: string): void {
     const current = this.open.get(region);
     if (current === undefined) return;
-    this.messages.push({ key: region, value: JSON.stringify(current.batch) });
+    const head = JSON.stringify({ region, from: current.from, to: current.to });
+    const value = `${head.slice(0, -1)},"results":[${current.results.join(',')}]}`;
+    this.messages.push({ key: region, value });
     this.open.delete(region);
   }
 }

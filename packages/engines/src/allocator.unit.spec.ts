@@ -61,4 +61,33 @@ describe('allocation messages', () => {
     expect(sizes.length).toBeGreaterThan(1);
     for (const size of sizes) expect(size).toBeLessThan(300 * 1024);
   });
+
+  it('writes each message exactly as JSON.stringify of the batch it holds', () => {
+    const batcher = new AllocationBatcher();
+    batcher.add('a', 1, result('a', 1));
+    batcher.add('a', 2, undefined);
+    batcher.add('a', 3, {
+      ...result('a', 3),
+      entries: [{ year: 2024, memo: 'quote " and \\ é', lines: [] }],
+    });
+    batcher.add('b', 1, undefined);
+    const messages = batcher.finish();
+    for (const message of messages) {
+      const batch = JSON.parse(String(message.value)) as AllocationBatch;
+      expect(String(message.value)).toBe(JSON.stringify(batch));
+      expect(message.key).toBe(batch.region);
+    }
+    expect(messages.map((m) => JSON.parse(String(m.value)) as AllocationBatch)).toEqual([
+      {
+        region: 'a',
+        from: 1,
+        to: 3,
+        results: [
+          result('a', 1),
+          { ...result('a', 3), entries: [{ year: 2024, memo: 'quote " and \\ é', lines: [] }] },
+        ],
+      },
+      { region: 'b', from: 1, to: 1, results: [] },
+    ]);
+  });
 });
