@@ -3,7 +3,15 @@
 // eslint-disable-next-line no-restricted-imports -- the test computes SHA-256 itself, independently of the core
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { checkLink, eventContent, GENESIS_HASH, recordHash, sealRecord, type LogRecord } from './hash-chain';
+import {
+  checkLink,
+  contentDigest,
+  eventContent,
+  GENESIS_HASH,
+  recordHash,
+  sealRecord,
+  type LogRecord,
+} from './hash-chain';
 import { RegionLog } from './region-log';
 import type { BudgetEvent } from './schemas';
 
@@ -119,5 +127,15 @@ describe('hash chain', () => {
     );
     const different = { ...ordered, data: { year: 2024, shares: { heerlen: '0.573', maastricht: '0.427' } } };
     expect(eventContent(different as BudgetEvent)).not.toBe(eventContent(ordered));
+  });
+});
+
+describe('the content digest', () => {
+  it('is the first 16 bytes of SHA-256 over the canonical content, in 22 base64 characters', () => {
+    const content = eventContent(event);
+    const digest = contentDigest(content);
+    expect(digest).toBe(createHash('sha256').update(content, 'utf8').digest('base64').slice(0, 22));
+    expect(digest).toHaveLength(22);
+    expect(contentDigest(eventContent({ ...event, actor: 'someone else' }))).not.toBe(digest);
   });
 });

@@ -1,5 +1,5 @@
 //! The BudgetStore of the engines mode: writes go through the inbox, reads come from the MongoDB projections.
-import { hash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import {
   Kafka,
   Partitioners,
@@ -12,6 +12,7 @@ import {
 import {
   Ledger,
   allocationReport,
+  contentDigest,
   eventContent,
   evolve,
   initialState,
@@ -308,7 +309,7 @@ export class KafkaStore implements BudgetStore {
         content: result.content,
       };
       const key = `${item.region}\u0000${item.id}`;
-      const digest = hash('sha256', item.content, 'base64').slice(0, 22);
+      const digest = contentDigest(item.content);
       const earlier = firstLine.get(key);
       if (earlier !== undefined) {
         if (earlier.digest === digest) skip.add(lineNumber);

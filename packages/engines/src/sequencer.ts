@@ -1,8 +1,14 @@
 //! The sequencer: consumes the inbox, decides each event with the domain core, appends to the log, exactly once.
-import { hash } from 'node:crypto';
 import type { Consumer, IHeaders, Kafka, KafkaMessage, Message, Producer, Transaction } from 'kafkajs';
 import type { Logger } from 'pino';
-import { describeIssue, eventContent, validateLine, type LogRecord, type RegionLog } from '@budget/domain';
+import {
+  contentDigest,
+  describeIssue,
+  eventContent,
+  validateLine,
+  type LogRecord,
+  type RegionLog,
+} from '@budget/domain';
 import { decidingLog } from './committed-records';
 import { readToEnd } from './read-to-end';
 import {
@@ -15,11 +21,6 @@ import {
   type EngineSettings,
   type TopicNames,
 } from './topics';
-
-/** 16 bytes of SHA-256 over the event's canonical content: enough to tell a re-sent event from a different one. */
-function contentDigest(content: string): string {
-  return hash('sha256', content, 'base64').slice(0, 22);
-}
 
 /** Inbox messages decided between two sends of log records. */
 const DECIDE_PIECE = 1000;
