@@ -94,12 +94,7 @@ class Linker {
 }
 
 /**
- * tsx runs this code base; a worker thread needs it too, whatever the parent was started with (the CLI, vitest).
- * The worker starts as a few lines of JavaScript that register tsx's loader, then import the TypeScript module.
- * `require.resolve` finds the CommonJS build of tsx's API; its ES module build sits beside it (tsx's exports map).
- */
-/**
- * The CLI bundle (`services/cli/bundle.mjs`) defines this as the file name of the bundled worker beside it: plain
+ * The CLI bundle (`services/cli/bin/bundle.mjs`) defines this as the file name of the bundled worker beside it: plain
  * JavaScript, started directly without tsx. Undefined when this module runs from its TypeScript source.
  */
 declare const BUDGET_BUNDLED_WORKER: string | undefined;
@@ -110,6 +105,11 @@ function startWorker(): Worker {
   return new Worker(workerBootstrap(new URL('./verify-worker.ts', import.meta.url)), { eval: true });
 }
 
+/**
+ * tsx runs this code base; a worker thread needs it too, whatever the parent was started with (the CLI, vitest).
+ * The worker starts as a few lines of JavaScript that register tsx's loader, then import the TypeScript module.
+ * `require.resolve` finds the CommonJS build of tsx's API; its ES module build sits beside it (tsx's exports map).
+ */
 function workerBootstrap(module: URL): string {
   const tsxApi = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api')).href.replace(
     /\.cjs$/,

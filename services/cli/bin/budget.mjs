@@ -2,7 +2,6 @@
 // `pnpm budget`: runs the bundled CLI when it is newer than every file it was made from, building it first when it
 // is not (about half a second, once after each change). The engines mode, BUDGET_NO_BUNDLE=1, or a failed build
 // run the TypeScript source through tsx instead: the same commands with the same output.
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import process from 'node:process';
 import { pathToFileURL } from 'node:url';
@@ -14,10 +13,7 @@ async function bundledMain() {
   if (engines || process.env['BUDGET_NO_BUNDLE'] === '1') return undefined;
   try {
     let build = currentBuild();
-    if (build === undefined || !isFresh(build)) {
-      mkdirSync(DIST, { recursive: true });
-      build = await bundle();
-    }
+    if (build === undefined || !isFresh(build)) build = await bundle();
     return join(DIST, build.dir, 'main.mjs');
   } catch (error) {
     process.stderr.write(

@@ -66,6 +66,7 @@ export function isFresh(build) {
  */
 export async function bundle() {
   const { build } = await import('esbuild');
+  mkdirSync(DIST, { recursive: true });
   const builtAt = Date.now();
   const dir = `build-${String(builtAt)}-${String(process.pid)}`;
   const result = await build({
@@ -131,7 +132,6 @@ function removeReplaced(keep) {
 }
 
 if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  mkdirSync(DIST, { recursive: true });
   const made = await bundle();
   process.stderr.write(`bundle: wrote ${relative(ROOT, join(DIST, made.dir, 'main.mjs'))}\n`);
 }
