@@ -125,6 +125,36 @@ export function budgetStoreBehaviour(name: string, open: () => Promise<StoreFixt
         expect((await collect(store.history('zuid-limburg'))).length).toBe(2);
       }));
 
+    it('names every conflicting repeat, before and after a malformed line, and appends nothing', () =>
+      withStore(async (store) => {
+        const b = new EventBuilder();
+        const configured = b.configured();
+        const budget = b.budget('A1', 2024, '100.00');
+        const later = b.budget('A1', 2025, '50.00');
+        const result = await store.importLines(
+          source([
+            configured,
+            budget,
+            '{"broken',
+            { ...budget, data: { ...budget.data, amount: '200.00' } },
+            later,
+            { ...later },
+            { ...later, actor: 'someone-else' },
+          ]),
+        );
+        expect(result.ok).toBe(false);
+        if (result.ok) return;
+        expect(result.events).toBe(7);
+        expect(result.errors.map((e) => [e.line, e.issues[0]?.reason])).toEqual([
+          [3, 'not-json'],
+          [4, 'conflicting-id'],
+          [7, 'conflicting-id'],
+        ]);
+        expect(result.errors[1]?.issues[0]?.detail).toContain('line 2 of this input');
+        expect(result.errors[2]?.issues[0]?.detail).toContain('line 5 of this input');
+        expect(await store.regions()).toEqual([]);
+      }));
+
     it('keeps a verifiable hash chain that replays into the same report, as of any position', () =>
       withStore(async (store) => {
         counts(await store.importLines(source(smallScenario())));

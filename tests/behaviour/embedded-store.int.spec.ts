@@ -1,10 +1,80 @@
-// The embedded SQLite store passes the BudgetStore behaviour suite.
+// The embedded SQLite store passes the BudgetStore behaviour suite, and validates large input in a worker thread
+// with the same outcome as in its own thread.
 import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { LogRecord } from '@budget/domain';
 import { EmbeddedStore } from '@budget/embedded-store';
 import { tempDir } from '../support/cli';
+import { EventBuilder } from '../support/events';
 import { budgetStoreBehaviour } from './budget-store.behaviour';
 
 budgetStoreBehaviour('embedded SQLite', () => {
   const store = EmbeddedStore.open(join(tempDir('behaviour'), 'data'));
   return Promise.resolve({ store, stop: () => store.close() });
+});
+
+describe('the embedded store validating in a worker thread', () => {
+  /** Enough lines for several batches, with malformed lines and repeats (identical and conflicting) among them. */
+  function lines(withErrors: boolean): string[] {
+    const b = new EventBuilder();
+    const out = [b.configured(), b.action('A1'), b.key(2024, { maastricht: '0.573', heerlen: '0.427' })].map(
+      (e) => JSON.stringify(e),
+    );
+    const first = b.spending('s-0', 'A1', 2024, '1.00');
+    out.push(JSON.stringify(first));
+    for (let i = 1; i < 5000; i++) {
+      out.push(
+        JSON.stringify(
+          b.spending(`s-${i}`, 'A1', 2024, `${1 + (i % 97)}.${String(i % 100).padStart(2, '0')}`),
+        ),
+      );
+      if (i % 1000 === 0) out.push('', JSON.stringify(first));
+      if (withErrors && i % 1500 === 0) out.push('{"broken', JSON.stringify({ ...first, actor: 'other' }));
+    }
+    return out;
+  }
+
+  async function importWith(workers: number, input: string[]) {
+    const store = EmbeddedStore.open(join(tempDir('validation-workers'), 'data'));
+    try {
+      const result = await store.importLines(
+        async function* () {
+          await Promise.resolve();
+          yield* input;
+        },
+        { workers, now: () => new Date('2024-06-01T00:00:00Z') },
+      );
+      const history: LogRecord[] = [];
+      if (result.ok) for await (const record of store.history('zuid-limburg')) history.push(record);
+      return { result, history };
+    } finally {
+      await store.close();
+    }
+  }
+
+  it('appends exactly what validating in this thread appends', async () => {
+    const input = lines(false);
+    const inThread = await importWith(0, input);
+    const inWorker = await importWith(1, input);
+    expect(inThread.result).toMatchObject({ ok: true, counts: { appended: 5003, alreadyPresent: 4 } });
+    expect(inWorker.result).toEqual(inThread.result);
+    expect(inWorker.history).toEqual(inThread.history);
+  });
+
+  it('refuses the same lines for the same reasons', async () => {
+    const input = lines(true);
+    const inThread = await importWith(0, input);
+    const inWorker = await importWith(1, input);
+    expect(inThread.result.ok).toBe(false);
+    if (inThread.result.ok) return;
+    expect(inThread.result.errors.map((e) => e.issues[0]?.reason)).toEqual([
+      'not-json',
+      'conflicting-id',
+      'not-json',
+      'conflicting-id',
+      'not-json',
+      'conflicting-id',
+    ]);
+    expect(inWorker.result).toEqual(inThread.result);
+  });
 });

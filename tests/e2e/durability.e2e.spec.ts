@@ -80,18 +80,19 @@ describe('two writers on one data directory', () => {
   it('refuses the second with a clear error while the first is importing, and the first completes', async () => {
     const cli = Cli.fresh();
     expect(cli.importText(ndjson(smallScenario())).code).toBe(0);
-    const file = await bigFile(100_000);
+    const file = await bigFile(200_000);
     const first = cli.spawn(['import', file]);
     let firstOut = '';
     first.stdout?.on('data', (chunk: Buffer) => {
       firstOut += chunk.toString();
     });
-    await waitForOutput(first, /validated 100000 lines/);
+    // Half-way: the first import holds the write lock until it commits.
+    await waitForOutput(first, /appended 100000 lines/);
     const second = cli.importText(ndjson([new EventBuilder('zuid-limburg', 'other').action('B1')]));
     expect(second.code).toBe(75);
     expect(second.stderr).toContain('another process is writing to');
     const [code] = (await once(first, 'exit')) as [number];
     expect(code).toBe(0);
-    expect(firstOut).toBe('appended 100000, already present 0, accepted 100000, rejected 0\n');
+    expect(firstOut).toBe('appended 200000, already present 0, accepted 200000, rejected 0\n');
   });
 });

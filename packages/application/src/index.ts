@@ -27,6 +27,13 @@ export {
   type ReplayResult,
   type VerifyResult,
 } from './audit';
+export {
+  validateBatch,
+  validatedLines,
+  type LineVerdict,
+  type ParallelValidationOptions,
+  type ValidatedLine,
+} from './validate-lines';
 export { verifyHistoryInParallel, type ParallelVerifyOptions } from './verify-parallel';
 export { replayHistoryInParallel, type ParallelReplayOptions, type ReplaySource } from './replay-parallel';
 export { allocationReportCsv, allocationReportTable, trialBalanceTable } from './report-formats';

@@ -37,11 +37,13 @@ export interface ImportOptions {
   onProgress?: (progress: ImportProgress) => void;
   /** Stop collecting errors after this many bad lines (the import fails either way). */
   maxErrors?: number;
+  /** Worker threads validating lines ahead of the appending thread (default: cores - 1); 0 validates in it. */
+  workers?: number;
 }
 
 /**
- * Input that can be read more than once: an import validates everything in a first pass and appends in a second,
- * so no input is ever held whole in memory.
+ * Input that can be read more than once, so no input is ever held whole in memory: the engines' import validates
+ * everything in a first pass and produces in a second (the embedded store reads it once, rolling back on a bad line).
  */
 export type LineSource = () => AsyncIterable<string>;
 

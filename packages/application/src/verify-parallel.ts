@@ -1,13 +1,10 @@
 //! `audit verify` on a large file: blocks of lines are checked in worker threads side by side, then linked in order.
 //! Gives the same answer as `verifyHistory` (which stays the reference, and serves small inputs and the HTTP API).
-import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import { GENESIS_HASH } from '@budget/domain';
 import type { VerifyResult } from './audit';
 import { checkBlock, countLines, type BlockResult } from './verify-block';
-import type { BlockRequest } from './verify-worker';
+import { WorkerPool } from './worker-pool';
 
 export interface ParallelVerifyOptions {
   /** Bytes per block; a block is cut after its last complete line. */
@@ -93,69 +90,26 @@ class Linker {
   }
 }
 
-/**
- * The CLI bundle (`services/cli/bin/bundle.mjs`) defines this as the file name of the bundled worker beside it: plain
- * JavaScript, started directly without tsx. Undefined when this module runs from its TypeScript source.
- */
-declare const BUDGET_BUNDLED_WORKER: string | undefined;
-
-function startWorker(): Worker {
-  if (typeof BUDGET_BUNDLED_WORKER === 'string')
-    return new Worker(new URL(BUDGET_BUNDLED_WORKER, import.meta.url));
-  return new Worker(workerBootstrap(new URL('./verify-worker.ts', import.meta.url)), { eval: true });
-}
-
-/**
- * tsx runs this code base; a worker thread needs it too, whatever the parent was started with (the CLI, vitest).
- * The worker starts as a few lines of JavaScript that register tsx's loader, then import the TypeScript module.
- * `require.resolve` finds the CommonJS build of tsx's API; its ES module build sits beside it (tsx's exports map).
- */
-function workerBootstrap(module: URL): string {
-  const tsxApi = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api')).href.replace(
-    /\.cjs$/,
-    '.mjs',
-  );
-  return `import(${JSON.stringify(tsxApi)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(module.href)}); });`;
-}
-
+/** Blocks checked by worker threads. */
 class Pool {
-  private readonly workers: Worker[];
-  private readonly waiting = new Map<
-    number,
-    { resolve: (result: BlockResult) => void; reject: (error: Error) => void }
-  >();
-  private next = 0;
+  private readonly workers: WorkerPool;
 
   constructor(
     size: number,
     private readonly schema: boolean,
   ) {
-    this.workers = Array.from({ length: size }, () => {
-      const worker = startWorker();
-      worker.on('message', (message: { index: number; result: BlockResult }) => {
-        this.waiting.get(message.index)?.resolve(message.result);
-        this.waiting.delete(message.index);
-      });
-      worker.on('error', (error) => {
-        for (const pending of this.waiting.values()) pending.reject(error);
-        this.waiting.clear();
-      });
-      return worker;
-    });
+    this.workers = new WorkerPool(size);
   }
 
   check(block: Block): Promise<BlockResult> {
-    const worker = this.workers[this.next++ % this.workers.length];
-    if (worker === undefined) throw new Error('the pool has no workers');
-    return new Promise((resolve, reject) => {
-      this.waiting.set(block.index, { resolve, reject });
-      const request: BlockRequest = { ...block, schema: this.schema };
-      worker.postMessage(request, [request.bytes.buffer as ArrayBuffer]);
-    });
+    const { index, firstLine, bytes } = block;
+    return this.workers.run({ kind: 'check-block', index, firstLine, bytes, schema: this.schema }, [
+      bytes.buffer as ArrayBuffer,
+    ]);
   }
 
-  async close(): Promise<void> {
-    await Promise.all(this.workers.map((worker) => worker.terminate()));
+  close(): Promise<void> {
+    return this.workers.close();
   }
 }
 

@@ -7,6 +7,7 @@ import {
   eventYear,
   touchedYears,
   allocationReport,
+  contentDigest,
   evolve,
   initialState,
   restoreSnapshot,
@@ -22,15 +23,17 @@ import {
 import {
   UserError,
   checkAsOfPosition,
+  validatedLines,
   type BudgetStore,
   type ImportOptions,
   type ImportResult,
+  type LineError,
   type LineSource,
 } from '@budget/application';
 import { SCHEMA, SCHEMA_VERSION } from './schema';
 import { SqliteEventLog } from './sqlite-log';
 import { SqliteProjectionStore } from './sqlite-projections';
-import { InputDigest, validationPass } from './validation-pass';
+import { AppendedLines, DEFAULT_MAX_ERRORS, conflict, storedContent, type StoredEvent } from './line-checks';
 
 export const DATABASE_FILE = 'budget.sqlite';
 
@@ -154,13 +157,22 @@ export class EmbeddedStore implements BudgetStore {
     }
   }
 
+  /**
+   * One pass over the input: each line is validated (a batch at a time, by a worker thread ahead of this one), then
+   * compared with what the log holds, decided and appended inside the import's transaction. Lines this import has
+   * appended are in the log too, so an id repeated in the input is found the same way as one already in the log.
+   * Any malformed line fails the import: the transaction is rolled back, so nothing is appended, and the rest of the
+   * input is still validated so that every bad line is listed.
+   */
   private async importInTransaction(source: LineSource, options: ImportOptions): Promise<ImportResult> {
-    const validated = await validationPass(this.db, source, options);
-    if (!validated.ok) return validated;
     // One time for the whole import: its records become durable together, at one commit.
     const recordedAt = (options.now ?? (() => new Date()))().toISOString();
+    const maxErrors = options.maxErrors ?? DEFAULT_MAX_ERRORS;
     const saveCheckpoint = this.db.prepare(
       'INSERT INTO year_checkpoints (region, position, year, snapshot) VALUES (?, ?, ?, ?)',
+    );
+    const inLog = this.db.prepare<[string, string], StoredEvent & { position: number }>(
+      'SELECT position, id, region, type, occurred_at, actor, data FROM events WHERE region = ? AND id = ?',
     );
     const checkpoint = (log: RegionLog): void => {
       const whole = snapshotOf(log);
@@ -168,40 +180,80 @@ export class EmbeddedStore implements BudgetStore {
         saveCheckpoint.run(log.region, log.length, year, JSON.stringify(yearSnapshot(whole, year)));
       }
     };
-    const counts = {
-      events: validated.events,
-      appended: 0,
-      alreadyPresent: validated.skipLines.size,
-      accepted: 0,
-      rejected: 0,
+    const counts = { events: 0, appended: 0, alreadyPresent: 0, accepted: 0, rejected: 0 };
+    const errors: LineError[] = [];
+    const addError = (error: LineError): void => {
+      if (errors.length < maxErrors) errors.push(error);
     };
+    /** The input line each position this import appended came from, per region, to name it in a conflict. */
+    const appendedLines = new Map<string, AppendedLines>();
+    /** Once the import has failed nothing more is decided: valid lines after that are compared by digest. */
+    let afterFailure: Map<string, { line: number; digest: string }> | undefined;
     const dirtyYears = new Map<string, Set<number>>();
-    const digest = new InputDigest();
-    let lineNumber = 0;
-    for await (const line of source()) {
-      lineNumber += 1;
-      digest.add(line);
-      if (line.trim() === '' || validated.skipLines.has(lineNumber)) continue;
-      // Validated in the first pass; the digest below proves this pass read the same lines.
-      const event = JSON.parse(line) as BudgetEvent;
-      const log = this.regionLog(event.region);
-      const yearsBefore = touchedYears(log.state, event, eventYear(log.state, event));
-      const { record, year } = log.append(event, recordedAt);
-      if (record.position % this.checkpointInterval === 0) checkpoint(log);
-      // The RegionLog has just extended the region's log by exactly this record: no need to check it again.
-      this.log.insert({ record, year });
-      counts.appended += 1;
-      if (record.outcome === 'accepted') {
-        counts.accepted += 1;
-        markDirty(dirtyYears, event.region, [...yearsBefore, ...touchedYears(log.state, event, year)]);
-      } else {
-        counts.rejected += 1;
+    const validation = options.workers === undefined ? {} : { workers: options.workers };
+    for await (const batch of validatedLines(source(), validation)) {
+      for (const { line, text, verdict } of batch) {
+        if (line % 100_000 === 0) options.onProgress?.({ phase: 'validating', lines: line });
+        if (verdict === null) continue;
+        counts.events += 1;
+        if (typeof verdict !== 'string') {
+          addError({ line, issues: verdict });
+          afterFailure ??= new Map();
+          continue;
+        }
+        // The worker validated this very text; parsing it again here costs less than sending the object across.
+        const event = JSON.parse(text) as BudgetEvent;
+        const existing = inLog.get(event.region, event.id);
+        if (existing !== undefined) {
+          if (storedContent(existing) === verdict) counts.alreadyPresent += 1;
+          else {
+            const earlier = appendedLines.get(event.region)?.lineOf(existing.position);
+            addError(
+              conflict(
+                line,
+                event.id,
+                earlier === undefined ? `the log of ${event.region}` : `line ${earlier} of this input`,
+              ),
+            );
+            afterFailure ??= new Map();
+          }
+          continue;
+        }
+        if (afterFailure !== undefined) {
+          const key = `${event.region}\u0000${event.id}`;
+          const digest = contentDigest(verdict);
+          const earlier = afterFailure.get(key);
+          if (earlier === undefined) afterFailure.set(key, { line, digest });
+          else if (earlier.digest !== digest)
+            addError(conflict(line, event.id, `line ${earlier.line} of this input`));
+          continue;
+        }
+        const log = this.regionLog(event.region);
+        const yearsBefore = touchedYears(log.state, event, eventYear(log.state, event));
+        const { record, year } = log.append(event, recordedAt, verdict);
+        if (record.position % this.checkpointInterval === 0) checkpoint(log);
+        // The RegionLog has just extended the region's log by exactly this record: no need to check it again.
+        this.log.insert({ record, year });
+        let lines = appendedLines.get(log.region);
+        if (lines === undefined) {
+          lines = new AppendedLines(record.position);
+          appendedLines.set(log.region, lines);
+        }
+        lines.add(record.position, line);
+        counts.appended += 1;
+        if (record.outcome === 'accepted') {
+          counts.accepted += 1;
+          markDirty(dirtyYears, event.region, [...yearsBefore, ...touchedYears(log.state, event, year)]);
+        } else {
+          counts.rejected += 1;
+        }
+        if (counts.appended % 100_000 === 0)
+          options.onProgress?.({ phase: 'appending', lines: counts.appended });
       }
-      if (counts.appended % 100_000 === 0)
-        options.onProgress?.({ phase: 'appending', lines: counts.appended });
     }
-    if (digest.hex() !== validated.digest) {
-      throw new UserError('the input changed while it was being imported; nothing was appended', 'bad-file');
+    if (errors.length > 0 || afterFailure !== undefined) {
+      errors.sort((a, b) => a.line - b.line);
+      return { ok: false, errors, events: counts.events };
     }
     this.persistProjections(dirtyYears);
     return { ok: true, counts };

@@ -72,7 +72,7 @@ export async function bundle() {
   const result = await build({
     entryPoints: {
       main: join(CLI, 'src', 'main.ts'),
-      'verify-worker': join(ROOT, 'packages', 'application', 'src', 'verify-worker.ts'),
+      worker: join(ROOT, 'packages', 'application', 'src', 'worker.ts'),
     },
     outdir: join(DIST, dir),
     outExtension: { '.js': '.mjs' },
@@ -84,7 +84,7 @@ export async function bundle() {
     // The engines adapters are TypeScript, loaded only in the engines mode (which runs the source).
     external: ['@budget/engines'],
     plugins: [nativeModule('better-sqlite3')],
-    define: { BUDGET_BUNDLED_WORKER: JSON.stringify('./verify-worker.mjs') },
+    define: { BUDGET_BUNDLED_WORKER: JSON.stringify('./worker.mjs') },
     // CommonJS dependencies call require(): give the ES module bundle one.
     banner: {
       js: "import { createRequire as __budgetRequire } from 'node:module'; const require = __budgetRequire(import.meta.url);",

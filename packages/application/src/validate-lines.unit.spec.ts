@@ -1,0 +1,82 @@
+import { validateLine } from '@budget/domain';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { demoHistory } from './testing/demo-history';
+import { validateBatch, validatedLines, type ValidatedLine } from './validate-lines';
+
+/** The demo's events as import lines, with the fields a record adds dropped. */
+const EVENTS = demoHistory().map(({ id, region, type, occurredAt, actor, data }) =>
+  JSON.stringify({ id, region, type, occurredAt, actor, data }),
+);
+
+/** Lines of every kind a verdict distinguishes: valid, blank, not JSON, against the schema, a lone surrogate. */
+const line = fc.oneof(
+  fc.constantFrom(...EVENTS),
+  fc.constantFrom('', '   ', '{"broken', '{}', '[1]'),
+  fc.constantFrom(...EVENTS).map((text) => text.replace('"actor":"', '"actor":"\\ud800')),
+  fc.constantFrom(...EVENTS).map((text) => text.replace('"actor":"', '"actor":"\\u00e9')),
+);
+
+async function* from(lines: string[]): AsyncGenerator<string> {
+  await Promise.resolve();
+  yield* lines;
+}
+
+async function all(batches: AsyncIterable<ValidatedLine[]>): Promise<ValidatedLine[]> {
+  const out: ValidatedLine[] = [];
+  for await (const batch of batches) out.push(...batch);
+  return out;
+}
+
+/** What validateLine says of each line, as a verdict. */
+function expected(lines: string[]): ValidatedLine[] {
+  return lines.map((text, i) => {
+    if (text.trim() === '') return { line: i + 1, text, verdict: null };
+    const result = validateLine(text, { content: true });
+    return { line: i + 1, text, verdict: result.ok ? result.content : result.issues };
+  });
+}
+
+describe('validatedLines', () => {
+  it('gives every line, numbered and in order, with the verdict validateLine gives it, in any batch size', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(line, { maxLength: 60 }),
+        fc.integer({ min: 1, max: 7 }),
+        async (lines, size) => {
+          expect(await all(validatedLines(from(lines), { workers: 0, batchLines: size }))).toEqual(
+            expected(lines),
+          );
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('gives the same from a worker thread, which is started for input of more than two batches', async () => {
+    const lines = fc.sample(line, { numRuns: 500, seed: 7 });
+    const viaWorkers = await all(validatedLines(from(lines), { workers: 2, batchLines: 50 }));
+    expect(viaWorkers).toEqual(expected(lines));
+    expect(viaWorkers.filter((l) => typeof l.verdict === 'string').length).toBeGreaterThan(0);
+    expect(viaWorkers.filter((l) => Array.isArray(l.verdict)).length).toBeGreaterThan(0);
+  });
+
+  it('can be left after a few batches (its workers are then stopped)', async () => {
+    const lines = Array.from({ length: 1000 }, (_, i) => EVENTS[i % EVENTS.length] ?? '');
+    const seen: number[] = [];
+    for await (const batch of validatedLines(from(lines), { workers: 1, batchLines: 100 })) {
+      seen.push(batch.length);
+      if (seen.length === 3) break;
+    }
+    expect(seen).toEqual([100, 100, 100]);
+  });
+});
+
+describe('validateBatch', () => {
+  it('says null for blank lines, the canonical content for valid ones, and the issues for the rest', () => {
+    const [blank, valid, broken] = validateBatch(['  ', EVENTS[0] ?? '', '{"broken']);
+    expect(blank).toBeNull();
+    expect(typeof valid).toBe('string');
+    expect(broken).toEqual([expect.objectContaining({ reason: 'not-json' })]);
+  });
+});
