@@ -105,9 +105,15 @@ export class RegionLog {
       entries = this.ledger.record(this.state, event, position);
     }
     const { id, region, type, occurredAt, actor, data } = event;
+    // One object literal in the contract's field order (a spread of the event here cost more than the hash).
     const record = sealRecord(
       {
-        ...({ id, region, type, occurredAt, actor, data } as BudgetEvent),
+        id,
+        region,
+        type,
+        occurredAt,
+        actor,
+        data,
         position,
         recordedAt,
         outcome: outcome.outcome,

@@ -102,19 +102,25 @@ function toIssue(issue: z.core.$ZodIssue, prefix: string): MalformedIssue {
 
 /** Validates one already-parsed JSON value as an event record of section 2. */
 export function validateRecord(value: unknown): RecordValidation {
-  const envelope = envelopeSchema.safeParse(value, { reportInput: true });
-  if (!envelope.success) {
-    return { ok: false, issues: envelope.error.issues.map((issue) => toIssue(issue, '')) };
-  }
-  // The data is checked as given, not as the envelope schema's output: z.record() drops a `__proto__` key, which
-  // must still count as an unknown field.
+  const envelope = envelopeSchema.safeParse(value);
+  if (!envelope.success) return { ok: false, issues: issuesOf(envelopeSchema, value, '') };
+  // The data is checked as given, not as the envelope schema's output, which need not keep every key as given (zod
+  // drops a `__proto__` key from objects it builds), and such a key must still count as an unknown field.
   const given = (value as { data: unknown }).data;
-  const data = eventDataSchemas[envelope.data.type].safeParse(given, { reportInput: true });
-  if (!data.success) {
-    return { ok: false, issues: data.error.issues.map((issue) => toIssue(issue, 'data')) };
-  }
+  const schema: z.ZodType = eventDataSchemas[envelope.data.type];
+  if (!schema.safeParse(given).success) return { ok: false, issues: issuesOf(schema, given, 'data') };
   // The record is kept exactly as given (no zod output), so that hashes and exports show what was sent.
   return { ok: true, event: value as BudgetEvent };
+}
+
+/**
+ * The named issues of a value its schema refused. Parsed again with `reportInput`, which tells a missing field from
+ * a wrong one but costs about twice as much: only refused input (rare) pays for it.
+ */
+function issuesOf(schema: z.ZodType, value: unknown, prefix: string): MalformedIssue[] {
+  const again = schema.safeParse(value, { reportInput: true });
+  if (again.success) return [{ reason: 'invalid', field: prefix, detail: 'was refused, then accepted' }];
+  return again.error.issues.map((issue) => toIssue(issue, prefix));
 }
 
 /**

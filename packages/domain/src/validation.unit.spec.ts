@@ -129,6 +129,17 @@ describe('validateLine', () => {
     expect(validateLine(line)).toMatchObject({ ok: false, issues: [{ reason: 'line-too-long', field: '' }] });
   });
 
+  it('unknown-field: a data key `__proto__`, which objects zod builds would drop', () => {
+    const line = JSON.stringify(record('YearClosed', { year: 2024 })).replace(
+      '"data":{',
+      '"data":{"__proto__":1,',
+    );
+    expect(validateLine(line)).toMatchObject({
+      ok: false,
+      issues: [{ reason: 'unknown-field', field: 'data.__proto__' }],
+    });
+  });
+
   it('passes a valid line through', () => {
     const value = record('YearClosed', { year: 2024 });
     expect(validateLine(JSON.stringify(value))).toEqual({ ok: true, event: value });
@@ -142,6 +153,8 @@ describe('validateRecord: malformed reasons with the field path', () => {
     expect(firstIssue(record('YearClosed', { year: '2024' }))).toBe('wrong-type data.year');
     expect(firstIssue(record('YearClosed', { year: 2024.5 }))).toBe('wrong-type data.year');
     expect(firstIssue(record('YearClosed', [2024]))).toBe('wrong-type data');
+    expect(firstIssue(record('YearClosed', null))).toBe('wrong-type data');
+    expect(firstIssue(record('YearClosed', '2024'))).toBe('wrong-type data');
     expect(firstIssue(record('YearClosed', { year: 2024 }, { actor: 7 }))).toBe('wrong-type actor');
     expect(firstIssue(withData('ActionDefined', { partners: 'AVIM' }))).toBe('wrong-type data.partners');
   });
