@@ -16,7 +16,6 @@ import {
   eventContent,
   evolve,
   initialState,
-  validateLine,
   type AllocationReport,
   type BudgetEvent,
   type LogRecord,
@@ -25,6 +24,7 @@ import {
 import {
   UserError,
   checkAsOfPosition,
+  validatedLines,
   type BudgetStore,
   type ImportOptions,
   type ImportResult,
@@ -280,7 +280,6 @@ export class KafkaStore implements BudgetStore {
     /** Each id's first line and a digest of its content: a digest, not the text, so a large file's ids stay small. */
     const firstLine = new Map<string, { line: number; digest: string }>();
     let pending: Pending[] = [];
-    let lineNumber = 0;
     let events = 0;
     const flush = async (): Promise<void> => {
       const found = await this.findEvents(pending.map((p) => ({ region: p.region, id: p.id })));
@@ -292,33 +291,31 @@ export class KafkaStore implements BudgetStore {
       }
       pending = [];
     };
-    for await (const line of source()) {
-      lineNumber += 1;
-      if (lineNumber % 100_000 === 0) options.onProgress?.({ phase: 'validating', lines: lineNumber });
-      if (line.trim() === '') continue;
-      events += 1;
-      const result = validateLine(line, { content: true });
-      if (!result.ok) {
-        errors.push({ line: lineNumber, issues: result.issues });
-        continue;
+    // Validated a batch at a time by a worker thread for large input (`validatedLines`), ids compared here.
+    const validation = options.workers === undefined ? {} : { workers: options.workers };
+    for await (const batch of validatedLines(source(), validation)) {
+      for (const { line: lineNumber, text, verdict } of batch) {
+        if (lineNumber % 100_000 === 0) options.onProgress?.({ phase: 'validating', lines: lineNumber });
+        if (verdict === null) continue;
+        events += 1;
+        if (typeof verdict !== 'string') {
+          errors.push({ line: lineNumber, issues: verdict });
+          continue;
+        }
+        const { region, id } = JSON.parse(text) as BudgetEvent;
+        const item = { line: lineNumber, region, id, content: verdict };
+        const key = `${region}\u0000${id}`;
+        const digest = contentDigest(verdict);
+        const earlier = firstLine.get(key);
+        if (earlier !== undefined) {
+          if (earlier.digest === digest) skip.add(lineNumber);
+          else errors.push(conflict(lineNumber, id, `line ${earlier.line} of this input`));
+          continue;
+        }
+        firstLine.set(key, { line: lineNumber, digest });
+        pending.push(item);
+        if (pending.length >= CHUNK) await flush();
       }
-      const item = {
-        line: lineNumber,
-        region: result.event.region,
-        id: result.event.id,
-        content: result.content,
-      };
-      const key = `${item.region}\u0000${item.id}`;
-      const digest = contentDigest(item.content);
-      const earlier = firstLine.get(key);
-      if (earlier !== undefined) {
-        if (earlier.digest === digest) skip.add(lineNumber);
-        else errors.push(conflict(lineNumber, item.id, `line ${earlier.line} of this input`));
-        continue;
-      }
-      firstLine.set(key, { line: lineNumber, digest });
-      pending.push(item);
-      if (pending.length >= CHUNK) await flush();
     }
     await flush();
     errors.sort((a, b) => a.line - b.line);
