@@ -60,10 +60,19 @@ export function sha256Hex(text: string): string {
   return hash('sha256', text, 'hex');
 }
 
-/** The fields a record's hash covers, in the contract's order: every field but `hash` (and nothing else). */
-function unhashedFields(record: UnhashedRecord): UnhashedRecord {
-  const { id, region, type, occurredAt, actor, data, position, recordedAt, outcome, reason, prevHash } =
-    record;
+/**
+ * A record but its hash, as one object literal in the contract's field order: the event's fields (only those), then
+ * where and how it was recorded. A literal, not a spread: this runs for every event appended.
+ */
+export function unhashedRecord(
+  event: Pick<UnhashedRecord, 'id' | 'region' | 'type' | 'occurredAt' | 'actor' | 'data'>,
+  position: number,
+  recordedAt: string,
+  outcome: 'accepted' | 'rejected',
+  reason: RejectionReason | null,
+  prevHash: string,
+): UnhashedRecord {
+  const { id, region, type, occurredAt, actor, data } = event;
   return {
     id,
     region,
@@ -77,6 +86,18 @@ function unhashedFields(record: UnhashedRecord): UnhashedRecord {
     reason,
     prevHash,
   };
+}
+
+/** The fields a record's hash covers, in the contract's order: every field but `hash` (and nothing else). */
+function unhashedFields(record: UnhashedRecord): UnhashedRecord {
+  return unhashedRecord(
+    record,
+    record.position,
+    record.recordedAt,
+    record.outcome,
+    record.reason,
+    record.prevHash,
+  );
 }
 
 /**
@@ -156,24 +177,9 @@ export function recordHash(record: UnhashedRecord, content?: string): string {
  * (`eventContent`), saves canonicalizing the event again; the record and its hash are the same with or without it.
  */
 export function sealRecord(record: UnhashedRecord, content?: string): LogRecord {
-  const { id, region, type, occurredAt, actor, data, position, recordedAt, outcome, reason, prevHash } =
-    record;
-  const hash = recordHash(record, content);
-  // A literal, not a spread: this runs once for every event appended.
-  return {
-    id,
-    region,
-    type,
-    occurredAt,
-    actor,
-    data,
-    position,
-    recordedAt,
-    outcome,
-    reason,
-    prevHash,
-    hash,
-  } as LogRecord;
+  const sealed = unhashedFields(record) as LogRecord;
+  sealed.hash = recordHash(sealed, content);
+  return sealed;
 }
 
 /**

@@ -1,7 +1,7 @@
 //! One region's log being written or replayed: decides, evolves, keeps the ledger and chains the hashes.
 import { decide } from './decide';
 import { evolve } from './evolve';
-import { GENESIS_HASH, sealRecord, type LogRecord } from './hash-chain';
+import { GENESIS_HASH, sealRecord, unhashedRecord, type LogRecord } from './hash-chain';
 import { Ledger, type JournalEntry } from './ledger';
 import type { Outcome } from './rejections';
 import type { BudgetEvent } from './schemas';
@@ -104,22 +104,8 @@ export class RegionLog {
       evolve(this.state, event);
       entries = this.ledger.record(this.state, event, position);
     }
-    const { id, region, type, occurredAt, actor, data } = event;
-    // One object literal in the contract's field order (a spread of the event here cost more than the hash).
     const record = sealRecord(
-      {
-        id,
-        region,
-        type,
-        occurredAt,
-        actor,
-        data,
-        position,
-        recordedAt,
-        outcome: outcome.outcome,
-        reason: outcome.reason,
-        prevHash: this.lastHash,
-      },
+      unhashedRecord(event, position, recordedAt, outcome.outcome, outcome.reason, this.lastHash),
       content,
     );
     this.length = position;
