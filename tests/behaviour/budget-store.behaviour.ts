@@ -155,6 +155,25 @@ export function budgetStoreBehaviour(name: string, open: () => Promise<StoreFixt
         expect(await store.regions()).toEqual([]);
       }));
 
+    it('compares a repeat of a line refused for differing from the log with that line', () =>
+      withStore(async (store) => {
+        const b = new EventBuilder();
+        const configured = b.configured();
+        const budget = b.budget('A1', 2024, '100.00');
+        counts(await store.importLines(source([configured, b.action('A1'), budget])));
+        const changed = { ...budget, data: { ...budget.data, amount: '200.00' } };
+        const result = await store.importLines(source([changed, budget, changed]));
+        expect(result.ok).toBe(false);
+        if (result.ok) return;
+        expect(result.errors.map((e) => [e.line, e.issues[0]?.reason])).toEqual([
+          [1, 'conflicting-id'],
+          [2, 'conflicting-id'],
+        ]);
+        expect(result.errors[0]?.issues[0]?.detail).toContain('the log of zuid-limburg');
+        expect(result.errors[1]?.issues[0]?.detail).toContain('line 1 of this input');
+        expect((await collect(store.history('zuid-limburg'))).length).toBe(3);
+      }));
+
     it('keeps a verifiable hash chain that replays into the same report, as of any position', () =>
       withStore(async (store) => {
         counts(await store.importLines(source(smallScenario())));

@@ -2,6 +2,7 @@
 // with the same outcome as in its own thread.
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { verifyHistory } from '@budget/application';
 import type { LogRecord } from '@budget/domain';
 import { EmbeddedStore } from '@budget/embedded-store';
 import { tempDir } from '../support/cli';
@@ -42,7 +43,7 @@ describe('the embedded store validating in a worker thread', () => {
           await Promise.resolve();
           yield* input;
         },
-        { workers, now: () => new Date('2024-06-01T00:00:00Z') },
+        { validation: { workers, inThreadBatches: 0 }, now: () => new Date('2024-06-01T00:00:00Z') },
       );
       const history: LogRecord[] = [];
       if (result.ok) for await (const record of store.history('zuid-limburg')) history.push(record);
@@ -76,5 +77,41 @@ describe('the embedded store validating in a worker thread', () => {
       'conflicting-id',
     ]);
     expect(inWorker.result).toEqual(inThread.result);
+  });
+});
+
+describe('the embedded store after a refused import', () => {
+  it('does not keep what the refused import had appended in memory, even when another writer catches up', async () => {
+    const dataDir = join(tempDir('refused-cache'), 'data');
+    const first = EmbeddedStore.open(dataDir);
+    const second = EmbeddedStore.open(dataDir);
+    const lines = (events: unknown[]) =>
+      async function* () {
+        await Promise.resolve();
+        yield* events.map((e) => (typeof e === 'string' ? e : JSON.stringify(e)));
+      };
+    try {
+      const b = new EventBuilder();
+      expect((await first.importLines(lines([b.configured()]))).ok).toBe(true);
+      // Two lines appended (in memory and in the open transaction) before the bad one refuses the whole import.
+      const refused = await first.importLines(lines([b.action('A1'), b.action('A2'), '{"broken']));
+      expect(refused.ok).toBe(false);
+      // Another writer appends as many records as the refused import had: the log has the same length again.
+      expect((await second.importLines(lines([b.action('B1'), b.action('B2')]))).ok).toBe(true);
+      expect((await first.importLines(lines([b.action('C1')]))).ok).toBe(true);
+
+      const history: string[] = [];
+      for await (const record of first.history('zuid-limburg')) history.push(JSON.stringify(record));
+      expect(history.map((line) => (JSON.parse(line) as LogRecord).data)).toMatchObject([
+        {},
+        { actionId: 'B1' },
+        { actionId: 'B2' },
+        { actionId: 'C1' },
+      ]);
+      expect(await verifyHistory(lines(history)())).toEqual({ ok: true, records: 4 });
+    } finally {
+      await first.close();
+      await second.close();
+    }
   });
 });

@@ -1,5 +1,6 @@
 //! The ports every store implements (embedded SQLite; Kafka and MongoDB) and what they answer: the whole BudgetStore,
 //! and its two parts, the EventLog and the ProjectionStore.
+import type { ParallelValidationOptions } from './validate-lines';
 import {
   GENESIS_HASH,
   checkLink,
@@ -37,8 +38,8 @@ export interface ImportOptions {
   onProgress?: (progress: ImportProgress) => void;
   /** Stop collecting errors after this many bad lines (the import fails either way). */
   maxErrors?: number;
-  /** Worker threads validating lines ahead of the appending thread (default: cores - 1); 0 validates in it. */
-  workers?: number;
+  /** How lines are validated ahead of the thread that appends them (worker threads for large input). */
+  validation?: ParallelValidationOptions;
 }
 
 /**

@@ -18,13 +18,18 @@ export interface ValidatedLine {
 }
 
 export interface ParallelValidationOptions {
-  /** Worker threads; default one per core but one (the caller's thread has the deciding to do), at most 4. */
+  /** Worker threads; default one per core but one (the caller's thread has the deciding to do), at most 4; 0 for
+   *  none. */
   workers?: number;
   /** Lines per batch sent to a worker. */
   batchLines?: number;
+  /** Batches validated in this thread before any worker is started (0: workers from the first batch on). */
+  inThreadBatches?: number;
 }
 
 const DEFAULT_BATCH_LINES = 2000;
+/** 10 batches: 20,000 lines, about a quarter of a second of validating; a worker takes a good part of that to start. */
+const DEFAULT_IN_THREAD_BATCHES = 10;
 
 export function validateBatch(lines: readonly string[]): LineVerdict[] {
   return lines.map((text) => {
@@ -52,9 +57,11 @@ async function* batches(source: AsyncIterable<string>, size: number): AsyncGener
 }
 
 /**
- * The input's lines with their verdicts, a batch at a time, in input order. Input of one batch or less is
- * validated in this thread (a worker would take longer to start); larger input by worker threads while this
- * thread works through the batches already answered. At most two batches per worker are in flight.
+ * The input's lines with their verdicts, a batch at a time, in input order. The first `inThreadBatches` batches are
+ * validated in this thread: small and middling input (an HTTP request, a month of spending) is done before a
+ * worker could have started. Only input that goes on beyond them is handed to worker threads, which validate while
+ * this thread works through the batches already answered; at most two batches per worker are in flight, so memory
+ * stays flat however long the input is.
  */
 export async function* validatedLines(
   source: AsyncIterable<string>,
@@ -62,42 +69,38 @@ export async function* validatedLines(
 ): AsyncGenerator<ValidatedLine[]> {
   const batchLines = options.batchLines ?? DEFAULT_BATCH_LINES;
   const size = options.workers ?? defaultWorkers();
+  if (!Number.isInteger(size) || size < 0)
+    throw new Error(`workers must be a whole number >= 0, not ${size}`);
+  const inThreadBatches = options.inThreadBatches ?? DEFAULT_IN_THREAD_BATCHES;
   const input = batches(source, batchLines)[Symbol.asyncIterator]();
   let nextLine = 1;
   const numbered = (lines: string[], verdicts: LineVerdict[]): ValidatedLine[] => {
+    if (verdicts.length !== lines.length)
+      throw new Error(`${verdicts.length} verdicts for a batch of ${lines.length} lines`);
     const first = nextLine;
     nextLine += lines.length;
     return lines.map((text, i) => ({ line: first + i, text, verdict: verdicts[i] ?? null }));
   };
-  const first = await input.next();
-  if (first.done === true) return;
-  const second = await input.next();
-  if (second.done === true || size === 0) {
-    try {
-      yield numbered(first.value, validateBatch(first.value));
-      if (second.done === true) return;
-      yield numbered(second.value, validateBatch(second.value));
-      for (;;) {
-        const next = await input.next();
-        if (next.done === true) return;
-        yield numbered(next.value, validateBatch(next.value));
-      }
-    } finally {
-      await input.return(undefined);
-    }
-  }
-
-  const pool = new WorkerPool(size);
-  const inFlight: { lines: string[]; verdicts: Promise<LineVerdict[]> }[] = [];
-  const send = (lines: string[]): void => {
-    const verdicts = pool.run({ kind: 'validate-lines', lines });
-    // Awaited in order below; until then a worker's failure must not count as an unhandled rejection.
-    verdicts.catch(() => undefined);
-    inFlight.push({ lines, verdicts });
-  };
-  send(first.value);
-  send(second.value);
+  let pool: WorkerPool | undefined;
   try {
+    for (let done = 0; size === 0 || done < inThreadBatches; done++) {
+      const next = await input.next();
+      if (next.done === true) return;
+      yield numbered(next.value, validateBatch(next.value));
+    }
+    // Only input that goes on beyond the first batches starts the workers.
+    const beyond = await input.next();
+    if (beyond.done === true) return;
+    pool = new WorkerPool(size);
+    const workers = pool;
+    const inFlight: { lines: string[]; verdicts: Promise<LineVerdict[]> }[] = [];
+    const send = (lines: string[]): void => {
+      const verdicts = workers.run({ kind: 'validate-lines', lines });
+      // Awaited in order below; until then a worker's failure must not count as an unhandled rejection.
+      verdicts.catch(() => undefined);
+      inFlight.push({ lines, verdicts });
+    };
+    send(beyond.value);
     for (;;) {
       while (inFlight.length < size * 2) {
         const next = await input.next();
@@ -109,7 +112,10 @@ export async function* validatedLines(
       yield numbered(head.lines, await head.verdicts);
     }
   } finally {
-    await input.return(undefined);
-    await pool.close();
+    try {
+      await pool?.close();
+    } finally {
+      await input.return(undefined);
+    }
   }
 }

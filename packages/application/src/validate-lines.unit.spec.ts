@@ -53,18 +53,30 @@ describe('validatedLines', () => {
     );
   });
 
-  it('gives the same from a worker thread, which is started for input of more than two batches', async () => {
+  it('gives the same from worker threads, from the first batch or after the batches done in this thread', async () => {
     const lines = fc.sample(line, { numRuns: 500, seed: 7 });
-    const viaWorkers = await all(validatedLines(from(lines), { workers: 2, batchLines: 50 }));
-    expect(viaWorkers).toEqual(expected(lines));
-    expect(viaWorkers.filter((l) => typeof l.verdict === 'string').length).toBeGreaterThan(0);
-    expect(viaWorkers.filter((l) => Array.isArray(l.verdict)).length).toBeGreaterThan(0);
+    for (const inThreadBatches of [0, 3]) {
+      const viaWorkers = await all(
+        validatedLines(from(lines), { workers: 2, batchLines: 50, inThreadBatches }),
+      );
+      expect(viaWorkers).toEqual(expected(lines));
+    }
+    expect(expected(lines).filter((l) => typeof l.verdict === 'string').length).toBeGreaterThan(0);
+    expect(expected(lines).filter((l) => Array.isArray(l.verdict)).length).toBeGreaterThan(0);
+  });
+
+  it('refuses a number of workers that is not a whole number >= 0', async () => {
+    await expect(all(validatedLines(from(['']), { workers: -1 }))).rejects.toThrow('workers must be');
   });
 
   it('can be left after a few batches (its workers are then stopped)', async () => {
     const lines = Array.from({ length: 1000 }, (_, i) => EVENTS[i % EVENTS.length] ?? '');
     const seen: number[] = [];
-    for await (const batch of validatedLines(from(lines), { workers: 1, batchLines: 100 })) {
+    for await (const batch of validatedLines(from(lines), {
+      workers: 1,
+      batchLines: 100,
+      inThreadBatches: 1,
+    })) {
       seen.push(batch.length);
       if (seen.length === 3) break;
     }

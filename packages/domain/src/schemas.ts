@@ -163,7 +163,7 @@ export const envelopeSchema = z.strictObject({
   occurredAt,
   actor: label.max(256, 'too-long|must be at most 256 characters'),
   // Only its being an object is checked here (its fields by the type's schema); a loose object costs less than a
-  // record, which would also build a copy.
+  // record, which would also run a key and a value schema for every field.
   data: z.looseObject({}, 'wrong-type|must be a JSON object'),
 });
 

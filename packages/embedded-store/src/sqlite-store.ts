@@ -147,7 +147,12 @@ export class EmbeddedStore implements BudgetStore {
       this.refresh();
       const result = await this.importInTransaction(source, options);
       if (result.ok && result.counts.appended > 0) this.db.exec('COMMIT');
-      else this.db.exec('ROLLBACK');
+      else {
+        this.db.exec('ROLLBACK');
+        // A refused import may have appended lines before its first bad one: the logs in memory are ahead of
+        // the disk by those. Forget them (they are reloaded from the snapshot when next needed).
+        if (!result.ok) this.logs.clear();
+      }
       return result;
     } catch (error) {
       if (this.db.inTransaction) this.db.exec('ROLLBACK');
@@ -187,11 +192,12 @@ export class EmbeddedStore implements BudgetStore {
     };
     /** The input line each position this import appended came from, per region, to name it in a conflict. */
     const appendedLines = new Map<string, AppendedLines>();
+    /** Lines refused for differing from an event already in the log, so that their repeats compare with them. */
+    const refusedRepeats = new Map<string, { line: number; digest: string }>();
     /** Once the import has failed nothing more is decided: valid lines after that are compared by digest. */
     let afterFailure: Map<string, { line: number; digest: string }> | undefined;
     const dirtyYears = new Map<string, Set<number>>();
-    const validation = options.workers === undefined ? {} : { workers: options.workers };
-    for await (const batch of validatedLines(source(), validation)) {
+    for await (const batch of validatedLines(source(), options.validation)) {
       for (const { line, text, verdict } of batch) {
         if (line % 100_000 === 0) options.onProgress?.({ phase: 'validating', lines: line });
         if (verdict === null) continue;
@@ -205,9 +211,16 @@ export class EmbeddedStore implements BudgetStore {
         const event = JSON.parse(text) as BudgetEvent;
         const existing = inLog.get(event.region, event.id);
         if (existing !== undefined) {
-          if (storedContent(existing) === verdict) counts.alreadyPresent += 1;
-          else {
-            const earlier = appendedLines.get(event.region)?.lineOf(existing.position);
+          const key = `${event.region}\u0000${event.id}`;
+          const refused = refusedRepeats.get(key);
+          const earlier = appendedLines.get(event.region)?.lineOf(existing.position);
+          if (refused !== undefined) {
+            // A repeat of a line already refused for differing from the log: compared with that line.
+            if (refused.digest !== contentDigest(verdict))
+              addError(conflict(line, event.id, `line ${refused.line} of this input`));
+          } else if (storedContent(existing) === verdict) {
+            counts.alreadyPresent += 1;
+          } else {
             addError(
               conflict(
                 line,
@@ -215,6 +228,7 @@ export class EmbeddedStore implements BudgetStore {
                 earlier === undefined ? `the log of ${event.region}` : `line ${earlier} of this input`,
               ),
             );
+            if (earlier === undefined) refusedRepeats.set(key, { line, digest: contentDigest(verdict) });
             afterFailure ??= new Map();
           }
           continue;
@@ -316,8 +330,13 @@ export class EmbeddedStore implements BudgetStore {
 
   /** Drops cached logs whose region another process has written to since. Call at the start of each write. */
   refresh(): void {
+    const tail = this.db.prepare<[string], { position: number; hash: string }>(
+      'SELECT position, hash FROM events WHERE region = ? ORDER BY position DESC LIMIT 1',
+    );
     for (const [region, log] of this.logs) {
-      if (this.logLength(region, this.db) !== log.length) this.logs.delete(region);
+      // The length and the last hash: another writer may have appended as many records as this one holds.
+      const row = tail.get(region);
+      if (row?.position !== log.length || row.hash !== log.lastHash) this.logs.delete(region);
     }
   }
 

@@ -292,8 +292,7 @@ export class KafkaStore implements BudgetStore {
       pending = [];
     };
     // Validated a batch at a time by a worker thread for large input (`validatedLines`), ids compared here.
-    const validation = options.workers === undefined ? {} : { workers: options.workers };
-    for await (const batch of validatedLines(source(), validation)) {
+    for await (const batch of validatedLines(source(), options.validation)) {
       for (const { line: lineNumber, text, verdict } of batch) {
         if (lineNumber % 100_000 === 0) options.onProgress?.({ phase: 'validating', lines: lineNumber });
         if (verdict === null) continue;
