@@ -72,6 +72,8 @@ export async function* validatedLines(
   if (!Number.isInteger(size) || size < 0)
     throw new Error(`workers must be a whole number >= 0, not ${size}`);
   const inThreadBatches = options.inThreadBatches ?? DEFAULT_IN_THREAD_BATCHES;
+  if (!Number.isInteger(inThreadBatches) || inThreadBatches < 0)
+    throw new Error(`inThreadBatches must be a whole number >= 0, not ${inThreadBatches}`);
   const input = batches(source, batchLines)[Symbol.asyncIterator]();
   let nextLine = 1;
   const numbered = (lines: string[], verdicts: LineVerdict[]): ValidatedLine[] => {

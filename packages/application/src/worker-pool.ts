@@ -39,6 +39,8 @@ export class WorkerPool {
   private readonly waiting = new Map<number, Waiting>();
   private nextId = 0;
   private nextWorker = 0;
+  /** Set when a worker failed or exited: later requests are refused at once instead of waiting forever. */
+  private broken: Error | undefined;
 
   constructor(size: number) {
     if (size < 1) throw new Error('a worker pool needs at least one worker');
@@ -49,10 +51,13 @@ export class WorkerPool {
         this.waiting.delete(message.id);
       });
       worker.on('error', (error) => {
+        this.broken ??= error;
         this.failAll(error);
       });
       worker.on('exit', (code) => {
-        if (this.waiting.size > 0) this.failAll(new Error(`a worker thread exited (code ${code})`));
+        const exited = new Error(`a worker thread exited (code ${code})`);
+        this.broken ??= exited;
+        this.failAll(exited);
       });
       return worker;
     });
@@ -67,6 +72,7 @@ export class WorkerPool {
     request: Extract<WorkerRequest, { kind: K }>,
     transfer: ArrayBuffer[] = [],
   ): Promise<WorkerResults[K]> {
+    if (this.broken !== undefined) return Promise.reject(this.broken);
     const worker = this.workers[this.nextWorker++ % this.workers.length];
     if (worker === undefined) throw new Error('the pool has no workers');
     const id = this.nextId++;
