@@ -27,6 +27,7 @@ export {
   type ReplayResult,
   type VerifyResult,
 } from './audit';
+export { FirstLines, conflictingId } from './first-lines';
 export {
   validateBatch,
   validatedLines,

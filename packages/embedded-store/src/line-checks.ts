@@ -1,6 +1,5 @@
 //! What an import compares a valid line with before deciding it: the log's record of the same id, if any.
 import { eventContent, type BudgetEvent } from '@budget/domain';
-import type { LineError } from '@budget/application';
 
 export const DEFAULT_MAX_ERRORS = 1000;
 
@@ -25,19 +24,6 @@ export function storedContent(row: StoredEvent): string {
     actor,
     data: JSON.parse(row.data) as unknown,
   } as BudgetEvent);
-}
-
-export function conflict(lineNumber: number, id: string, where: string): LineError {
-  return {
-    line: lineNumber,
-    issues: [
-      {
-        reason: 'conflicting-id',
-        field: 'id',
-        detail: `${id} is already in ${where} with different content`,
-      },
-    ],
-  };
 }
 
 /**

@@ -83,19 +83,23 @@ export class SqliteEventLog implements EventLog {
     );
   }
 
+  /** A region's length and last hash (EMPTY_TAIL for a region with no records), as `db` sees them. */
+  tailNow(region: string, db = this.reader): { length: number; hash: string } {
+    const row = db
+      .prepare<[string], { position: number; hash: string }>(
+        'SELECT position, hash FROM events WHERE region = ? ORDER BY position DESC LIMIT 1',
+      )
+      .get(region);
+    return row === undefined ? EMPTY_TAIL : { length: row.position, hash: row.hash };
+  }
+
   append(records: readonly DecidedRecord[]): Promise<AppendCounts> {
-    const tail = this.db.prepare<[string], { position: number; hash: string }>(
-      'SELECT position, hash FROM events WHERE region = ? ORDER BY position DESC LIMIT 1',
-    );
     const hashAt = this.db.prepare<[string, number], { hash: string }>(
       'SELECT hash FROM events WHERE region = ? AND position = ?',
     );
     const appendAll = (): AppendCounts => {
       const { fresh, alreadyPresent } = checkAppend(records, {
-        tail: (region) => {
-          const row = tail.get(region);
-          return row === undefined ? EMPTY_TAIL : { length: row.position, hash: row.hash };
-        },
+        tail: (region) => this.tailNow(region, this.db),
         hashAt: (region, position) => hashAt.get(region, position)?.hash ?? '',
       });
       for (const decided of fresh) this.insert(decided);

@@ -7,7 +7,6 @@ import {
   eventYear,
   touchedYears,
   allocationReport,
-  contentDigest,
   evolve,
   initialState,
   restoreSnapshot,
@@ -22,7 +21,9 @@ import {
 } from '@budget/domain';
 import {
   UserError,
+  FirstLines,
   checkAsOfPosition,
+  conflictingId,
   validatedLines,
   type BudgetStore,
   type ImportOptions,
@@ -33,7 +34,7 @@ import {
 import { SCHEMA, SCHEMA_VERSION } from './schema';
 import { SqliteEventLog } from './sqlite-log';
 import { SqliteProjectionStore } from './sqlite-projections';
-import { AppendedLines, DEFAULT_MAX_ERRORS, conflict, storedContent, type StoredEvent } from './line-checks';
+import { AppendedLines, DEFAULT_MAX_ERRORS, storedContent, type StoredEvent } from './line-checks';
 
 export const DATABASE_FILE = 'budget.sqlite';
 
@@ -192,10 +193,12 @@ export class EmbeddedStore implements BudgetStore {
     };
     /** The input line each position this import appended came from, per region, to name it in a conflict. */
     const appendedLines = new Map<string, AppendedLines>();
-    /** Lines refused for differing from an event already in the log, so that their repeats compare with them. */
-    const refusedRepeats = new Map<string, { line: number; digest: string }>();
-    /** Once the import has failed nothing more is decided: valid lines after that are compared by digest. */
-    let afterFailure: Map<string, { line: number; digest: string }> | undefined;
+    /**
+     * Once the import has failed, nothing more is decided. From then on repeats are compared with their first line
+     * by digest: of lines refused for differing from the log, and of all later lines whose id is not in the log.
+     */
+    let failed = false;
+    const firstLines = new FirstLines();
     const dirtyYears = new Map<string, Set<number>>();
     for await (const batch of validatedLines(source(), options.validation)) {
       for (const { line, text, verdict } of batch) {
@@ -204,42 +207,38 @@ export class EmbeddedStore implements BudgetStore {
         counts.events += 1;
         if (typeof verdict !== 'string') {
           addError({ line, issues: verdict });
-          afterFailure ??= new Map();
+          failed = true;
           continue;
         }
         // The worker validated this very text; parsing it again here costs less than sending the object across.
         const event = JSON.parse(text) as BudgetEvent;
-        const existing = inLog.get(event.region, event.id);
+        const { region, id } = event;
+        const existing = inLog.get(region, id);
         if (existing !== undefined) {
-          const key = `${event.region}\u0000${event.id}`;
-          const refused = refusedRepeats.get(key);
-          const earlier = appendedLines.get(event.region)?.lineOf(existing.position);
+          const refused = firstLines.compare(region, id, verdict);
+          const earlier = appendedLines.get(region)?.lineOf(existing.position);
           if (refused !== undefined) {
             // A repeat of a line already refused for differing from the log: compared with that line.
-            if (refused.digest !== contentDigest(verdict))
-              addError(conflict(line, event.id, `line ${refused.line} of this input`));
+            if (!refused.same) addError(conflictingId(line, id, `line ${refused.line} of this input`));
           } else if (storedContent(existing) === verdict) {
             counts.alreadyPresent += 1;
           } else {
             addError(
-              conflict(
+              conflictingId(
                 line,
-                event.id,
-                earlier === undefined ? `the log of ${event.region}` : `line ${earlier} of this input`,
+                id,
+                earlier === undefined ? `the log of ${region}` : `line ${earlier} of this input`,
               ),
             );
-            if (earlier === undefined) refusedRepeats.set(key, { line, digest: contentDigest(verdict) });
-            afterFailure ??= new Map();
+            if (earlier === undefined) firstLines.remember(region, id, line, verdict);
+            failed = true;
           }
           continue;
         }
-        if (afterFailure !== undefined) {
-          const key = `${event.region}\u0000${event.id}`;
-          const digest = contentDigest(verdict);
-          const earlier = afterFailure.get(key);
-          if (earlier === undefined) afterFailure.set(key, { line, digest });
-          else if (earlier.digest !== digest)
-            addError(conflict(line, event.id, `line ${earlier.line} of this input`));
+        if (failed) {
+          const earlier = firstLines.seen(region, id, line, verdict);
+          if (earlier !== undefined && !earlier.same)
+            addError(conflictingId(line, id, `line ${earlier.line} of this input`));
           continue;
         }
         const log = this.regionLog(event.region);
@@ -265,7 +264,7 @@ export class EmbeddedStore implements BudgetStore {
           options.onProgress?.({ phase: 'appending', lines: counts.appended });
       }
     }
-    if (errors.length > 0 || afterFailure !== undefined) {
+    if (failed) {
       errors.sort((a, b) => a.line - b.line);
       return { ok: false, errors, events: counts.events };
     }
@@ -330,13 +329,10 @@ export class EmbeddedStore implements BudgetStore {
 
   /** Drops cached logs whose region another process has written to since. Call at the start of each write. */
   refresh(): void {
-    const tail = this.db.prepare<[string], { position: number; hash: string }>(
-      'SELECT position, hash FROM events WHERE region = ? ORDER BY position DESC LIMIT 1',
-    );
     for (const [region, log] of this.logs) {
       // The length and the last hash: another writer may have appended as many records as this one holds.
-      const row = tail.get(region);
-      if (row?.position !== log.length || row.hash !== log.lastHash) this.logs.delete(region);
+      const tail = this.log.tailNow(region, this.db);
+      if (tail.length !== log.length || tail.hash !== log.lastHash) this.logs.delete(region);
     }
   }
 

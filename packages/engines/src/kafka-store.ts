@@ -12,7 +12,6 @@ import {
 import {
   Ledger,
   allocationReport,
-  contentDigest,
   eventContent,
   evolve,
   initialState,
@@ -23,7 +22,9 @@ import {
 } from '@budget/domain';
 import {
   UserError,
+  FirstLines,
   checkAsOfPosition,
+  conflictingId,
   validatedLines,
   type BudgetStore,
   type ImportOptions,
@@ -277,8 +278,7 @@ export class KafkaStore implements BudgetStore {
   > {
     const errors: LineError[] = [];
     const skip = new Set<number>();
-    /** Each id's first line and a digest of its content: a digest, not the text, so a large file's ids stay small. */
-    const firstLine = new Map<string, { line: number; digest: string }>();
+    const firstLines = new FirstLines();
     let pending: Pending[] = [];
     let events = 0;
     const flush = async (): Promise<void> => {
@@ -287,7 +287,7 @@ export class KafkaStore implements BudgetStore {
         const existing = found.get(`${p.region}\u0000${p.id}`);
         if (existing === undefined) continue;
         if (eventContent(existing) === p.content) skip.add(p.line);
-        else errors.push(conflict(p.line, p.id, `the log of ${p.region}`));
+        else errors.push(conflictingId(p.line, p.id, `the log of ${p.region}`));
       }
       pending = [];
     };
@@ -302,17 +302,13 @@ export class KafkaStore implements BudgetStore {
           continue;
         }
         const { region, id } = JSON.parse(text) as BudgetEvent;
-        const item = { line: lineNumber, region, id, content: verdict };
-        const key = `${region}\u0000${id}`;
-        const digest = contentDigest(verdict);
-        const earlier = firstLine.get(key);
+        const earlier = firstLines.seen(region, id, lineNumber, verdict);
         if (earlier !== undefined) {
-          if (earlier.digest === digest) skip.add(lineNumber);
-          else errors.push(conflict(lineNumber, id, `line ${earlier.line} of this input`));
+          if (earlier.same) skip.add(lineNumber);
+          else errors.push(conflictingId(lineNumber, id, `line ${earlier.line} of this input`));
           continue;
         }
-        firstLine.set(key, { line: lineNumber, digest });
-        pending.push(item);
+        pending.push({ line: lineNumber, region, id, content: verdict });
         if (pending.length >= CHUNK) await flush();
       }
     }
@@ -524,17 +520,4 @@ function unreachable(what: string, timeoutMs: number, error: unknown): UserError
 
 function chunkText(chunk: { from: number; records: string[] }, position: number): string | undefined {
   return chunk.records[position - chunk.from];
-}
-
-function conflict(line: number, id: string, where: string): LineError {
-  return {
-    line,
-    issues: [
-      {
-        reason: 'conflicting-id',
-        field: 'id',
-        detail: `${id} is already in ${where} with different content`,
-      },
-    ],
-  };
 }
