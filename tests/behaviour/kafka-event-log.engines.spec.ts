@@ -18,16 +18,6 @@ eventLogBehaviour('Kafka', async () => {
   await admin.connect();
   const names = topicNames(settings.namespace);
   await ensureTopics(admin, names);
-  // A topic just created may not have a leader every broker knows of yet.
-  for (let tries = 0; ; tries++) {
-    const ready = await admin.fetchTopicOffsets(names.log).then(
-      () => true,
-      () => false,
-    );
-    if (ready) break;
-    if (tries > 100) throw new Error(`${names.log} has no leader`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
   let log: KafkaEventLog | undefined = await KafkaEventLog.open(kafka, settings);
   return {
     log,

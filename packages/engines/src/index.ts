@@ -7,6 +7,7 @@ export { MongoProjectionStore } from './mongo-projections';
 export { connectProjections, readJournal, type Projections, type StoredJournalEntry } from './mongo';
 export {
   endOffsets,
+  topicOffsets,
   ensureTopics,
   groupNames,
   kafkaClient,

@@ -2,7 +2,7 @@
 //! (read_committed).
 import { randomUUID } from 'node:crypto';
 import type { Kafka, KafkaMessage } from 'kafkajs';
-import { endOffsets } from './topics';
+import { topicOffsets } from './topics';
 
 /**
  * Control records (transaction markers) are never handed to eachBatch, so progress is tracked from kafkajs's
@@ -17,10 +17,9 @@ export async function readToEnd(
 ): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();
-  const [ends, low] = await Promise.all([endOffsets(admin, topic), admin.fetchTopicOffsets(topic)]);
-  await admin.disconnect();
-  const targets = until ?? ends;
-  const lowByPartition = new Map(low.map((o) => [o.partition, o.low]));
+  const offsets = await topicOffsets(admin, topic).finally(() => admin.disconnect());
+  const targets = until ?? new Map(offsets.map((o) => [o.partition, o.high]));
+  const lowByPartition = new Map(offsets.map((o) => [o.partition, o.low]));
   const remaining = new Set(
     [...targets].filter(([p, high]) => BigInt(high) > BigInt(lowByPartition.get(p) ?? '0')).map(([p]) => p),
   );

@@ -9,6 +9,7 @@ import {
   type Message,
   type Producer,
 } from 'kafkajs';
+import { describeError, retrying } from './retry';
 
 /** What a worker does when a batch fails: by default the process ends and restarts from committed state. */
 export type FatalHandler = (error: unknown, worker: string) => void;
@@ -91,16 +92,53 @@ export function kafkaClient(settings: EngineSettings): Kafka {
   });
 }
 
-/** Creates the topics that are missing; existing ones are left as they are. */
+/**
+ * Creates the topics that are missing; existing ones are left as they are. Returns once every new topic answers
+ * offset requests, so that whoever reads it next does not meet a partition whose leader is still being elected.
+ */
 export async function ensureTopics(admin: Admin, names: TopicNames): Promise<void> {
   const existing = new Set(await admin.listTopics());
   const missing = topicConfigs(names).filter((t) => !existing.has(t.topic));
-  if (missing.length > 0) await admin.createTopics({ topics: missing, waitForLeaders: true });
+  if (missing.length === 0) return;
+  await admin.createTopics({ topics: missing, waitForLeaders: true });
+  for (const { topic } of missing) await topicOffsets(admin, topic);
+}
+
+/** How long an offsets request rides out a partition without a known leader before it gives up. */
+const OFFSETS_DEADLINE_MS = 60_000;
+
+/**
+ * The low and high offsets of every partition of a topic. kafkajs's fetchTopicOffsets gives up at once when a
+ * partition's leader is moving or not known yet (NOT_LEADER_FOR_PARTITION, LEADER_NOT_AVAILABLE: right after the
+ * topic was created or a broker restarted), although the broker calls those errors retriable; this tries again,
+ * with fresh metadata, until the deadline.
+ */
+export function topicOffsets(
+  admin: Admin,
+  topic: string,
+  deadlineMs = OFFSETS_DEADLINE_MS,
+): Promise<Array<{ partition: number; low: string; high: string }>> {
+  return retrying({
+    what: `reading the offsets of ${topic}`,
+    deadline: Date.now() + deadlineMs,
+    attemptMs: deadlineMs,
+    call: () => admin.fetchTopicOffsets(topic),
+    onRetry: () =>
+      admin.fetchTopicMetadata({ topics: [topic] }).then(
+        () => undefined,
+        () => undefined,
+      ),
+    onGiveUp: (error) =>
+      new Error(
+        `reading the offsets of ${topic} failed for ${String(deadlineMs / 1000)} s: ${describeError(error)}`,
+        { cause: error },
+      ),
+  });
 }
 
 /** End offsets of a topic per partition, as strings (Kafka offsets exceed 2^53 in principle). */
 export async function endOffsets(admin: Admin, topic: string): Promise<Map<number, string>> {
-  const offsets = await admin.fetchTopicOffsets(topic);
+  const offsets = await topicOffsets(admin, topic);
   return new Map(offsets.map((o) => [o.partition, o.high]));
 }
 

@@ -1,0 +1,61 @@
+import { KafkaJSProtocolError, type Admin } from 'kafkajs';
+import { describe, expect, it } from 'vitest';
+import { endOffsets, topicOffsets } from './topics';
+
+const notLeader = () =>
+  // The shape kafkajs builds it from (its typings only name the Error part).
+  new KafkaJSProtocolError(
+    Object.assign(new Error('This server is not the leader for that topic-partition'), {
+      type: 'NOT_LEADER_FOR_PARTITION',
+      code: 6,
+      retriable: true,
+    }),
+  );
+
+/** An admin whose fetchTopicOffsets fails with `failures` in turn, then answers; it counts metadata refreshes. */
+function flakyAdmin(failures: Error[]) {
+  const calls = { offsets: 0, metadata: 0 };
+  const admin = {
+    fetchTopicOffsets: (topic: string) => {
+      calls.offsets += 1;
+      const failure = failures.shift();
+      if (failure !== undefined) return Promise.reject(failure);
+      expect(topic).toBe('t');
+      return Promise.resolve([
+        { partition: 0, offset: '5', high: '5', low: '0' },
+        { partition: 1, offset: '7', high: '7', low: '2' },
+      ]);
+    },
+    fetchTopicMetadata: () => {
+      calls.metadata += 1;
+      return Promise.resolve({ topics: [] });
+    },
+  } as unknown as Admin;
+  return { admin, calls };
+}
+
+describe('topic offsets', () => {
+  it('ride out a partition whose leader is not known yet, refreshing metadata before each new try', async () => {
+    const { admin, calls } = flakyAdmin([notLeader(), notLeader()]);
+    expect(await endOffsets(admin, 't')).toEqual(
+      new Map([
+        [0, '5'],
+        [1, '7'],
+      ]),
+    );
+    expect(calls).toEqual({ offsets: 3, metadata: 2 });
+  });
+
+  it('fail at once on an error that another try cannot get past', async () => {
+    const { admin, calls } = flakyAdmin([new Error('not authorized')]);
+    await expect(topicOffsets(admin, 't')).rejects.toThrow('not authorized');
+    expect(calls.offsets).toBe(1);
+  });
+
+  it('give up at the deadline and say which topic and why', async () => {
+    const { admin } = flakyAdmin(Array.from({ length: 100 }, notLeader));
+    await expect(topicOffsets(admin, 't', 300)).rejects.toThrow(
+      /reading the offsets of t failed for 0.3 s: This server is not the leader/,
+    );
+  });
+});
