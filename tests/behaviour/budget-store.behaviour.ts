@@ -179,6 +179,28 @@ export function budgetStoreBehaviour(name: string, open: () => Promise<StoreFixt
         expect((await collect(store.history('zuid-limburg'))).length).toBe(3);
       }));
 
+    it('compares a line whose id is in the log with the log, even after an equal line of the same input', () =>
+      withStore(async (store) => {
+        const b = new EventBuilder();
+        const configured = b.configured();
+        const budget = b.budget('A1', 2024, '100.00');
+        const later = b.budget('A1', 2025, '50.00');
+        counts(await store.importLines(source([configured, b.action('A1'), budget, later])));
+        const changed = { ...budget, data: { ...budget.data, amount: '200.00' } };
+        const laterChanged = { ...later, data: { ...later.data, amount: '60.00' } };
+        const refused = refusals(
+          await store.importLines(source([budget, changed, changed, '{"broken', later, laterChanged])),
+        );
+        expect(refused.reasons).toEqual([
+          [2, 'conflicting-id'],
+          [4, 'not-json'],
+          [6, 'conflicting-id'],
+        ]);
+        expect(refused.details[0]).toContain('the log of zuid-limburg');
+        expect(refused.details[2]).toContain('the log of zuid-limburg');
+        expect((await collect(store.history('zuid-limburg'))).length).toBe(4);
+      }));
+
     it('keeps a verifiable hash chain that replays into the same report, as of any position', () =>
       withStore(async (store) => {
         counts(await store.importLines(source(smallScenario())));

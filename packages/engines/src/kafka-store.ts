@@ -269,7 +269,12 @@ export class KafkaStore implements BudgetStore {
     }
   }
 
-  /** Pass 1: every line validated; ids compared with the projected log in chunks; nothing sent yet. */
+  /**
+   * Pass 1: every line validated; ids compared with the projected log in chunks; nothing sent yet. A chunk's lines
+   * are judged in order once the chunk's ids were looked up, by the embedded store's rule: an id already in the log
+   * is compared with the log (or, once a line was refused for differing from it, with that line); an id new to the
+   * log is compared with its first line in this input.
+   */
   private async validate(
     source: LineSource,
     options: ImportOptions,
@@ -285,9 +290,23 @@ export class KafkaStore implements BudgetStore {
       const found = await this.findEvents(pending.map((p) => ({ region: p.region, id: p.id })));
       for (const p of pending) {
         const existing = found.get(`${p.region}\u0000${p.id}`);
-        if (existing === undefined) continue;
-        if (eventContent(existing) === p.content) skip.add(p.line);
-        else errors.push(conflictingId(p.line, p.id, `the log of ${p.region}`));
+        if (existing === undefined) {
+          const earlier = firstLines.seen(p.region, p.id, p.line, p.content);
+          if (earlier === undefined) continue;
+          if (earlier.same) skip.add(p.line);
+          else errors.push(conflictingId(p.line, p.id, `line ${earlier.line} of this input`));
+          continue;
+        }
+        const refused = firstLines.compare(p.region, p.id, p.content);
+        if (refused !== undefined) {
+          // A repeat of a line already refused for differing from the log: compared with that line.
+          if (!refused.same) errors.push(conflictingId(p.line, p.id, `line ${refused.line} of this input`));
+        } else if (eventContent(existing) === p.content) {
+          skip.add(p.line);
+        } else {
+          errors.push(conflictingId(p.line, p.id, `the log of ${p.region}`));
+          firstLines.remember(p.region, p.id, p.line, p.content);
+        }
       }
       pending = [];
     };
@@ -302,12 +321,6 @@ export class KafkaStore implements BudgetStore {
           continue;
         }
         const { region, id } = JSON.parse(text) as BudgetEvent;
-        const earlier = firstLines.seen(region, id, lineNumber, verdict);
-        if (earlier !== undefined) {
-          if (earlier.same) skip.add(lineNumber);
-          else errors.push(conflictingId(lineNumber, id, `line ${earlier.line} of this input`));
-          continue;
-        }
         pending.push({ line: lineNumber, region, id, content: verdict });
         if (pending.length >= CHUNK) await flush();
       }
