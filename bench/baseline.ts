@@ -1,7 +1,7 @@
 // `tsx bench/baseline.ts FILE DBFILE`: the honest baseline the real import is compared with: parse and insert, no rules.
 import { createReadStream, rmSync } from 'node:fs';
-import { createInterface } from 'node:readline';
 import Database from 'better-sqlite3';
+import { splitLines } from '@budget/application';
 
 interface Line {
   id: string;
@@ -35,7 +35,7 @@ async function main(): Promise<void> {
   let lines = 0;
   // One transaction for the whole file, opened by hand because the loop awaits lines (db.transaction() is sync).
   db.exec('BEGIN');
-  for await (const text of createInterface({ input: createReadStream(file), crlfDelay: Infinity })) {
+  for await (const text of splitLines(createReadStream(file, { highWaterMark: 1 << 20 }))) {
     if (text.trim() === '') continue;
     const event = JSON.parse(text) as Line;
     insert.run(event.id, event.region, event.type, event.occurredAt, event.actor, JSON.stringify(event.data));

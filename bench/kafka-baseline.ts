@@ -2,9 +2,9 @@
 // It produces every line of FILE (key = the event's region, as the inbox is keyed) to a fresh topic and consumes
 // them all back, on the same broker: no validation, no decisions, no database. One JSON line on stdout.
 import { createReadStream } from 'node:fs';
-import { createInterface } from 'node:readline';
 import { Kafka, Partitioners, logLevel, type Message } from 'kafkajs';
 import { parseArgs, stringFlag } from './args';
+import { splitLines } from '@budget/application';
 
 /** Messages per produce request: well below the broker's 1 MiB request limit at ~330 bytes a line. */
 const BATCH = 1000;
@@ -49,7 +49,7 @@ async function main(): Promise<void> {
     produced += batch.length;
     batch = [];
   };
-  for await (const line of createInterface({ input: createReadStream(file), crlfDelay: Infinity })) {
+  for await (const line of splitLines(createReadStream(file, { highWaterMark: 1 << 20 }))) {
     if (line.trim() === '') continue;
     batch.push({ key: regionOf(line), value: line });
     if (batch.length >= BATCH) await send();

@@ -22,6 +22,17 @@ describe('budget import', () => {
     expect(cli.run(['export', '--region', 'zuid-limburg']).stdout).toBe(exported);
   });
 
+  it('reads a file saved by a spreadsheet program: byte-order mark, CRLF line ends, no last line end', () => {
+    const crlf = Cli.fresh();
+    const file = ndjson(smallScenario());
+    const windows = `\uFEFF${file.trimEnd().split('\n').join('\r\n\r\n')}`;
+    expect(crlf.importText(windows).stdout).toBe('appended 20, already present 0, accepted 18, rejected 2\n');
+    expect(crlf.importText(file).stdout).toBe('appended 0, already present 20, accepted 0, rejected 0\n');
+    const bad = crlf.importText(`\uFEFF{"broken\r\n${file.split('\n')[0] ?? ''}\r\n{"also broken`);
+    expect(bad.stderr).toContain('line 1: not-json');
+    expect(bad.stderr).toContain('line 3: not-json');
+  });
+
   it('refuses a file with malformed lines as a whole, listing each bad line with its reason', () => {
     const cli = Cli.fresh();
     const b = new EventBuilder();

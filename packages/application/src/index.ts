@@ -28,6 +28,7 @@ export {
   type VerifyResult,
 } from './audit';
 export { FirstLines, conflictingId } from './first-lines';
+export { splitLines } from './lines';
 export {
   validateBatch,
   validatedLines,

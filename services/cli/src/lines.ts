@@ -4,8 +4,7 @@ import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { createInterface } from 'node:readline';
-import { UserError } from '@budget/application';
+import { UserError, splitLines } from '@budget/application';
 
 async function checkReadable(path: string): Promise<void> {
   if (path === '-') return;
@@ -22,12 +21,8 @@ export async function* fileBytes(path: string): AsyncGenerator<Uint8Array> {
 }
 
 export async function* fileLines(path: string): AsyncGenerator<string> {
-  await checkReadable(path);
-  const input =
-    path === '-' ? process.stdin : createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 20 });
-  const reader = createInterface({ input, crlfDelay: Infinity });
   let first = true;
-  for await (const line of reader) {
+  for await (const line of splitLines(fileBytes(path))) {
     // A byte-order mark, as spreadsheet programs write, is not part of the first record.
     yield first && line.startsWith('\uFEFF') ? line.slice(1) : line;
     first = false;

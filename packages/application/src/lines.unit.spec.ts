@@ -1,0 +1,68 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { splitLines } from './lines';
+
+/** What the lines of `text` are by definition: split at "\n", one "\r" before it dropped, no line after a last "\n". */
+function expectedLines(text: string): string[] {
+  if (text === '') return [];
+  const lines = text.split('\n');
+  if (text.endsWith('\n')) lines.pop();
+  return lines.map((line) => (line.endsWith('\r') ? line.slice(0, -1) : line));
+}
+
+/** The bytes cut at `cuts` (taken modulo the length), as a stream of Buffers would deliver them. */
+function chunked(bytes: Uint8Array, cuts: number[]): AsyncIterable<Uint8Array> {
+  const parts: Uint8Array[] = [];
+  let start = 0;
+  for (const cut of [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b)) {
+    parts.push(Buffer.from(bytes.subarray(start, cut)));
+    start = cut;
+  }
+  parts.push(Buffer.from(bytes.subarray(start)));
+  return (async function* () {
+    for (const part of parts) yield await Promise.resolve(part);
+  })();
+}
+
+async function collect(lines: AsyncIterable<string>): Promise<string[]> {
+  const out: string[] = [];
+  for await (const line of lines) out.push(line);
+  return out;
+}
+
+describe('splitLines', () => {
+  it('gives the lines of the text however its bytes are cut into chunks', async () => {
+    const text = fc
+      .array(fc.oneof(fc.constantFrom('\n', '\r\n', '\r', '{"a":1}', 'é', '€', '𝄞', ' '), fc.string()), {
+        maxLength: 40,
+      })
+      .map((parts) => parts.join(''));
+    await fc.assert(
+      fc.asyncProperty(text, fc.array(fc.nat(), { maxLength: 12 }), async (input, cuts) => {
+        const bytes = new TextEncoder().encode(input);
+        expect(await collect(splitLines(chunked(bytes, cuts)))).toEqual(expectedLines(input));
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('joins a line that spans many chunks once, and reads plain Uint8Arrays as well as Buffers', async () => {
+    const long = 'x'.repeat(10_000);
+    const bytes = new TextEncoder().encode(`${long}\r\nshort\nlast`);
+    const cuts = Array.from({ length: 200 }, (_, i) => i * 50 + 1);
+    async function* plain(): AsyncGenerator<Uint8Array> {
+      // Copies into plain Uint8Arrays, offset into a larger buffer, as a web stream may hand them.
+      for await (const chunk of chunked(bytes, cuts)) {
+        const larger = new Uint8Array(chunk.length + 8);
+        larger.set(chunk, 4);
+        yield larger.subarray(4, 4 + chunk.length);
+      }
+    }
+    expect(await collect(splitLines(plain()))).toEqual([long, 'short', 'last']);
+  });
+
+  it('replaces bytes that are not UTF-8 with U+FFFD, as reading the file as text does', async () => {
+    const bytes = Uint8Array.from([0x61, 0xff, 0x62, 0x0a, 0xc3]);
+    expect(await collect(splitLines(chunked(bytes, [2])))).toEqual(['a\uFFFDb', '\uFFFD']);
+  });
+});
