@@ -1,7 +1,9 @@
 // Largest-remainder apportionment (CONTRACT section 3), as properties over random amounts and keys.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { apportion } from './apportion';
+import { apportion, apportionSum, fastPathLimit } from './apportion';
+
+const same = (x: bigint): bigint | null => x;
 import { compareCodePoints, declaredKey, proRataKey, type FundingKey } from './funding-key';
 import { largestRemainder } from './testing/reference-report';
 
@@ -162,6 +164,115 @@ describe('apportion', () => {
         const exact = largestRemainder(x, { nums: committedCents, den: total });
         expect(byFunder(key, apportion(x, key))).toEqual(exact);
       }),
+      { numRuns: 1000 },
+    );
+  });
+
+  // Amounts up to (2^53 - 1) / denominator - 1 take the doubles path (apportionSmall); these properties pick amounts
+  // around that bound, so both paths and the step between them are compared with the bigint reference.
+  const aroundBound = (denominator: bigint) => {
+    const bound = fastPathLimit(denominator);
+    return fc.oneof(
+      fc.bigInt({ min: 0n, max: bound + 2n }),
+      fc.bigInt({ min: bound > 3n ? bound - 3n : 0n, max: bound + 3n }),
+      fc.bigInt({ min: 0n, max: 1000n }),
+    );
+  };
+
+  it('takes the doubles path only while (amount + 1) x denominator stays below 2^53, and for every such amount', () => {
+    const max = BigInt(Number.MAX_SAFE_INTEGER);
+    fc.assert(
+      fc.property(
+        fc.oneof(fc.bigInt({ min: 1n, max: 10n ** 10n }), fc.bigInt({ min: 1n, max: max + 10n })),
+        (d) => {
+          const limit = fastPathLimit(d);
+          if (limit >= 0n) expect((limit + 1n) * d).toBeLessThanOrEqual(max);
+          expect((limit + 2n) * d).toBeGreaterThan(max);
+        },
+      ),
+      { numRuns: 2000 },
+    );
+    expect(fastPathLimit(10n ** 9n)).toBe(9_007_198n);
+  });
+
+  it('splits as the bigint reference on both sides of the fast path bound, declared and pro rata', () => {
+    fc.assert(
+      fc.property(
+        declaredShares.chain((shares) => aroundBound(10n ** 9n).map((x) => ({ x, shares }))),
+        ({ x, shares }) => {
+          const key = declaredKey(shares);
+          const nums = new Map(key.funders.map((f, i) => [f, key.numerators[i] ?? 0n]));
+          expect(byFunder(key, apportion(x, key))).toEqual(
+            largestRemainder(x, { nums, den: key.denominator }),
+          );
+        },
+      ),
+      { numRuns: 3000 },
+    );
+    const smallCommitted = funderIds.chain((ids) =>
+      fc
+        .array(fc.oneof(fc.bigInt({ min: 0n, max: 10n ** 12n }), fc.bigInt({ min: 0n, max: 1000n })), {
+          minLength: ids.length,
+          maxLength: ids.length,
+        })
+        .map((amounts) => ({ ids: [...ids].sort(compareCodePoints), amounts })),
+    );
+    fc.assert(
+      fc.property(
+        smallCommitted.chain((c) =>
+          aroundBound(c.amounts.reduce((a, b) => a + b, 0n) || 1n).map((x) => ({ x, ...c })),
+        ),
+        ({ x, ids, amounts }) => {
+          const committedCents = new Map(ids.map((id, i) => [id, amounts[i] ?? 0n]));
+          const key = proRataKey(ids, committedCents);
+          if (key === undefined) return;
+          const exact = largestRemainder(x, { nums: committedCents, den: key.denominator });
+          expect(byFunder(key, apportion(x, key))).toEqual(exact);
+        },
+      ),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('sums item by item exactly what apportioning each item gives, whatever the mix of small and large items', () => {
+    fc.assert(
+      fc.property(
+        declaredShares,
+        fc.array(
+          fc.option(
+            fc.oneof(fc.bigInt({ min: 0n, max: 10n ** 7n }), fc.bigInt({ min: 0n, max: 10n ** 15n })),
+          ),
+          { maxLength: 60 },
+        ),
+        (shares, amounts) => {
+          const key = declaredKey(shares);
+          const expected = key.funders.map(() => 0n);
+          for (const x of amounts) {
+            // null: an item left out (a reversed one)
+            if (x !== null)
+              apportion(x, key).forEach((part, i) => (expected[i] = (expected[i] ?? 0n) + part));
+          }
+          expect(apportionSum(amounts, (x) => x, key)).toEqual(expected);
+        },
+      ),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('sums exactly however often the running sums move into bigints', () => {
+    fc.assert(
+      fc.property(
+        declaredShares,
+        fc.array(fc.bigInt({ min: 0n, max: 10n ** 6n }), { maxLength: 60 }),
+        fc.integer({ min: 1, max: 5_000_000 }),
+        (shares, amounts, flushAt) => {
+          const key = declaredKey(shares);
+          expect(apportionSum(amounts, same, key, flushAt)).toEqual(apportionSum(amounts, same, key));
+          expect(apportionSum(amounts, same, key).reduce((x, y) => x + y, 0n)).toBe(
+            amounts.reduce((x, y) => x + y, 0n),
+          );
+        },
+      ),
       { numRuns: 1000 },
     );
   });

@@ -1,8 +1,8 @@
 //! The figures of one (action, year) as the state implies them now: budget, allocation and spending per funder.
-import { apportion } from './apportion';
+import { apportion, apportionSum } from './apportion';
 import type { FundingKey } from './funding-key';
 import { resolveKey } from './key-resolution';
-import type { ActionYear, RegionState } from './state';
+import type { ActionYear, RegionState, SpendingItem } from './state';
 
 export interface ActionYearFigures {
   budgetCents: bigint;
@@ -26,13 +26,21 @@ export function spentParts(entry: ActionYear, key: FundingKey | undefined, funde
     return zeros(funderCount);
   }
   if (entry.spent?.fingerprint === key.fingerprint) return entry.spent.partsCents;
-  const parts = zeros(funderCount);
-  for (const item of entry.items) {
-    if (!item.active) continue;
-    addInto(parts, apportion(item.amountCents, key), 1n);
-  }
+  const parts = apportionSum(entry.items, activeAmount, key);
   entry.spent = { fingerprint: key.fingerprint, partsCents: parts };
   return parts;
+}
+
+const activeAmount = (item: SpendingItem): bigint | null => (item.active ? item.amountCents : null);
+
+/** The budget per funder, from the cache while the budget and the key are unchanged. */
+function allocatedParts(entry: ActionYear, key: FundingKey): bigint[] {
+  const cached = entry.allocated;
+  if (cached?.fingerprint === key.fingerprint && cached.budgetCents === entry.budgetCents)
+    return cached.partsCents;
+  const partsCents = apportion(entry.budgetCents, key);
+  entry.allocated = { fingerprint: key.fingerprint, budgetCents: entry.budgetCents, partsCents };
+  return partsCents;
 }
 
 export function addInto(target: bigint[], parts: readonly bigint[], sign: 1n | -1n): void {
@@ -54,7 +62,7 @@ export function actionYearFigures(state: RegionState, actionId: string, year: nu
   const key = resolveKey(state, actionId, year);
   return {
     budgetCents: entry.budgetCents,
-    allocatedCents: key === undefined ? zeros(funderCount) : apportion(entry.budgetCents, key),
+    allocatedCents: key === undefined ? zeros(funderCount) : allocatedParts(entry, key),
     unfundedCents: key === undefined ? entry.budgetCents : 0n,
     spentCents: spentParts(entry, key, funderCount),
     spendingCount: entry.activeCount,

@@ -132,6 +132,7 @@ export function restoreSnapshot(snapshot: RegionSnapshot): RegionLog {
         items,
         activeCount: items.filter((item) => item.active).length,
         spent: undefined,
+        allocated: undefined,
       });
     }
     state.actions.set(definition.actionId, { definition, years: yearMap });

@@ -25,6 +25,15 @@ export interface ActionYear {
   items: SpendingItem[];
   activeCount: number;
   spent: SpentCache | undefined;
+  /** The budget per funder, valid while the budget and the key's fingerprint are unchanged. */
+  allocated: AllocatedCache | undefined;
+}
+
+/** The budget of one (action, year) apportioned by a key: recomputed only when either changes. */
+export interface AllocatedCache {
+  fingerprint: string;
+  budgetCents: bigint;
+  partsCents: bigint[];
 }
 
 export interface ActionState {
@@ -68,7 +77,14 @@ export function initialState(region: string): RegionState {
 export function actionYear(action: ActionState, year: number): ActionYear {
   let entry = action.years.get(year);
   if (entry === undefined) {
-    entry = { budgetCents: 0n, key: undefined, items: [], activeCount: 0, spent: undefined };
+    entry = {
+      budgetCents: 0n,
+      key: undefined,
+      items: [],
+      activeCount: 0,
+      spent: undefined,
+      allocated: undefined,
+    };
     action.years.set(year, entry);
   }
   return entry;
