@@ -139,13 +139,11 @@ export class KafkaStore implements BudgetStore {
     );
   }
 
-  /** One admin call, tried again on transient errors (a broker restart) until `deadline`. */
-  private kafkaCall<T>(what: string, deadline: number, call: () => Promise<T>): Promise<T> {
-    return retrying({
-      what,
-      deadline,
+  /** A topic's end offsets, tried again on transient errors (a broker restart) until the catch-up deadline. */
+  private endOffsets(what: string, topic: string): Promise<Map<number, string>> {
+    return endOffsets(this.admin, topic, {
+      deadlineMs: this.catchUpTimeoutMs,
       attemptMs: CALL_MS,
-      call,
       onGiveUp: (error) => unreachable(what, this.catchUpTimeoutMs, error),
     });
   }
@@ -189,17 +187,11 @@ export class KafkaStore implements BudgetStore {
 
   /** Waits until the projections reflect every event that was in Kafka, the inbox included, when it was called. */
   async catchUp(inboxTargets?: Map<number, string>): Promise<void> {
-    const inbox =
-      inboxTargets ??
-      (await this.kafkaCall('reading the inbox end offsets', Date.now() + this.catchUpTimeoutMs, () =>
-        endOffsets(this.admin, this.names.inbox),
-      ));
+    const inbox = inboxTargets ?? (await this.endOffsets('reading the inbox end offsets', this.names.inbox));
     await this.waitFor('the sequencer', () =>
       groupHasReached(this.admin, this.groups.sequencer, this.names.inbox, inbox),
     );
-    const log = await this.kafkaCall('reading the log end offsets', Date.now() + this.catchUpTimeoutMs, () =>
-      endOffsets(this.admin, this.names.log),
-    );
+    const log = await this.endOffsets('reading the log end offsets', this.names.log);
     await this.waitFor('the ledger service', () =>
       groupHasReached(this.admin, this.groups.ledger, this.names.log, log),
     );

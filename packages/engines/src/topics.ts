@@ -1,4 +1,5 @@
 //! The Kafka topics of CONTRACT section 7 and of the services, with how each is created.
+import kafkajs from 'kafkajs';
 import {
   Kafka,
   Partitioners,
@@ -9,7 +10,11 @@ import {
   type Message,
   type Producer,
 } from 'kafkajs';
-import { describeError, retrying } from './retry';
+import { describeError, retrying, withTimeout } from './retry';
+
+// Not a named export Node's ES module loader can see in kafkajs's CommonJS index (it stops at the first computed
+// value there), so taken from the default export.
+const { ConfigResourceTypes } = kafkajs;
 
 /** What a worker does when a batch fails: by default the process ends and restarts from committed state. */
 export type FatalHandler = (error: unknown, worker: string) => void;
@@ -104,41 +109,62 @@ export async function ensureTopics(admin: Admin, names: TopicNames): Promise<voi
   for (const { topic } of missing) await topicOffsets(admin, topic);
 }
 
-/** How long an offsets request rides out a partition without a known leader before it gives up. */
-const OFFSETS_DEADLINE_MS = 60_000;
+export interface OffsetsOptions {
+  /** How long to ride out a partition without a known leader before giving up (default 60 s). */
+  deadlineMs?: number;
+  /** The bound of one request (default 30 s); a request that takes longer is tried again. */
+  attemptMs?: number;
+  /** What is thrown on giving up, made from the last error. */
+  onGiveUp?: (lastError: unknown) => Error;
+}
 
 /**
  * The low and high offsets of every partition of a topic. kafkajs's fetchTopicOffsets gives up at once when a
  * partition's leader is moving or not known yet (NOT_LEADER_FOR_PARTITION, LEADER_NOT_AVAILABLE: right after the
- * topic was created or a broker restarted), although the broker calls those errors retriable; this tries again,
- * with fresh metadata, until the deadline.
+ * topic was created or a broker restarted), although the broker calls those errors retriable, and it would ask the
+ * same broker again: it refreshes its cached metadata only for an unknown topic (or after 5 minutes). So before each
+ * new try the cache is refreshed, through describeConfigs, the one admin call about a topic that refreshes it
+ * unconditionally (fetchTopicMetadata only returns fresh metadata, it does not store it).
  */
 export function topicOffsets(
   admin: Admin,
   topic: string,
-  deadlineMs = OFFSETS_DEADLINE_MS,
+  options: OffsetsOptions = {},
 ): Promise<Array<{ partition: number; low: string; high: string }>> {
+  const deadlineMs = options.deadlineMs ?? 60_000;
+  const attemptMs = options.attemptMs ?? 30_000;
+  const what = `reading the offsets of ${topic}`;
   return retrying({
-    what: `reading the offsets of ${topic}`,
+    what,
     deadline: Date.now() + deadlineMs,
-    attemptMs: deadlineMs,
+    attemptMs,
     call: () => admin.fetchTopicOffsets(topic),
     onRetry: () =>
-      admin.fetchTopicMetadata({ topics: [topic] }).then(
+      withTimeout(`${what}: refreshing metadata`, attemptMs, () =>
+        admin.describeConfigs({
+          resources: [{ type: ConfigResourceTypes.TOPIC, name: topic }],
+          includeSynonyms: false,
+        }),
+      ).then(
         () => undefined,
         () => undefined,
       ),
-    onGiveUp: (error) =>
-      new Error(
-        `reading the offsets of ${topic} failed for ${String(deadlineMs / 1000)} s: ${describeError(error)}`,
-        { cause: error },
-      ),
+    onGiveUp:
+      options.onGiveUp ??
+      ((error) =>
+        new Error(`${what} failed for ${String(deadlineMs / 1000)} s: ${describeError(error)}`, {
+          cause: error,
+        })),
   });
 }
 
 /** End offsets of a topic per partition, as strings (Kafka offsets exceed 2^53 in principle). */
-export async function endOffsets(admin: Admin, topic: string): Promise<Map<number, string>> {
-  const offsets = await topicOffsets(admin, topic);
+export async function endOffsets(
+  admin: Admin,
+  topic: string,
+  options: OffsetsOptions = {},
+): Promise<Map<number, string>> {
+  const offsets = await topicOffsets(admin, topic, options);
   return new Map(offsets.map((o) => [o.partition, o.high]));
 }
 

@@ -26,9 +26,11 @@ function flakyAdmin(failures: Error[]) {
         { partition: 1, offset: '7', high: '7', low: '2' },
       ]);
     },
-    fetchTopicMetadata: () => {
+    // The call that refreshes kafkajs's cached metadata (see topicOffsets); it must be about this topic.
+    describeConfigs: ({ resources }: { resources: { name: string }[] }) => {
+      expect(resources.map((r) => r.name)).toEqual(['t']);
       calls.metadata += 1;
-      return Promise.resolve({ topics: [] });
+      return Promise.resolve({ resources: [], throttleTime: 0 });
     },
   } as unknown as Admin;
   return { admin, calls };
@@ -52,9 +54,23 @@ describe('topic offsets', () => {
     expect(calls.offsets).toBe(1);
   });
 
+  it('bound each request, and say what the caller asks for when they give up', async () => {
+    const admin = {
+      fetchTopicOffsets: () => new Promise(() => undefined),
+      describeConfigs: () => new Promise(() => undefined),
+    } as unknown as Admin;
+    await expect(
+      topicOffsets(admin, 't', {
+        deadlineMs: 400,
+        attemptMs: 50,
+        onGiveUp: (error) => new Error(`gave up: ${(error as Error).message}`),
+      }),
+    ).rejects.toThrow(/gave up: reading the offsets of t did not answer within/);
+  });
+
   it('give up at the deadline and say which topic and why', async () => {
     const { admin } = flakyAdmin(Array.from({ length: 100 }, notLeader));
-    await expect(topicOffsets(admin, 't', 300)).rejects.toThrow(
+    await expect(topicOffsets(admin, 't', { deadlineMs: 300 })).rejects.toThrow(
       /reading the offsets of t failed for 0.3 s: This server is not the leader/,
     );
   });
