@@ -162,6 +162,28 @@ describe('writing events: every role and region', () => {
   });
 });
 
+describe('NDJSON bodies', () => {
+  it('read a byte-order mark and CRLF line ends as `budget import` does, in the dry run and for real', async () => {
+    const nb = new EventBuilder(ZL, 'bom');
+    const text = `\uFEFF${[nb.action('BOM1'), nb.action('BOM2')].map((e) => JSON.stringify(e)).join('\r\n')}\r\n`;
+    const send = (path: string) =>
+      api(path, {
+        method: 'POST',
+        token: token('administrator', '*'),
+        headers: { 'Content-Type': 'application/x-ndjson' },
+        body: text,
+      });
+    const dry = (await (await send('/api/v1/events/validate')).json()) as { ok: boolean; lines: unknown[] };
+    expect([dry.ok, dry.lines.length]).toEqual([true, 2]);
+    expect(await (await send('/api/v1/events')).json()).toEqual({
+      appended: 2,
+      alreadyPresent: 0,
+      accepted: 2,
+      rejected: 0,
+    });
+  });
+});
+
 describe('reading', () => {
   for (const role of ROLES) {
     it(`${role} reads reports of its own region only`, async () => {

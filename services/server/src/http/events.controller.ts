@@ -1,5 +1,5 @@
 //! POST /api/v1/events: the same as `budget import`, for NDJSON or a JSON array (CONTRACT section 8).
-import { Body, Controller, ForbiddenException, HttpCode, Inject, Post, Req, UseGuards } from '@nestjs/common';
+import { Body, Controller, HttpCode, Inject, Post, Req, UseGuards } from '@nestjs/common';
 import {
   mayUseRegion,
   mayWrite,
@@ -9,6 +9,8 @@ import {
 } from '@budget/application';
 import { validateLine, describeIssue } from '@budget/domain';
 import { AuthGuard, type AuthenticatedRequest } from './auth.guard';
+import { bodyLines } from './body-lines';
+import { forbidden } from './web-access';
 import { BadRequestBody, STORE } from './tokens';
 
 function errorBody(errors: LineError[]): {
@@ -24,13 +26,6 @@ function errorBody(errors: LineError[]): {
       })),
     ),
   };
-}
-
-/** The body as lines: NDJSON text as it came, or each element of a JSON array as one line. */
-function bodyLines(body: unknown): string[] {
-  if (typeof body === 'string') return body.split(/\r?\n/);
-  if (Array.isArray(body)) return body.map((element) => JSON.stringify(element));
-  throw new BadRequestBody('send application/x-ndjson, or application/json with an array of event records');
 }
 
 @Controller('api/v1/events')
@@ -65,8 +60,4 @@ export class EventsController {
     const { appended, alreadyPresent, accepted, rejected } = result.counts;
     return { appended, alreadyPresent, accepted, rejected };
   }
-}
-
-function forbidden(message: string): ForbiddenException {
-  return new ForbiddenException({ error: 'forbidden', message });
 }

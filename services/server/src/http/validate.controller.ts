@@ -12,6 +12,7 @@ import {
   type RegionLog,
 } from '@budget/domain';
 import { AuthGuard, type AuthenticatedRequest } from './auth.guard';
+import { bodyLines } from './body-lines';
 import { REGION_VIEWS, RegionViews } from './region-views';
 import { BadRequestBody } from './tokens';
 import { forbidden } from './web-access';
@@ -34,12 +35,6 @@ export interface DryRunResult {
   ok: boolean;
   counts: Record<DryRunOutcome, number>;
   lines: DryRunLine[];
-}
-
-function bodyLines(body: unknown): string[] {
-  if (typeof body === 'string') return body.split(/\r?\n/);
-  if (Array.isArray(body)) return body.map((element) => JSON.stringify(element));
-  throw new BadRequestBody('send application/x-ndjson, or application/json with an array of event records');
 }
 
 interface Scratch {
