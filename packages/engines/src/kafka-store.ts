@@ -35,7 +35,15 @@ import {
 import { chunkId, chunkOf, chunkRecords, findIdPositions, readChunks, type Projections } from './mongo';
 import { MongoProjectionStore } from './mongo-projections';
 import { endOffsets, groupHasReached, groupNames, topicNames, type EngineSettings } from './topics';
-import { backoff, describeError, isRetriable, retrying, sleep, withTimeout } from './retry';
+import {
+  backoff,
+  describeError,
+  isRetriable,
+  protocolErrorType,
+  retrying,
+  sleep,
+  withTimeout,
+} from './retry';
 
 const CHUNK = 1000;
 const POLL_MS = 50;
@@ -102,7 +110,7 @@ export class KafkaStore implements BudgetStore {
     private readonly kafka: Kafka,
     private readonly admin: Admin,
     private readonly projections: Projections,
-    settings: EngineSettings,
+    private readonly settings: EngineSettings,
     private readonly catchUpTimeoutMs: number,
   ) {
     this.names = topicNames(settings.namespace);
@@ -139,11 +147,27 @@ export class KafkaStore implements BudgetStore {
     );
   }
 
-  /** A topic's end offsets, tried again on transient errors (a broker restart) until the catch-up deadline. */
+  /**
+   * A topic's end offsets, tried again on transient errors (a broker restart) until the catch-up deadline. A topic
+   * that does not exist at all is not waited for: the services create the topics when they start, so it means they
+   * never ran against this broker (and namespace), which waiting will not change.
+   */
   private endOffsets(what: string, topic: string): Promise<Map<number, string>> {
     return endOffsets(this.admin, topic, {
       deadlineMs: this.catchUpTimeoutMs,
       attemptMs: CALL_MS,
+      onRetry: async (error) => {
+        if (protocolErrorType(error) !== 'UNKNOWN_TOPIC_OR_PARTITION') return;
+        const topics = await withTimeout('listing the topics', CALL_MS, () => this.admin.listTopics()).catch(
+          () => undefined,
+        );
+        if (topics !== undefined && !topics.includes(topic))
+          throw new UserError(
+            `${what} failed: Kafka at ${this.settings.brokers.join(',')} has no topic ${topic}. The services create their topics when they start: start them (pnpm start), then try again.`,
+            'store-busy',
+            75,
+          );
+      },
       onGiveUp: (error) => unreachable(what, this.catchUpTimeoutMs, error),
     });
   }

@@ -68,6 +68,17 @@ export function isRetriable(error: unknown, depth = 0): boolean {
   return e.cause !== undefined && isRetriable(e.cause, depth + 1);
 }
 
+/**
+ * The Kafka protocol error type (e.g. UNKNOWN_TOPIC_OR_PARTITION) of an error or of what it wraps: kafkajs hands
+ * out its own errors wrapped (KafkaJSNumberOfRetriesExceeded, KafkaJSNonRetriableError) with the cause inside.
+ */
+export function protocolErrorType(error: unknown, depth = 0): string | undefined {
+  if (depth > 5 || typeof error !== 'object' || error === null) return undefined;
+  const e = error as { type?: unknown; cause?: unknown; originalError?: unknown };
+  if (typeof e.type === 'string') return e.type;
+  return protocolErrorType(e.cause ?? e.originalError, depth + 1);
+}
+
 /** A single call that took longer than its bound (the call itself may still settle later; it is ignored). */
 export class CallTimeoutError extends Error {
   constructor(what: string, ms: number) {

@@ -116,6 +116,8 @@ export interface OffsetsOptions {
   attemptMs?: number;
   /** What is thrown on giving up, made from the last error. */
   onGiveUp?: (lastError: unknown) => Error;
+  /** Called with each error that is tried again, before the metadata is refreshed; may throw to stop trying. */
+  onRetry?: (error: unknown) => Promise<void>;
 }
 
 /**
@@ -134,21 +136,25 @@ export function topicOffsets(
   const deadlineMs = options.deadlineMs ?? 60_000;
   const attemptMs = options.attemptMs ?? 30_000;
   const what = `reading the offsets of ${topic}`;
+  const refreshMetadata = (): Promise<void> =>
+    withTimeout(`${what}: refreshing metadata`, attemptMs, () =>
+      admin.describeConfigs({
+        resources: [{ type: ConfigResourceTypes.TOPIC, name: topic }],
+        includeSynonyms: false,
+      }),
+    ).then(
+      () => undefined,
+      () => undefined,
+    );
   return retrying({
     what,
     deadline: Date.now() + deadlineMs,
     attemptMs,
     call: () => admin.fetchTopicOffsets(topic),
-    onRetry: () =>
-      withTimeout(`${what}: refreshing metadata`, attemptMs, () =>
-        admin.describeConfigs({
-          resources: [{ type: ConfigResourceTypes.TOPIC, name: topic }],
-          includeSynonyms: false,
-        }),
-      ).then(
-        () => undefined,
-        () => undefined,
-      ),
+    onRetry: async (error) => {
+      await options.onRetry?.(error);
+      await refreshMetadata();
+    },
     onGiveUp:
       options.onGiveUp ??
       ((error) =>
