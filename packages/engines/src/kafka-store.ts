@@ -156,14 +156,14 @@ export class KafkaStore implements BudgetStore {
     return endOffsets(this.admin, topic, {
       deadlineMs: this.catchUpTimeoutMs,
       attemptMs: CALL_MS,
-      onRetry: async (error) => {
+      onRetry: async (error, leftMs) => {
         if (protocolErrorType(error) !== 'UNKNOWN_TOPIC_OR_PARTITION') return;
-        const topics = await withTimeout('listing the topics', CALL_MS, () => this.admin.listTopics()).catch(
-          () => undefined,
-        );
+        const topics = await withTimeout('listing the topics', Math.max(1, Math.min(CALL_MS, leftMs)), () =>
+          this.admin.listTopics(),
+        ).catch(() => undefined);
         if (topics !== undefined && !topics.includes(topic))
           throw new UserError(
-            `${what} failed: Kafka at ${this.settings.brokers.join(',')} has no topic ${topic}. The services create their topics when they start: start them (pnpm start), then try again.`,
+            `${what} failed: Kafka at ${this.settings.brokers.join(',')} has no topic ${topic}. The services create their topics when they start: start them (pnpm start), or wait until they have started, and check that BUDGET_NAMESPACE is the same as theirs; then try again.`,
             'store-busy',
             75,
           );

@@ -132,6 +132,8 @@ export function describeError(error: unknown): string {
 /**
  * Runs `call` until it succeeds, a non-retriable error is thrown (thrown on), or the deadline passes (then
  * `onGiveUp` turns the last error into what is thrown). Each attempt is bounded by `attemptMs` and the deadline.
+ * `onRetry` runs before each pause, given the time left, and may throw to stop. A try cut short by the deadline
+ * (not by `attemptMs`) says less than the error before it, so giving up names that one.
  */
 export async function retrying<T>(options: {
   what: string;
@@ -139,17 +141,21 @@ export async function retrying<T>(options: {
   attemptMs: number;
   call: () => Promise<T>;
   onGiveUp: (lastError: unknown) => Error;
-  onRetry?: (error: unknown) => Promise<void> | void;
+  onRetry?: (error: unknown, leftMs: number) => Promise<void> | void;
 }): Promise<T> {
+  let lastError: unknown;
   for (let attempt = 0; ; attempt++) {
-    const left = options.deadline - Date.now();
+    const bound = Math.min(options.attemptMs, Math.max(options.deadline - Date.now(), 1));
     try {
-      return await withTimeout(options.what, Math.min(options.attemptMs, Math.max(left, 1)), options.call);
+      return await withTimeout(options.what, bound, options.call);
     } catch (error) {
       if (!isRetriable(error)) throw error;
+      const cutShort = error instanceof CallTimeoutError && bound < options.attemptMs;
+      lastError = cutShort && lastError !== undefined ? lastError : error;
       const pause = backoff(attempt);
-      if (Date.now() + pause >= options.deadline) throw options.onGiveUp(error);
-      await options.onRetry?.(error);
+      if (Date.now() + pause >= options.deadline) throw options.onGiveUp(lastError);
+      await options.onRetry?.(error, options.deadline - Date.now());
+      if (Date.now() + pause >= options.deadline) throw options.onGiveUp(lastError);
       await sleep(pause);
     }
   }

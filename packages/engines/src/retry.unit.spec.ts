@@ -1,6 +1,6 @@
 import { KafkaJSNonRetriableError, KafkaJSNumberOfRetriesExceeded, KafkaJSProtocolError } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
-import { isRetriable, protocolErrorType } from './retry';
+import { isRetriable, protocolErrorType, retrying } from './retry';
 
 const unknownTopic = () =>
   new KafkaJSProtocolError(
@@ -31,5 +31,50 @@ describe('protocolErrorType', () => {
     expect(protocolErrorType(new Error('plain'))).toBeUndefined();
     expect(protocolErrorType('text')).toBeUndefined();
     expect(protocolErrorType(null)).toBeUndefined();
+  });
+});
+
+const refused = () =>
+  Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:19092'), { name: 'KafkaJSConnectionError' });
+
+describe('retrying', () => {
+  it('names the real error when the deadline cuts the last try short, and keeps to its deadline', async () => {
+    let calls = 0;
+    const started = Date.now();
+    const error = await retrying({
+      what: 'asking',
+      deadline: Date.now() + 400,
+      attemptMs: 10_000,
+      call: () => {
+        calls += 1;
+        // The first try fails at once; later ones hang until the deadline cuts them short.
+        return calls === 1 ? Promise.reject(refused()) : new Promise<never>(() => undefined);
+      },
+      onGiveUp: (last) => new Error(`gave up: ${(last as Error).message}`),
+      // A slow hook (as a metadata refresh can be) eats into the time left.
+      onRetry: (_error, leftMs) => new Promise((resolve) => setTimeout(resolve, Math.min(150, leftMs))),
+    }).catch((e: unknown) => e as Error);
+    expect(error.message).toBe('gave up: connect ECONNREFUSED 127.0.0.1:19092');
+    expect(Date.now() - started).toBeLessThan(2_000);
+  });
+
+  it('stops when the hook throws, without another try', async () => {
+    let calls = 0;
+    const stopped = retrying({
+      what: 'asking',
+      deadline: Date.now() + 60_000,
+      attemptMs: 1_000,
+      call: () => {
+        calls += 1;
+        return Promise.reject(refused());
+      },
+      onGiveUp: () => new Error('gave up'),
+      onRetry: (_error, leftMs) => {
+        expect(leftMs).toBeGreaterThan(50_000);
+        throw new Error('no such topic');
+      },
+    });
+    await expect(stopped).rejects.toThrow('no such topic');
+    expect(calls).toBe(1);
   });
 });

@@ -116,8 +116,11 @@ export interface OffsetsOptions {
   attemptMs?: number;
   /** What is thrown on giving up, made from the last error. */
   onGiveUp?: (lastError: unknown) => Error;
-  /** Called with each error that is tried again, before the metadata is refreshed; may throw to stop trying. */
-  onRetry?: (error: unknown) => Promise<void>;
+  /**
+   * Called with each error that is tried again and the time left, before the metadata is refreshed; may throw to
+   * stop trying.
+   */
+  onRetry?: (error: unknown, leftMs: number) => Promise<void>;
 }
 
 /**
@@ -136,8 +139,8 @@ export function topicOffsets(
   const deadlineMs = options.deadlineMs ?? 60_000;
   const attemptMs = options.attemptMs ?? 30_000;
   const what = `reading the offsets of ${topic}`;
-  const refreshMetadata = (): Promise<void> =>
-    withTimeout(`${what}: refreshing metadata`, attemptMs, () =>
+  const refreshMetadata = (leftMs: number): Promise<void> =>
+    withTimeout(`${what}: refreshing metadata`, Math.max(1, Math.min(attemptMs, leftMs)), () =>
       admin.describeConfigs({
         resources: [{ type: ConfigResourceTypes.TOPIC, name: topic }],
         includeSynonyms: false,
@@ -151,9 +154,10 @@ export function topicOffsets(
     deadline: Date.now() + deadlineMs,
     attemptMs,
     call: () => admin.fetchTopicOffsets(topic),
-    onRetry: async (error) => {
-      await options.onRetry?.(error);
-      await refreshMetadata();
+    onRetry: async (error, leftMs) => {
+      const started = Date.now();
+      await options.onRetry?.(error, leftMs);
+      await refreshMetadata(leftMs - (Date.now() - started));
     },
     onGiveUp:
       options.onGiveUp ??

@@ -1,4 +1,4 @@
-import { KafkaJSProtocolError, type Admin } from 'kafkajs';
+import kafkajs, { KafkaJSProtocolError, type Admin } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
 import { endOffsets, topicOffsets } from './topics';
 
@@ -27,8 +27,8 @@ function flakyAdmin(failures: Error[]) {
       ]);
     },
     // The call that refreshes kafkajs's cached metadata (see topicOffsets); it must be about this topic.
-    describeConfigs: ({ resources }: { resources: { name: string }[] }) => {
-      expect(resources.map((r) => r.name)).toEqual(['t']);
+    describeConfigs: ({ resources }: { resources: { type: number; name: string }[] }) => {
+      expect(resources).toEqual([{ type: kafkajs.ConfigResourceTypes.TOPIC, name: 't' }]);
       calls.metadata += 1;
       return Promise.resolve({ resources: [], throttleTime: 0 });
     },
@@ -52,6 +52,16 @@ describe('topic offsets', () => {
     const { admin, calls } = flakyAdmin([new Error('not authorized')]);
     await expect(topicOffsets(admin, 't')).rejects.toThrow('not authorized');
     expect(calls.offsets).toBe(1);
+  });
+
+  it("stop, without refreshing, when the caller's hook says so", async () => {
+    const { admin, calls } = flakyAdmin([notLeader(), notLeader()]);
+    await expect(
+      topicOffsets(admin, 't', {
+        onRetry: () => Promise.reject(new Error('no such topic')),
+      }),
+    ).rejects.toThrow('no such topic');
+    expect(calls).toEqual({ offsets: 1, metadata: 0 });
   });
 
   it('bound each request, and say what the caller asks for when they give up', async () => {
