@@ -1,18 +1,10 @@
 // The engines' log part (Kafka's budget.log.v1, on a fresh namespace) passes the EventLog behaviour suite.
-import { randomUUID } from 'node:crypto';
-import { KafkaEventLog, ensureTopics, kafkaClient, topicNames, type EngineSettings } from '@budget/engines';
-import { engineEndpoints } from '../support/engines';
+import { KafkaEventLog, ensureTopics, kafkaClient, topicNames } from '@budget/engines';
+import { freshSettings } from '../support/engines';
 import { eventLogBehaviour } from './event-log.behaviour';
 
 eventLogBehaviour('Kafka', async () => {
-  const endpoints = await engineEndpoints();
-  const id = randomUUID().slice(0, 8);
-  const settings: EngineSettings = {
-    brokers: endpoints.kafkaBrokers.split(','),
-    mongoUrl: endpoints.mongoUrl,
-    namespace: `tlog${id}.`,
-    clientId: `test-log-${id}`,
-  };
+  const { settings } = await freshSettings('tlog');
   const kafka = kafkaClient(settings);
   const admin = kafka.admin();
   await admin.connect();

@@ -1,22 +1,14 @@
 // The engines mode pointed at a broker where the services never ran: the topics do not exist, and the store says
 // so at once instead of waiting out its catch-up deadline and blaming the broker.
-import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { UserError } from '@budget/application';
-import { KafkaStore, connectProjections, type EngineSettings } from '@budget/engines';
+import { KafkaStore, connectProjections } from '@budget/engines';
 import { ndjson, smallScenario } from '../support/events';
-import { engineEndpoints } from '../support/engines';
+import { freshSettings } from '../support/engines';
 
 describe('KafkaStore without topics', () => {
   it('refuses an import and a read with a message that says to start the services', async () => {
-    const endpoints = await engineEndpoints();
-    const id = randomUUID().slice(0, 8);
-    const settings: EngineSettings = {
-      brokers: endpoints.kafkaBrokers.split(','),
-      mongoUrl: endpoints.mongoUrl,
-      namespace: `tmissing${id}.`,
-      clientId: `test-missing-${id}`,
-    };
+    const { settings, id } = await freshSettings('tmissing');
     const projections = await connectProjections(settings.mongoUrl, `budget_tmissing${id}`);
     // A catch-up deadline far beyond the test's own timeout: waiting it out would fail the test.
     const store = await KafkaStore.open(settings, projections, 3_600_000);

@@ -1,5 +1,4 @@
 //! Runs the engines mode in this process on a fresh namespace: topics, sequencer, projector and the KafkaStore.
-import { randomUUID } from 'node:crypto';
 import { pino } from 'pino';
 import {
   KafkaStore,
@@ -13,7 +12,7 @@ import {
   type Projections,
 } from '@budget/engines';
 import type { StoreFixture } from '../behaviour/budget-store.behaviour';
-import { engineEndpoints } from './engines';
+import { freshSettings } from './engines';
 
 export interface EngineFixture extends StoreFixture {
   store: KafkaStore;
@@ -25,16 +24,13 @@ export interface EngineFixture extends StoreFixture {
 }
 
 export async function engineFixture(): Promise<EngineFixture> {
-  const endpoints = await engineEndpoints();
-  const id = randomUUID().slice(0, 8);
   const failures: string[] = [];
+  const fresh = await freshSettings('t');
+  const { id } = fresh;
   const settings: EngineSettings = {
+    ...fresh.settings,
     // In tests a failed batch is recorded and fails the test instead of ending the test runner's process.
     onFatal: (error, worker) => failures.push(`${worker}: ${String(error)}`),
-    brokers: endpoints.kafkaBrokers.split(','),
-    mongoUrl: endpoints.mongoUrl,
-    namespace: `t${id}.`,
-    clientId: `test-${id}`,
   };
   const kafka = kafkaClient(settings);
   const admin = kafka.admin();

@@ -4,6 +4,8 @@ import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { randomUUID } from 'node:crypto';
+import type { EngineSettings } from '@budget/engines';
 import { ROOT } from './cli';
 
 const run = promisify(execFile);
@@ -16,6 +18,24 @@ export interface EngineEndpoints {
 }
 
 let resolved: Promise<EngineEndpoints> | undefined;
+
+/**
+ * Settings on the engines found, in a namespace of their own (`<prefix><8 hex>.`), so that tests never share topics,
+ * consumer groups or databases; `id` names the database as well.
+ */
+export async function freshSettings(prefix: string): Promise<{ settings: EngineSettings; id: string }> {
+  const endpoints = await engineEndpoints();
+  const id = randomUUID().slice(0, 8);
+  return {
+    id,
+    settings: {
+      brokers: endpoints.kafkaBrokers.split(','),
+      mongoUrl: endpoints.mongoUrl,
+      namespace: `${prefix}${id}.`,
+      clientId: `test-${prefix}-${id}`,
+    },
+  };
+}
 
 export function engineEndpoints(): Promise<EngineEndpoints> {
   resolved ??= locate();

@@ -1,15 +1,10 @@
-import { KafkaJSNonRetriableError, KafkaJSNumberOfRetriesExceeded, KafkaJSProtocolError } from 'kafkajs';
+import { KafkaJSNonRetriableError, KafkaJSNumberOfRetriesExceeded } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
 import { isRetriable, protocolErrorType, retrying } from './retry';
+import { protocolError } from './testing/protocol-error';
 
 const unknownTopic = () =>
-  new KafkaJSProtocolError(
-    Object.assign(new Error('This server does not host this topic-partition'), {
-      type: 'UNKNOWN_TOPIC_OR_PARTITION',
-      code: 3,
-      retriable: true,
-    }),
-  );
+  protocolError('UNKNOWN_TOPIC_OR_PARTITION', 3, 'This server does not host this topic-partition');
 
 describe('protocolErrorType', () => {
   it('finds the protocol error however kafkajs wrapped it', () => {

@@ -1,16 +1,10 @@
-import kafkajs, { KafkaJSProtocolError, type Admin } from 'kafkajs';
+import kafkajs, { type Admin } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
+import { protocolError } from './testing/protocol-error';
 import { endOffsets, topicOffsets } from './topics';
 
 const notLeader = () =>
-  // The shape kafkajs builds it from (its typings only name the Error part).
-  new KafkaJSProtocolError(
-    Object.assign(new Error('This server is not the leader for that topic-partition'), {
-      type: 'NOT_LEADER_FOR_PARTITION',
-      code: 6,
-      retriable: true,
-    }),
-  );
+  protocolError('NOT_LEADER_FOR_PARTITION', 6, 'This server is not the leader for that topic-partition');
 
 /** An admin whose fetchTopicOffsets fails with `failures` in turn, then answers; it counts metadata refreshes. */
 function flakyAdmin(failures: Error[]) {
