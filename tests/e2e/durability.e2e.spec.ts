@@ -86,9 +86,12 @@ describe('two writers on one data directory', () => {
     first.stdout?.on('data', (chunk: Buffer) => {
       firstOut += chunk.toString();
     });
-    // Half-way: the first import holds the write lock until it commits.
+    // Half-way: the first import holds the write lock until it commits. It is stopped while the second runs (the
+    // lock stays held), so that it cannot commit within the second's wait for the lock, however fast it is.
     await waitForOutput(first, /appended 100000 lines/);
+    first.kill('SIGSTOP');
     const second = cli.importText(ndjson([new EventBuilder('zuid-limburg', 'other').action('B1')]));
+    first.kill('SIGCONT');
     expect(second.code).toBe(75);
     expect(second.stderr).toContain('another process is writing to');
     const [code] = (await once(first, 'exit')) as [number];
