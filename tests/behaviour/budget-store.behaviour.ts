@@ -8,7 +8,7 @@ import {
   type ImportResult,
 } from '@budget/application';
 import type { LogRecord } from '@budget/domain';
-import { EventBuilder, smallScenario, type EventLine } from '../support/events';
+import { EventBuilder, smallScenario, withAmount, type EventLine } from '../support/events';
 
 export interface StoreFixture {
   store: BudgetStore;
@@ -120,9 +120,7 @@ export function budgetStoreBehaviour(name: string, open: () => Promise<StoreFixt
         const configured = b.configured();
         const budget = b.budget('A1', 2024, '100.00');
         const refused = refusals(
-          await store.importLines(
-            source([configured, budget, { ...budget, data: { ...budget.data, amount: '200.00' } }]),
-          ),
+          await store.importLines(source([configured, budget, withAmount(budget, '200.00')])),
         );
         expect(refused.reasons).toEqual([[3, 'conflicting-id']]);
         expect(refused.details[0]).toContain('line 2');
@@ -144,7 +142,7 @@ export function budgetStoreBehaviour(name: string, open: () => Promise<StoreFixt
             configured,
             budget,
             '{"broken',
-            { ...budget, data: { ...budget.data, amount: '200.00' } },
+            withAmount(budget, '200.00'),
             later,
             { ...later },
             { ...later, actor: 'someone-else' },
@@ -168,7 +166,7 @@ export function budgetStoreBehaviour(name: string, open: () => Promise<StoreFixt
         const configured = b.configured();
         const budget = b.budget('A1', 2024, '100.00');
         counts(await store.importLines(source([configured, b.action('A1'), budget])));
-        const changed = { ...budget, data: { ...budget.data, amount: '200.00' } };
+        const changed = withAmount(budget, '200.00');
         const refused = refusals(await store.importLines(source([changed, budget, changed])));
         expect(refused.reasons).toEqual([
           [1, 'conflicting-id'],
@@ -186,8 +184,8 @@ export function budgetStoreBehaviour(name: string, open: () => Promise<StoreFixt
         const budget = b.budget('A1', 2024, '100.00');
         const later = b.budget('A1', 2025, '50.00');
         counts(await store.importLines(source([configured, b.action('A1'), budget, later])));
-        const changed = { ...budget, data: { ...budget.data, amount: '200.00' } };
-        const laterChanged = { ...later, data: { ...later.data, amount: '60.00' } };
+        const changed = withAmount(budget, '200.00');
+        const laterChanged = withAmount(later, '60.00');
         const refused = refusals(
           await store.importLines(source([budget, changed, changed, '{"broken', later, laterChanged])),
         );

@@ -88,6 +88,11 @@ export class EventBuilder {
   }
 }
 
+/** The same event (same id) with another amount: a conflicting repeat of it. */
+export function withAmount(event: EventLine, amount: string): EventLine {
+  return { ...event, data: { ...event.data, amount } };
+}
+
 export function ndjson(events: EventLine[]): string {
   return events.map((e) => JSON.stringify(e)).join('\n') + '\n';
 }
