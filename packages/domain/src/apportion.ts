@@ -58,7 +58,11 @@ interface SmallKey {
   numerators: number[];
   denominator: number;
   maxAmount: bigint;
+  /** `maxAmount` as a double (exact: it is below 2^53). */
+  maxAmountNumber: number;
   count: number;
+  /** Scratch space for the remainders of one split: keys are used by one thread, one split at a time. */
+  remainders: number[];
 }
 
 const smallKeys = new WeakMap<FundingKey, SmallKey | null>();
@@ -83,7 +87,9 @@ function smallKey(key: FundingKey): SmallKey | null {
             numerators: key.numerators.map((n) => Number(n)),
             denominator: Number(key.denominator),
             maxAmount,
+            maxAmountNumber: Number(maxAmount),
             count: key.numerators.length,
+            remainders: new Array<number>(key.numerators.length).fill(0),
           };
     smallKeys.set(key, small);
   }
@@ -98,7 +104,23 @@ function smallKey(key: FundingKey): SmallKey | null {
  */
 function apportionSmall(amount: number, small: SmallKey, parts: number[]): number[] {
   const { numerators, denominator, count } = small;
-  const remainders = new Array<number>(count);
+  if (count === 2) {
+    // The usual key (two centre municipalities), without the loops. The numerators sum to the denominator, so the
+    // remainders sum to 0 or d: at most one cent is left over, and it goes to the larger remainder, a tie to the
+    // first funder (the lower id). Anything else falls through to the general loop.
+    const scaled0 = amount * (numerators[0] ?? 0);
+    const scaled1 = amount * (numerators[1] ?? 0);
+    const part0 = Math.floor(scaled0 / denominator);
+    const part1 = Math.floor(scaled1 / denominator);
+    const leftover = amount - part0 - part1;
+    if (leftover === 0 || leftover === 1) {
+      const toSecond = leftover === 1 && scaled1 - part1 * denominator > scaled0 - part0 * denominator;
+      parts[0] = part0 + (leftover === 1 && !toSecond ? 1 : 0);
+      parts[1] = part1 + (toSecond ? 1 : 0);
+      return parts;
+    }
+  }
+  const remainders = small.remainders;
   let given = 0;
   for (let i = 0; i < count; i++) {
     const scaled = amount * (numerators[i] ?? 0);
@@ -125,7 +147,7 @@ function apportionSmall(amount: number, small: SmallKey, parts: number[]): numbe
  * needs it: the same parts, added up in doubles while the running total stays exact, without a bigint per item.
  */
 export function apportionSum<T>(
-  items: Iterable<T>,
+  items: readonly T[],
   /** The item's amount in cents, or null to leave it out. */
   amountOf: (item: T) => bigint | null,
   key: FundingKey,
@@ -136,7 +158,7 @@ export function apportionSum<T>(
   const total = new Array<bigint>(count).fill(0n);
   const small = smallKey(key);
   const running = new Array<number>(count).fill(0);
-  const parts = new Array<number>(count);
+  const parts = new Array<number>(count).fill(0);
   let runningAmount = 0;
   const flush = (): void => {
     for (let i = 0; i < count; i++) {
@@ -145,19 +167,26 @@ export function apportionSum<T>(
     }
     runningAmount = 0;
   };
-  for (const item of items) {
-    const amountCents = amountOf(item);
+  for (let index = 0; index < items.length; index++) {
+    const amountCents = amountOf(items[index] as T);
     if (amountCents === null) continue;
-    if (small === null || amountCents < 0n || amountCents > small.maxAmount) {
+    // Number() rounds monotonically and maxAmountNumber is an exact integer below 2^53, so comparing the double
+    // decides exactly as comparing the bigint would (and costs less).
+    const amount = Number(amountCents);
+    if (small === null || amount < 0 || amount > small.maxAmountNumber) {
       const exact = apportion(amountCents, key);
       for (let i = 0; i < count; i++) total[i] = (total[i] ?? 0n) + (exact[i] ?? 0n);
       continue;
     }
-    const amount = Number(amountCents);
     // Parts add up to the amounts, so the running sums stay exact while the amounts' sum does.
     if (runningAmount + amount > flushAt) flush();
     apportionSmall(amount, small, parts);
-    for (let i = 0; i < count; i++) running[i] = (running[i] ?? 0) + (parts[i] ?? 0);
+    if (count === 2) {
+      running[0] = (running[0] ?? 0) + (parts[0] ?? 0);
+      running[1] = (running[1] ?? 0) + (parts[1] ?? 0);
+    } else {
+      for (let i = 0; i < count; i++) running[i] = (running[i] ?? 0) + (parts[i] ?? 0);
+    }
     runningAmount += amount;
   }
   flush();

@@ -277,6 +277,42 @@ describe('apportion', () => {
     );
   });
 
+  it('splits between two funders (the branch without loops) as the bigint reference, ties included', () => {
+    const twoIds = fc
+      .uniqueArray(fc.stringMatching(/^[A-Za-z0-9._:-]{1,8}$/), { minLength: 2, maxLength: 2 })
+      .map((ids) => [...ids].sort(compareCodePoints));
+    // Half shares too, so that every odd amount is a tie between the two remainders.
+    const nanos = fc.oneof(fc.integer({ min: 0, max: 1_000_000_000 }), fc.constant(500_000_000));
+    const items = fc.array(fc.option(aroundBound(10n ** 9n)), { maxLength: 30 });
+    fc.assert(
+      fc.property(twoIds, nanos, items, ([low, high], first, amounts) => {
+        const shares = { [low ?? '']: first, [high ?? '']: 1_000_000_000 - first };
+        const key = declaredKey(
+          Object.fromEntries(
+            Object.entries(shares).map(([id, n]) => [
+              id,
+              n === 1e9 ? '1' : `0.${String(n).padStart(9, '0')}`,
+            ]),
+          ),
+        );
+        const nums = new Map(key.funders.map((f, i) => [f, key.numerators[i] ?? 0n]));
+        const expected = key.funders.map(() => 0n);
+        for (const x of amounts) {
+          if (x === null) continue;
+          const exact = largestRemainder(x, { nums, den: key.denominator });
+          expect(byFunder(key, apportion(x, key))).toEqual(exact);
+          key.funders.forEach((f, i) => (expected[i] = (expected[i] ?? 0n) + (exact.get(f) ?? 0n)));
+        }
+        expect(apportionSum(amounts, (x) => x, key)).toEqual(expected);
+      }),
+      { numRuns: 2000 },
+    );
+    const half = declaredKey({ b: '0.5', a: '0.5' });
+    expect(apportion(1n, half)).toEqual([1n, 0n]);
+    expect(apportion(3n, half)).toEqual([2n, 1n]);
+    expect(apportionSum([1n, 3n, 5n], (x) => x, half)).toEqual([6n, 3n]);
+  });
+
   it('never rounds pro-rata ratios to 9 decimals first', () => {
     const thirds = proRataKey(
       ['a', 'b', 'c'],
