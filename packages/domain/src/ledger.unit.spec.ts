@@ -129,6 +129,82 @@ describe('snapshotOf / restoreSnapshot', () => {
     );
   }, 60_000);
 
+  it('restores a version 1 snapshot (items as tuples, as stores wrote them before) to the same state', () => {
+    fc.assert(
+      fc.property(eventSequence(), (events) => {
+        const log = RegionLog.empty(REGION);
+        const hashes: string[] = [];
+        appendAll(log, events, hashes);
+        const current = JSON.parse(JSON.stringify(snapshotOf(log))) as RegionSnapshot;
+        expect(current.version).toBe(2);
+        const v1 = {
+          ...current,
+          version: 1,
+          actions: current.actions.map((action) => ({
+            definition: action.definition,
+            years: action.years.map((entry) => {
+              const columns = entry.items as unknown as {
+                ids: string;
+                cents: (number | string)[];
+                inactive: number[];
+              };
+              const ids = columns.ids === '' ? [] : columns.ids.split(' ');
+              return {
+                ...entry,
+                items: ids.map((id, i) => [
+                  id,
+                  String(columns.cents[i]),
+                  columns.inactive.includes(i) ? 0 : 1,
+                ]),
+              };
+            }),
+          })),
+        } as unknown as RegionSnapshot;
+        expect(observable(restoreSnapshot(v1), hashes)).toEqual(observable(log, hashes));
+        expect(observable(restoreSnapshot(current), hashes)).toEqual(observable(log, hashes));
+      }),
+      { numRuns: 200 },
+    );
+  }, 60_000);
+
+  it('keeps amounts beyond 2^53 cents exact, as strings', () => {
+    const log = RegionLog.empty(REGION);
+    const hashes: string[] = [];
+    appendAll(log, [], hashes);
+    const snapshot = snapshotOf(log);
+    const item = { actionId: 'a', year: 2024 };
+    const restored = restoreSnapshot({
+      ...snapshot,
+      config: { name: 'r', funders: [] },
+      actions: [
+        {
+          definition: {
+            actionId: item.actionId,
+            name: 'A',
+            theme: 'prevention',
+            startYear: 2024,
+            endYear: 2024,
+          },
+          years: [
+            {
+              year: item.year,
+              budgetCents: '0',
+              key: null,
+              items: { ids: 's1 s2', cents: ['90071992547409930', 5], inactive: [1] },
+            },
+          ],
+        },
+      ],
+    } as unknown as RegionSnapshot);
+    expect(restored.state.spending.get('s1')).toMatchObject({
+      amountCents: 90071992547409930n,
+      active: true,
+    });
+    expect(restored.state.spending.get('s2')).toMatchObject({ amountCents: 5n, active: false });
+    const again = snapshotOf(restored).actions[0]?.years[0]?.items;
+    expect(again).toEqual({ ids: 's1 s2', cents: ['90071992547409930', 5], inactive: [1] });
+  });
+
   it("one year's snapshot, plus the later accepted events of that year, gives that year's report", () => {
     fc.assert(
       fc.property(eventSequence(), fc.nat(), (events, cut) => {
