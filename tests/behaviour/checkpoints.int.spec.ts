@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RegionLog, snapshotOf } from '@budget/domain';
-import { EmbeddedStore } from '@budget/embedded-store';
+import { EmbeddedStore, checkpointDue } from '@budget/embedded-store';
 import { tempDir } from '../support/cli';
 import { writeScenarioFile } from '../support/scenario-file';
 
@@ -26,10 +26,20 @@ describe('as-of reports with checkpoints', () => {
         });
         await store.importLines(source);
       }
+      // Checkpoints where the rule puts them, across both imports: replayed here from the history itself.
       const stored = withCheckpoints.db
-        .prepare<[], { n: number }>('SELECT COUNT(DISTINCT position) AS n FROM year_checkpoints')
-        .get();
-      expect(stored?.n).toBe(12);
+        .prepare<[], { position: number }>('SELECT DISTINCT position FROM year_checkpoints ORDER BY position')
+        .all()
+        .map((row) => row.position);
+      const due: number[] = [];
+      const log = RegionLog.empty('zuid-limburg');
+      for await (const record of withCheckpoints.history('zuid-limburg')) {
+        log.applyRecorded(record);
+        if (checkpointDue(record.position, due.at(-1) ?? 0, log.state.spending.size, 250))
+          due.push(record.position);
+      }
+      expect(stored).toEqual(due);
+      expect(stored.length).toBeGreaterThanOrEqual(4);
       for (let position = 0; position <= 3000; position += 97) {
         for (const year of [2023, 2024, 2025]) {
           expect(await withCheckpoints.allocationReport('zuid-limburg', year, position)).toEqual(
@@ -41,6 +51,15 @@ describe('as-of reports with checkpoints', () => {
       await withCheckpoints.close();
       await without.close();
     }
+  });
+
+  it('are due after a fixed interval or a quarter of the spending items, whichever is more, since the last one', () => {
+    expect(checkpointDue(249, 0, 10, 250)).toBe(false);
+    expect(checkpointDue(250, 0, 10, 250)).toBe(true);
+    expect(checkpointDue(250, 0, 1001, 250)).toBe(false);
+    expect(checkpointDue(251, 0, 1001, 250)).toBe(true);
+    expect(checkpointDue(850_000, 600_000, 1_000_000, 100_000)).toBe(true);
+    expect(checkpointDue(849_999, 600_000, 1_000_000, 100_000)).toBe(false);
   });
 
   it('still read whole-state checkpoints that a store wrote before year checkpoints', async () => {

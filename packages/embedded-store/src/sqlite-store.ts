@@ -43,13 +43,33 @@ export interface EmbeddedStoreOptions {
   readonly?: boolean;
   /** How long a writer waits for another writer before giving up, in ms. */
   busyTimeoutMs?: number;
-  /** A state checkpoint every this many positions of a region's log, for reports as of earlier positions. */
+  /**
+   * The least number of positions between two state checkpoints of a region's log (for reports as of earlier
+   * positions). The gap also grows with the state: see `checkpointDue`.
+   */
   checkpointInterval?: number;
 }
 
 export const DEFAULT_CHECKPOINT_INTERVAL = 100_000;
 /** The year under which a checkpoint keeps the region-wide part of the state alone (for years it holds nothing of). */
 const REGION_WIDE = 0;
+
+/**
+ * Whether a region's log at `position` is due for a state checkpoint: once at least `interval` positions, and at least
+ * a quarter as many positions as the state holds spending items, have passed since the last one. A checkpoint costs
+ * about as much as the state is large, so each event pays for at most about four items' worth of checkpoint however
+ * long the log grows; with a fixed interval alone, each event would pay a share of the whole state, which grows with
+ * the log. An as-of report restores the nearest checkpoint and applies the events after it: both of the order of
+ * the state.
+ */
+export function checkpointDue(
+  position: number,
+  lastCheckpoint: number,
+  spendingItems: number,
+  interval: number,
+): boolean {
+  return position - lastCheckpoint >= Math.max(interval, Math.ceil(spendingItems / 4));
+}
 
 export class EmbeddedStore implements BudgetStore {
   /** The writer's connection: imports run on it inside one transaction. */
@@ -180,11 +200,23 @@ export class EmbeddedStore implements BudgetStore {
     const inLog = this.db.prepare<[string, string], StoredEvent & { position: number }>(
       'SELECT position, id, region, type, occurred_at, actor, data FROM events WHERE region = ? AND id = ?',
     );
-    const checkpoint = (log: RegionLog): void => {
+    const lastCheckpointOf = this.db.prepare<[string], { position: number | null }>(
+      'SELECT MAX(position) AS position FROM year_checkpoints WHERE region = ?',
+    );
+    /** The position of each region's last checkpoint, read once per import. */
+    const lastCheckpoints = new Map<string, number>();
+    const checkpointIfDue = (log: RegionLog): void => {
+      let last = lastCheckpoints.get(log.region);
+      if (last === undefined) {
+        last = lastCheckpointOf.get(log.region)?.position ?? 0;
+        lastCheckpoints.set(log.region, last);
+      }
+      if (!checkpointDue(log.length, last, log.state.spending.size, this.checkpointInterval)) return;
       const whole = snapshotOf(log);
       for (const year of [REGION_WIDE, ...snapshotYears(whole)]) {
         saveCheckpoint.run(log.region, log.length, year, JSON.stringify(yearSnapshot(whole, year)));
       }
+      lastCheckpoints.set(log.region, log.length);
     };
     const counts = { events: 0, appended: 0, alreadyPresent: 0, accepted: 0, rejected: 0 };
     const errors: LineError[] = [];
@@ -244,7 +276,7 @@ export class EmbeddedStore implements BudgetStore {
         const log = this.regionLog(event.region);
         const yearsBefore = touchedYears(log.state, event, eventYear(log.state, event));
         const { record, year } = log.append(event, recordedAt, verdict);
-        if (record.position % this.checkpointInterval === 0) checkpoint(log);
+        checkpointIfDue(log);
         // The RegionLog has just extended the region's log by exactly this record: no need to check it again.
         this.log.insert({ record, year });
         let lines = appendedLines.get(log.region);
