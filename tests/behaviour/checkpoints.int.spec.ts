@@ -62,6 +62,49 @@ describe('as-of reports with checkpoints', () => {
     expect(checkpointDue(849_999, 600_000, 1_000_000, 100_000)).toBe(false);
   });
 
+  it("count an older store's whole-state checkpoint as the last one", async () => {
+    const file = join(tempDir('old-last'), 'events.ndjson');
+    await writeScenarioFile(file, 2000);
+    const lines = readFileSync(file, 'utf8').trimEnd().split('\n');
+    const dataDir = join(tempDir('old-last-cp'), 'data');
+    const older = EmbeddedStore.open(dataDir, { checkpointInterval: 1_000_000_000 });
+    const log = RegionLog.empty('zuid-limburg');
+    try {
+      await older.importLines(async function* () {
+        await Promise.resolve();
+        yield* lines.slice(0, 1000);
+      });
+      for await (const record of older.history('zuid-limburg')) log.applyRecorded(record);
+      older.db
+        .prepare('INSERT INTO checkpoints (region, position, snapshot) VALUES (?, ?, ?)')
+        .run('zuid-limburg', 1000, JSON.stringify(snapshotOf(log)));
+    } finally {
+      await older.close();
+    }
+    const store = EmbeddedStore.open(dataDir, { checkpointInterval: 250 });
+    try {
+      await store.importLines(async function* () {
+        await Promise.resolve();
+        yield* lines;
+      });
+      const due: number[] = [];
+      for await (const record of store.history('zuid-limburg')) {
+        if (record.position <= 1000) continue;
+        log.applyRecorded(record);
+        if (checkpointDue(record.position, due.at(-1) ?? 1000, log.state.spending.size, 250))
+          due.push(record.position);
+      }
+      const stored = store.db
+        .prepare<[], { position: number }>('SELECT DISTINCT position FROM year_checkpoints ORDER BY position')
+        .all()
+        .map((row) => row.position);
+      expect(due.length).toBeGreaterThan(0);
+      expect(stored).toEqual(due);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('still read whole-state checkpoints that a store wrote before year checkpoints', async () => {
     const file = join(tempDir('old-checkpoints'), 'events.ndjson');
     await writeScenarioFile(file, 1200);

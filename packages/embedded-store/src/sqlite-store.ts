@@ -200,15 +200,17 @@ export class EmbeddedStore implements BudgetStore {
     const inLog = this.db.prepare<[string, string], StoredEvent & { position: number }>(
       'SELECT position, id, region, type, occurred_at, actor, data FROM events WHERE region = ? AND id = ?',
     );
-    const lastCheckpointOf = this.db.prepare<[string], { position: number | null }>(
-      'SELECT MAX(position) AS position FROM year_checkpoints WHERE region = ?',
+    // Whole-state checkpoints of an older store count too: as-of reports read both tables.
+    const lastCheckpointOf = this.db.prepare<[string, string], { position: number | null }>(
+      `SELECT MAX(position) AS position FROM (
+         SELECT position FROM year_checkpoints WHERE region = ? UNION ALL SELECT position FROM checkpoints WHERE region = ?)`,
     );
     /** The position of each region's last checkpoint, read once per import. */
     const lastCheckpoints = new Map<string, number>();
     const checkpointIfDue = (log: RegionLog): void => {
       let last = lastCheckpoints.get(log.region);
       if (last === undefined) {
-        last = lastCheckpointOf.get(log.region)?.position ?? 0;
+        last = lastCheckpointOf.get(log.region, log.region)?.position ?? 0;
         lastCheckpoints.set(log.region, last);
       }
       if (!checkpointDue(log.length, last, log.state.spending.size, this.checkpointInterval)) return;
