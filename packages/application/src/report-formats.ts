@@ -9,6 +9,7 @@ export function allocationReportCsv(report: AllocationReport): string {
     'region',
     'year',
     'asOfPosition',
+    'closed',
     'level',
     'theme',
     'actionId',
@@ -28,7 +29,7 @@ export function allocationReportCsv(report: AllocationReport): string {
     'overspent',
     'spendingCount',
   ];
-  const base = [report.region, String(report.year), String(report.asOfPosition)];
+  const base = [report.region, String(report.year), String(report.asOfPosition), String(report.closed)];
   const rows: string[][] = [];
   for (const f of report.funders) {
     rows.push([
