@@ -61,6 +61,16 @@ afterAll(async () => {
 });
 
 describe('authentication', () => {
+  it('takes the scheme name in any case', async () => {
+    const read = (authorization: string) =>
+      fetch(`${server.url}/api/v1/regions/${ZL}/reports/allocation?year=2024`, {
+        headers: { Authorization: authorization },
+      });
+    expect((await read(`bearer ${token('auditor', ZL)}`)).status).toBe(200);
+    expect((await read(`BEARER ${token('auditor', ZL)}`)).status).toBe(200);
+    expect((await read(`Basic ${token('auditor', ZL)}`)).status).toBe(401);
+  });
+
   it('serves /health without a token', async () => {
     expect((await api('/health')).status).toBe(200);
   });
@@ -148,6 +158,62 @@ describe('writing events: every role and region', () => {
     expect(await historyLength(ZL)).toBe(before);
   });
 
+  it('lists every bad line as `budget import` does: an id that conflicts with the log as well as a malformed line', async () => {
+    const before = await historyLength(ZL);
+    const first = smallScenario()[0]!;
+    const conflicting = { ...first, occurredAt: '2020-01-01T00:00:00Z' };
+    const response = await api('/api/v1/events', {
+      method: 'POST',
+      token: token('administrator', '*'),
+      headers: { 'Content-Type': 'application/x-ndjson' },
+      body: `${JSON.stringify(conflicting)}\n{bad\n`,
+    });
+    expect(response.status).toBe(400);
+    const body = (await response.json()) as { errors: { line: number; reason: string }[] };
+    expect(body.errors.map((e) => [e.line, e.reason])).toEqual([
+      [1, 'conflicting-id'],
+      [2, 'not-json'],
+    ]);
+    expect(await historyLength(ZL)).toBe(before);
+  });
+
+  it('answers a JSON body that is not an array of events with 400 and the errors by line', async () => {
+    const before = await historyLength(ZL);
+    const send = (body: string, type = 'application/json') =>
+      api('/api/v1/events', {
+        method: 'POST',
+        token: token('administrator', '*'),
+        headers: { 'Content-Type': type },
+        body,
+      });
+    const reasons = async (response: Response) => {
+      expect(response.status).toBe(400);
+      const body = (await response.json()) as { errors: { line: number; reason: string }[] };
+      return body.errors.map((e) => [e.line, e.reason]);
+    };
+    // Not JSON at all: read as NDJSON, so each bad line is named.
+    expect(await reasons(await send(`[${JSON.stringify(b.action('UNCLOSED'))}`))).toEqual([[1, 'not-json']]);
+    // JSON, but not an array: refused as a whole.
+    expect(await reasons(await send(JSON.stringify(b.action('ONE'))))).toEqual([[1, 'wrong-type']]);
+    expect(await reasons(await send('null'))).toEqual([[1, 'wrong-type']]);
+    expect(await reasons(await send('{"a":1}', 'application/vnd.api+json'))).toEqual([[1, 'wrong-type']]);
+    expect(await historyLength(ZL)).toBe(before);
+    // NDJSON sent as JSON is read as NDJSON; no body at all is an empty input, as an empty file is.
+    const lines = [b.action('NDJ1'), b.action('NDJ2')].map((e) => JSON.stringify(e)).join('\n');
+    expect(await (await send(lines)).json()).toEqual({
+      appended: 2,
+      alreadyPresent: 0,
+      accepted: 2,
+      rejected: 0,
+    });
+    expect(await (await send('')).json()).toEqual({
+      appended: 0,
+      alreadyPresent: 0,
+      accepted: 0,
+      rejected: 0,
+    });
+  });
+
   it('accepts a JSON array and is idempotent', async () => {
     const events = [b.action('ARR1'), b.action('ARR2')];
     const post = () =>
@@ -223,7 +289,19 @@ describe('reading', () => {
       headers: { Accept: 'text/csv' },
     });
     expect(csv.headers.get('content-type')).toContain('text/csv');
-    expect(await csv.text()).toContain('level,theme,actionId');
+    expect(await csv.text()).toContain('asOfPosition,closed,level,theme,actionId');
+    // Content negotiation: quality values and the media type's case count; JSON unless CSV is preferred.
+    const typeFor = async (accept: string) =>
+      (
+        await api(`/api/v1/regions/${ZL}/reports/allocation?year=2024`, {
+          token: token('auditor', ZL),
+          headers: { Accept: accept },
+        })
+      ).headers.get('content-type');
+    expect(await typeFor('TEXT/CSV')).toContain('text/csv');
+    expect(await typeFor('text/csv;q=0.5, application/json')).toContain('application/json');
+    expect(await typeFor('application/json;q=0.2, text/csv')).toContain('text/csv');
+    expect(await typeFor('*/*')).toContain('application/json');
   });
 
   it('says what is wrong with a bad query or an unknown region', async () => {

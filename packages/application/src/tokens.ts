@@ -8,7 +8,11 @@ export const ROLES = ['finance-officer', 'controller', 'administrator', 'auditor
 export type Role = (typeof ROLES)[number];
 
 const tokenEntrySchema = z.strictObject({
-  tokenSha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex characters'),
+  // Hex in either case (the contract says hex); kept in lowercase, as `budget token create` writes it.
+  tokenSha256: z
+    .string()
+    .regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hex characters')
+    .transform((hex) => hex.toLowerCase()),
   role: z.enum(ROLES),
   regions: z.array(z.union([z.literal('*'), z.string().regex(IDENTIFIER_PATTERN)])).min(1),
   name: z.string().min(1).max(200),

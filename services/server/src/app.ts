@@ -20,6 +20,7 @@ import { STORE } from './http/tokens';
 import { TokenRegistry } from './http/tokens.service';
 import { ValidateController } from './http/validate.controller';
 import { serveWebApp } from './http/web-app';
+import type { IncomingMessage } from 'node:http';
 
 @Module({})
 class ApiModule {
@@ -55,6 +56,12 @@ export interface ServerParts {
   web?: WebAssets;
 }
 
+/** POST /api/v1/events and its dry run, /api/v1/events/validate. */
+function isEventsRequest(request: IncomingMessage): boolean {
+  const path = (request.url ?? '').split('?')[0] ?? '';
+  return path === '/api/v1/events' || path.startsWith('/api/v1/events/');
+}
+
 export async function createServer(parts: ServerParts): Promise<NestExpressApplication> {
   const app = await NestFactory.create<NestExpressApplication>(
     ApiModule.with(parts.store, new TokenRegistry(parts.tokensFile)),
@@ -63,6 +70,9 @@ export async function createServer(parts: ServerParts): Promise<NestExpressAppli
       logger: ['error', 'warn'],
     },
   );
+  // The events endpoints read their body as text whatever its type, so that a JSON body that does not parse is
+  // answered line by line as `budget import` would (see bodyLines), not by the JSON parser's own error.
+  app.useBodyParser('text', { type: isEventsRequest, limit: parts.maxBodyBytes });
   app.useBodyParser('json', { limit: parts.maxBodyBytes });
   app.useBodyParser('text', { type: ['application/x-ndjson', 'text/plain'], limit: parts.maxBodyBytes });
   app.useGlobalFilters(new ErrorsFilter(parts.logger));

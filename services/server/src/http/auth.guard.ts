@@ -14,7 +14,8 @@ export const TOKEN_REGISTRY = Symbol('TokenRegistry');
 
 export type AuthenticatedRequest = Request & { token: TokenEntry };
 
-const BEARER = /^Bearer ([A-Za-z0-9._~+/=-]{1,512})$/;
+/** RFC 6750: the scheme name in any case (RFC 9110 makes it case-insensitive), then the token (token68 syntax). */
+const BEARER = /^bearer +([A-Za-z0-9._~+/=-]{1,512})$/i;
 
 @Injectable()
 export class AuthGuard implements CanActivate {

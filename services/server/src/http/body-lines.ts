@@ -1,12 +1,45 @@
 //! The lines of an events request body, for POST /api/v1/events and its dry run alike.
+import type { Request } from 'express';
 import { BadRequestBody } from './tokens';
 
+/** Whether the request says its body is JSON (`application/json` or a `+json` type). */
+export function isJsonBody(request: Request): boolean {
+  return typeof request.is(['json', '+json']) === 'string';
+}
+
 /**
- * NDJSON text split at "\n" (a "\r" before it dropped), as `budget import` reads a file (the body parser has already
- * dropped a byte-order mark), or each element of a JSON array as one line.
+ * The body's lines, each to be validated as a line of an event file. The events endpoints receive their body as text
+ * whatever its type (see `isEventsRequest` in app.ts):
+ * - a JSON body (`application/json`) that parses as an array: each element is one line (line n = element n);
+ * - a JSON body that parses as anything else: refused as a whole (400, in the shape of malformed lines);
+ * - any other body, and a JSON body that does not parse (NDJSON sent as JSON, say): NDJSON, split at "\n" with a
+ *   "\r" before it dropped, as `budget import` reads a file, so each line that is not JSON is named by its number.
+ * No body at all is no lines, as an empty file is.
  */
-export function bodyLines(body: unknown): string[] {
-  if (typeof body === 'string') return body.split(/\r?\n/);
-  if (Array.isArray(body)) return body.map((element) => JSON.stringify(element));
-  throw new BadRequestBody('send application/x-ndjson, or application/json with an array of event records');
+export function bodyLines(body: unknown, json: boolean): string[] {
+  if (body === undefined || body === null) return [];
+  if (typeof body !== 'string') throw new BadRequestBody('the request body could not be read as text');
+  if (json) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(body);
+    } catch {
+      parsed = undefined;
+    }
+    if (Array.isArray(parsed)) return parsed.map((element) => JSON.stringify(element));
+    if (parsed !== undefined) {
+      throw new BadRequestBody({
+        errors: [
+          {
+            line: 1,
+            reason: 'wrong-type',
+            field: '',
+            detail:
+              'a JSON body must be an array of event records; send NDJSON (application/x-ndjson) for one per line',
+          },
+        ],
+      });
+    }
+  }
+  return body === '' ? [] : body.split(/\r?\n/);
 }

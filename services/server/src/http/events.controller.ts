@@ -9,7 +9,7 @@ import {
 } from '@budget/application';
 import { validateLine, describeIssue } from '@budget/domain';
 import { AuthGuard, type AuthenticatedRequest } from './auth.guard';
-import { bodyLines } from './body-lines';
+import { bodyLines, isJsonBody } from './body-lines';
 import { forbidden } from './web-access';
 import { BadRequestBody, STORE } from './tokens';
 
@@ -38,7 +38,7 @@ export class EventsController {
   async append(@Req() request: AuthenticatedRequest, @Body() body: unknown): Promise<unknown> {
     const token = request.token;
     if (!writesAnything(token.role)) throw forbidden(`the role ${token.role} may not send events`);
-    const lines = bodyLines(body);
+    const lines = bodyLines(body, isJsonBody(request));
     const errors: LineError[] = [];
     const denied: string[] = [];
     lines.forEach((line, index) => {
@@ -50,7 +50,10 @@ export class EventsController {
       else if (!mayUseRegion(token, result.event.region))
         denied.push(`line ${index + 1}: this token may not write to region ${result.event.region}`);
     });
-    if (errors.length > 0) throw new BadRequestBody(errorBody(errors));
+    // Malformed lines answer 400 before the token's rights are judged. With no line denied, the import itself judges
+    // the input, so a refused one lists every bad line exactly as `budget import` would, ids that conflict with the
+    // log included (it appends nothing then); a token's denied lines are never compared with the log.
+    if (errors.length > 0 && denied.length > 0) throw new BadRequestBody(errorBody(errors));
     if (denied.length > 0) throw forbidden(denied.slice(0, 100).join('; '));
     const result = await this.store.importLines(async function* () {
       await Promise.resolve();

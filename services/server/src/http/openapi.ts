@@ -105,7 +105,8 @@ const eventsBody = {
   required: true,
   description:
     'NDJSON (one event record per line; blank lines are skipped) or a JSON array of event records. Line numbers ' +
-    'in errors count from 1: the NDJSON line, or the array element.',
+    'in errors count from 1: the NDJSON line, or the array element. A JSON body that parses but is not an array ' +
+    'gets one error (line 1, `wrong-type`); one that does not parse is read as NDJSON.',
   content: {
     'application/x-ndjson': {
       schema: z.string().meta({ description: 'one EventRecord (see the JSON form) per line' }),

@@ -3,7 +3,6 @@ import {
   Controller,
   ForbiddenException,
   Get,
-  Headers,
   Inject,
   Param,
   Query,
@@ -68,13 +67,13 @@ export class ReportsController {
     @Req() request: AuthenticatedRequest,
     @Param('region') regionParam: string,
     @Query() query: unknown,
-    @Headers('accept') accept: string | undefined,
     @Res() response: Response,
   ): Promise<void> {
     const name = checkRegion(request.token, regionParam);
     const { year, asOfPosition } = parse(reportQuery, query);
     const report = await this.store.allocationReport(name, year, asOfPosition);
-    if (accept?.includes('text/csv') === true) {
+    // Content negotiation as HTTP has it (quality values, any case): JSON unless CSV is preferred.
+    if (request.accepts(['application/json', 'text/csv']) === 'text/csv') {
       response
         .type('text/csv; charset=utf-8')
         .setHeader('Content-Disposition', `attachment; filename="allocation-${name}-${year}.csv"`);
