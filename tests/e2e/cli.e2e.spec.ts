@@ -56,6 +56,16 @@ describe('budget import', () => {
     expect(cli.run(['export', '--region', 'zuid-limburg']).code).not.toBe(0);
   });
 
+  it('lists every bad line, however many, and counts them all', () => {
+    const cli = Cli.fresh();
+    const result = cli.importText(`${Array.from({ length: 1500 }, () => 'not json').join('\n')}\n`);
+    expect(result.code).toBe(1);
+    const listed = result.stderr.split('\n').filter((line) => /^line \d+: not-json/.test(line));
+    expect(listed).toHaveLength(1500);
+    expect(listed.at(-1)).toMatch(/^line 1500: not-json/);
+    expect(result.stderr).toContain('import refused: 1500 bad lines; nothing was appended');
+  });
+
   it('treats a known id with different content as malformed', () => {
     const cli = Cli.fresh();
     const b = new EventBuilder();
