@@ -5,6 +5,7 @@ import {
   allocationReport,
   checkLink,
   describeIssue,
+  storedRecordHash,
   validateRecord,
   type AllocationReport,
   type LogRecord,
@@ -76,6 +77,15 @@ export function checkLinkSafely(record: LogRecord, expected: number, previousHas
   }
 }
 
+/** The hash the record would carry with every field as recorded and its prevHash linked to the record before. */
+function linkedHash(record: LogRecord, previousHash: string): string {
+  try {
+    return storedRecordHash({ ...record, prevHash: previousHash });
+  } catch {
+    return '(no canonical JSON form)';
+  }
+}
+
 /** Checks the hash chain of one region's exported history, streaming, and names the first position that fails. */
 export async function verifyHistory(lines: AsyncIterable<string>): Promise<VerifyResult> {
   let expected = 1;
@@ -103,6 +113,8 @@ export async function verifyHistory(lines: AsyncIterable<string>): Promise<Verif
 export async function replayHistory(lines: AsyncIterable<string>, year: number): Promise<ReplayResult> {
   let log: RegionLog | undefined;
   const discrepancies: Discrepancy[] = [];
+  /** The recorded hash of the record before: each record's link is checked as `audit verify` checks it. */
+  let previousHash = GENESIS_HASH;
   for await (const item of records(lines)) {
     const position = (log?.length ?? 0) + 1;
     if ('problem' in item) return { ok: false, position, line: item.line, problem: item.problem };
@@ -124,14 +136,17 @@ export async function replayHistory(lines: AsyncIterable<string>, year: number):
         recorded: `${record.outcome}${record.reason === null ? '' : ` (${record.reason})`}`,
         recomputed: `${recomputed.outcome}${recomputed.reason === null ? '' : ` (${recomputed.reason})`}`,
       });
-    } else if (recomputed.hash !== record.hash || record.position !== position) {
+    } else if (checkLinkSafely(record, position, previousHash) !== null) {
+      // The same outcome, but the record does not link where it stands: a changed, added or moved field (its
+      // hash no longer covers it), a wrong position, or a prevHash that is not the hash of the record before.
       discrepancies.push({
         position,
         id: record.id,
         recorded: `hash ${record.hash}`,
-        recomputed: `hash ${recomputed.hash}`,
+        recomputed: `hash ${linkedHash(record, previousHash)}`,
       });
     }
+    previousHash = record.hash;
   }
   if (log === undefined) return { ok: false, position: 1, line: 0, problem: 'the history is empty' };
   log.ledger.assertBalanced();

@@ -1,7 +1,7 @@
 import { sealRecord, type LogRecord } from '@budget/domain';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { replayHistory } from './audit';
+import { replayHistory, verifyHistory } from './audit';
 import { replayHistoryInParallel } from './replay-parallel';
 import { demoHistory } from './testing/demo-history';
 
@@ -77,6 +77,19 @@ describe('replayHistoryInParallel', () => {
       { numRuns: 200 },
     );
   }, 120_000);
+
+  it('names a field added to one record, in verify and in both replays, and only that record', async () => {
+    const lines = RECORDS.map((r) => JSON.stringify(r));
+    lines[9] = (lines[9] ?? '').replace(/}$/, ',"note":"added later"}');
+    const input = `${lines.join('\n')}\n`;
+    const verified = await verifyHistory(source(input).lines());
+    expect(verified).toMatchObject({ ok: false, position: 10, problem: 'hash does not match the record' });
+    const sequential = await replayHistory(source(input).lines(), 2024);
+    expect(sequential.ok && sequential.discrepancies.map((d) => [d.position, d.recorded])).toEqual([
+      [10, `hash ${RECORDS[9]?.hash ?? ''}`],
+    ]);
+    expect(await replayHistoryInParallel(source(input), 2024, { workers: 0 })).toEqual(sequential);
+  });
 
   it('refuses an empty history as the sequential replay does', async () => {
     const parallel = await replayHistoryInParallel(source(''), 2024, { workers: 0 });

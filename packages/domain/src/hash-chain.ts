@@ -206,6 +206,38 @@ export function checkLink(record: LogRecord, expectedPosition: number, previousH
   if (record.position !== expectedPosition)
     return `position is ${String(record.position)}, expected ${expectedPosition}`;
   if (record.prevHash !== previousHash) return 'prevHash does not match the previous record';
-  if (recordHash(record) !== record.hash) return 'hash does not match the record';
+  if (storedRecordHash(record) !== record.hash) return 'hash does not match the record';
   return null;
+}
+
+const HASHED_FIELDS = [
+  'id',
+  'region',
+  'type',
+  'occurredAt',
+  'actor',
+  'data',
+  'position',
+  'recordedAt',
+  'outcome',
+  'reason',
+  'prevHash',
+] as const;
+
+/**
+ * The hash a record as read (from an export, say) must carry: over every field it has but `hash` (CONTRACT section
+ * 5), so that a field added to a record breaks its link as a changed one does, as any auditor's own SHA-256 and JCS
+ * would find. A record with exactly the contract's fields (every record this system writes) takes `recordHash`.
+ */
+export function storedRecordHash(record: LogRecord): string {
+  const fields = Object.keys(record);
+  if (
+    fields.length === HASHED_FIELDS.length + 1 &&
+    'hash' in record &&
+    HASHED_FIELDS.every((f) => f in record)
+  )
+    return recordHash(record);
+  const rest: Record<string, unknown> = { ...record };
+  delete rest['hash'];
+  return sha256Hex(canonicalJson(rest));
 }

@@ -10,6 +10,7 @@ import {
   GENESIS_HASH,
   recordHash,
   sealRecord,
+  storedRecordHash,
   type LogRecord,
 } from './hash-chain';
 import { RegionLog } from './region-log';
@@ -93,6 +94,20 @@ describe('hash chain', () => {
     expect(checkLink(second!, 3, previous)).toMatch(/position/);
     expect(checkLink({ ...second!, outcome: 'rejected' }, 2, previous)).toMatch(/hash/);
     expect(checkLink({ ...second!, recordedAt: '2024-03-02T00:00:01.000Z' }, 2, previous)).toMatch(/hash/);
+  });
+
+  it("covers every field a record has but its hash, one added to it too, as an auditor's own JCS would", () => {
+    const [first] = firstRecords();
+    // An added field breaks the link, although every field the contract names is unchanged.
+    const added = { ...first!, note: 'x' } as unknown as LogRecord;
+    expect(checkLink(added, 1, GENESIS_HASH)).toMatch(/hash/);
+    // Sealed over all its fields by hand (the hand-written canonical form with "note" in its place), it links.
+    const withNote = CANONICAL.replace(',"occurredAt"', ',"note":"x","occurredAt"');
+    const sealed = { ...added, hash: createHash('sha256').update(withNote, 'utf8').digest('hex') };
+    expect(storedRecordHash(sealed)).toBe(sealed.hash);
+    expect(checkLink(sealed, 1, GENESIS_HASH)).toBeNull();
+    // A record with exactly the contract's fields hashes as it was sealed.
+    expect(storedRecordHash(first!)).toBe(EXPECTED_HASH);
   });
 
   it('hashes the same record the same whatever the key order of its fields', () => {

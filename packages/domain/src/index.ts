@@ -57,6 +57,7 @@ export {
   GENESIS_HASH,
   canonicalJson,
   checkLink,
+  storedRecordHash,
   contentDigest,
   eventContent,
   recordHash,
