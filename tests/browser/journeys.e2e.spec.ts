@@ -185,7 +185,7 @@ describe('browser journeys', () => {
     ]);
     const csvPath = join(downloads, csv.suggestedFilename());
     await csv.saveAs(csvPath);
-    expect(readFileSync(csvPath, 'utf8').split('\n')[0]).toMatch(/^region,year,asOfPosition,level/);
+    expect(readFileSync(csvPath, 'utf8').split('\n')[0]).toMatch(/^region,year,asOfPosition,closed,level/);
     const [xlsx] = await Promise.all([
       page.waitForEvent('download'),
       page.getByRole('button', { name: 'Download Excel (XLSX)' }).click(),
