@@ -1,6 +1,7 @@
 //! Auditors' tools that need nothing but an exported history: chain verification and an independent replay.
 import {
   GENESIS_HASH,
+  HASHED_FIELDS,
   RegionLog,
   allocationReport,
   checkLink,
@@ -25,8 +26,7 @@ export type ReplayResult =
   | { ok: true; report: AllocationReport; records: number; discrepancies: Discrepancy[] }
   | { ok: false; position: number; line: number; problem: string };
 
-const LOG_FIELDS = ['position', 'recordedAt', 'outcome', 'reason', 'prevHash', 'hash'] as const;
-const RECORD_FIELDS = ['id', 'region', 'type', 'occurredAt', 'actor', 'data', ...LOG_FIELDS] as const;
+const RECORD_FIELDS = [...HASHED_FIELDS, 'hash'] as const;
 
 /** Parses one exported line into a record, checking the event's fields against the schema too. */
 export function parseExportLine(line: string): { record: LogRecord } | { problem: string } {

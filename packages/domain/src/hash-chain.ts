@@ -210,7 +210,8 @@ export function checkLink(record: LogRecord, expectedPosition: number, previousH
   return null;
 }
 
-const HASHED_FIELDS = [
+/** The fields of a record that its hash covers, in the contract's order; a record has these and `hash`. */
+export const HASHED_FIELDS = [
   'id',
   'region',
   'type',

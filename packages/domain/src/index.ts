@@ -58,6 +58,7 @@ export {
   canonicalJson,
   checkLink,
   storedRecordHash,
+  HASHED_FIELDS,
   contentDigest,
   eventContent,
   recordHash,
