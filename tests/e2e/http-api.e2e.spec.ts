@@ -177,6 +177,24 @@ describe('writing events: every role and region', () => {
     expect(await historyLength(ZL)).toBe(before);
   });
 
+  it('gives one error entry a bad line, however many problems the line has', async () => {
+    const twoProblems = {
+      ...b.budget('A1', 2025, '1.00'),
+      data: { actionId: 'A1', year: 1999, amount: '1.001' },
+    };
+    const response = await api('/api/v1/events', {
+      method: 'POST',
+      token: token('administrator', '*'),
+      headers: { 'Content-Type': 'application/x-ndjson' },
+      body: `${JSON.stringify(twoProblems)}\nnot json\n`,
+    });
+    expect(response.status).toBe(400);
+    const body = (await response.json()) as { errors: { line: number; reason: string; detail: string }[] };
+    expect(body.errors.map((e) => e.line)).toEqual([1, 2]);
+    expect(body.errors[0]?.detail).toMatch(/bad-year.*bad-amount|bad-amount.*bad-year/);
+    expect(body.errors[1]?.reason).toBe('not-json');
+  });
+
   it('answers a JSON body that is not an array of events with 400 and the errors by line', async () => {
     const before = await historyLength(ZL);
     const send = (body: string, type = 'application/json') =>

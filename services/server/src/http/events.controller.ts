@@ -13,18 +13,26 @@ import { bodyLines, isJsonBody } from './body-lines';
 import { forbidden } from './web-access';
 import { BadRequestBody, STORE } from './tokens';
 
+/**
+ * One entry per bad line, as `budget import` prints one per line (CONTRACT section 8: `{"errors": [{"line": n,
+ * "reason": "..."}]}`): the reason and field of the line's first problem, and every problem of the line in words.
+ */
 function errorBody(errors: LineError[]): {
   errors: { line: number; reason: string; field: string; detail: string }[];
 } {
   return {
-    errors: errors.flatMap((e) =>
-      e.issues.map((issue) => ({
-        line: e.line,
-        reason: issue.reason,
-        field: issue.field,
-        detail: describeIssue(issue),
-      })),
-    ),
+    errors: errors.flatMap((e) => {
+      const [first] = e.issues;
+      if (first === undefined) return [];
+      return [
+        {
+          line: e.line,
+          reason: first.reason,
+          field: first.field,
+          detail: e.issues.map(describeIssue).join('; '),
+        },
+      ];
+    }),
   };
 }
 

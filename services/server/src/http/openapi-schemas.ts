@@ -99,15 +99,18 @@ export const lineErrorsSchema = z
     errors: z.array(
       z.strictObject({
         line: z.int().min(1).meta({ description: 'the line (NDJSON) or array element, from 1' }),
-        reason: z.enum([...MALFORMED_REASONS]).meta({ description: 'the malformed-input reason' }),
+        reason: z
+          .enum([...MALFORMED_REASONS])
+          .meta({ description: "the malformed-input reason (the line's first, when it has more than one)" }),
         field: z.string().meta({ description: 'the field that broke the rule, empty for the whole line' }),
-        detail: z.string().meta({ description: 'what to fix, in words' }),
+        detail: z.string().meta({ description: 'every problem of the line, in words: what to fix' }),
       }),
     ),
   })
   .meta({
     id: 'LineErrors',
-    description: 'Malformed input (CONTRACT section 8): every bad line with its reason. Nothing is appended.',
+    description:
+      'Malformed input (CONTRACT section 8): every bad line with its reason, one entry a line. Nothing is appended.',
   });
 
 export const importCountsSchema = z
