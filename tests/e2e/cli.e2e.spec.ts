@@ -66,6 +66,22 @@ describe('budget import', () => {
     expect(result.stderr).toContain('import refused: 1500 bad lines; nothing was appended');
   });
 
+  it('gives the errors as JSON with --format json, one entry a bad line as the HTTP API does', () => {
+    const cli = Cli.fresh();
+    const file = join(tempDir('json-errors'), 'events.ndjson');
+    writeFileSync(file, `not json\n${JSON.stringify(new EventBuilder().event('Nonsense', {}))}\n`);
+    const result = cli.run(['import', file, '--format', 'json']);
+    expect(result.code).toBe(1);
+    const body = json<{ errors: { line: number; reason: string; field: string; detail: string }[] }>(
+      result.stdout,
+    );
+    expect(body.errors.map((e) => [e.line, e.reason])).toEqual([
+      [1, 'not-json'],
+      [2, 'unknown-type'],
+    ]);
+    expect(body.errors.every((e) => typeof e.detail === 'string' && typeof e.field === 'string')).toBe(true);
+  });
+
   it('treats a known id with different content as malformed', () => {
     const cli = Cli.fresh();
     const b = new EventBuilder();

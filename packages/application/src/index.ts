@@ -28,6 +28,7 @@ export {
   type VerifyResult,
 } from './audit';
 export { FirstLines, conflictingId } from './first-lines';
+export { lineErrorsBody, type LineErrorEntry } from './line-errors';
 export { splitLines } from './lines';
 export {
   validateBatch,

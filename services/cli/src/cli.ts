@@ -8,6 +8,7 @@ import {
   type Role,
   allocationReportCsv,
   allocationReportTable,
+  lineErrorsBody,
   replayHistory,
   replayHistoryInParallel,
   trialBalanceTable,
@@ -83,10 +84,8 @@ function printImportResult(io: Io, result: ImportResult, format: string): number
     }
     const count = result.errors.length;
     io.err(`import refused: ${count} bad line${count === 1 ? '' : 's'}; nothing was appended\n`);
-    if (format === 'json')
-      io.out(
-        `${JSON.stringify({ errors: result.errors.map((e) => ({ line: e.line, reason: e.issues.map(describeIssue).join('; ') })) })}\n`,
-      );
+    // The same entries as POST /api/v1/events answers with.
+    if (format === 'json') io.out(`${JSON.stringify(lineErrorsBody(result.errors))}\n`);
     return 1;
   }
   const { appended, alreadyPresent, accepted, rejected } = result.counts;

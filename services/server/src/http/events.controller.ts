@@ -1,40 +1,18 @@
 //! POST /api/v1/events: the same as `budget import`, for NDJSON or a JSON array (CONTRACT section 8).
 import { Body, Controller, HttpCode, Inject, Post, Req, UseGuards } from '@nestjs/common';
 import {
+  lineErrorsBody,
   mayUseRegion,
   mayWrite,
   writesAnything,
   type BudgetStore,
   type LineError,
 } from '@budget/application';
-import { validateLine, describeIssue } from '@budget/domain';
+import { validateLine } from '@budget/domain';
 import { AuthGuard, type AuthenticatedRequest } from './auth.guard';
 import { bodyLines, isJsonBody } from './body-lines';
 import { forbidden } from './web-access';
 import { BadRequestBody, STORE } from './tokens';
-
-/**
- * One entry per bad line, as `budget import` prints one per line (CONTRACT section 8: `{"errors": [{"line": n,
- * "reason": "..."}]}`): the reason and field of the line's first problem, and every problem of the line in words.
- */
-function errorBody(errors: LineError[]): {
-  errors: { line: number; reason: string; field: string; detail: string }[];
-} {
-  return {
-    errors: errors.flatMap((e) => {
-      const [first] = e.issues;
-      if (first === undefined) return [];
-      return [
-        {
-          line: e.line,
-          reason: first.reason,
-          field: first.field,
-          detail: e.issues.map(describeIssue).join('; '),
-        },
-      ];
-    }),
-  };
-}
 
 @Controller('api/v1/events')
 @UseGuards(AuthGuard)
@@ -61,13 +39,13 @@ export class EventsController {
     // Malformed lines answer 400 before the token's rights are judged. With no line denied, the import itself judges
     // the input, so a refused one lists every bad line exactly as `budget import` would, ids that conflict with the
     // log included (it appends nothing then); a token's denied lines are never compared with the log.
-    if (errors.length > 0 && denied.length > 0) throw new BadRequestBody(errorBody(errors));
+    if (errors.length > 0 && denied.length > 0) throw new BadRequestBody(lineErrorsBody(errors));
     if (denied.length > 0) throw forbidden(denied.slice(0, 100).join('; '));
     const result = await this.store.importLines(async function* () {
       await Promise.resolve();
       yield* lines;
     });
-    if (!result.ok) throw new BadRequestBody(errorBody(result.errors));
+    if (!result.ok) throw new BadRequestBody(lineErrorsBody(result.errors));
     const { appended, alreadyPresent, accepted, rejected } = result.counts;
     return { appended, alreadyPresent, accepted, rejected };
   }
