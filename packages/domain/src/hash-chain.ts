@@ -228,17 +228,9 @@ export const HASHED_FIELDS = [
 /**
  * The hash a record as read (from an export, say) must carry: over every field it has but `hash` (CONTRACT section
  * 5), so that a field added to a record breaks its link as a changed one does, as any auditor's own SHA-256 and JCS
- * would find. A record with exactly the contract's fields (every record this system writes) takes `recordHash`.
+ * would find. For a record with exactly the contract's fields (every record this system writes) it is `recordHash`.
  */
 export function storedRecordHash(record: LogRecord): string {
-  const fields = Object.keys(record);
-  if (
-    fields.length === HASHED_FIELDS.length + 1 &&
-    'hash' in record &&
-    HASHED_FIELDS.every((f) => f in record)
-  )
-    return recordHash(record);
-  const rest: Record<string, unknown> = { ...record };
-  delete rest['hash'];
-  return sha256Hex(canonicalJson(rest));
+  const { hash: _hash, ...unhashed } = record;
+  return sha256Hex(canonicalJson(unhashed));
 }
