@@ -128,7 +128,7 @@ export async function replayHistory(lines: AsyncIterable<string>, year: number):
         problem: `region is ${record.region}, expected ${log.region}`,
       };
     }
-    const { record: recomputed } = log.append(record, record.recordedAt);
+    const recomputed = log.replayRecorded(record);
     if (recomputed.outcome !== record.outcome || recomputed.reason !== record.reason) {
       discrepancies.push({
         position,

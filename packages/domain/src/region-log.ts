@@ -77,6 +77,25 @@ export class RegionLog {
     return this.apply(record, record.recordedAt, outcome, content);
   }
 
+  /**
+   * Decides a record of an exported history again and applies it (state and ledger), taking its hash as given instead
+   * of sealing a new record: a replay checks each record's link on its own (`checkLink`). Returns the recomputed
+   * outcome, for comparison with the recorded one.
+   */
+  replayRecorded(record: LogRecord): Outcome {
+    if (record.region !== this.region)
+      throw new Error(`event for ${record.region} sent to the log of ${this.region}`);
+    const outcome = decide(this.state, record);
+    const position = this.length + 1;
+    if (outcome.outcome === 'accepted') {
+      evolve(this.state, record);
+      this.ledger.record(this.state, record, position);
+    }
+    this.length = position;
+    this.lastHash = record.hash;
+    return outcome;
+  }
+
   private apply(event: BudgetEvent, recordedAt: string, outcome: Outcome, content?: string): Appended {
     const position = this.length + 1;
     const year = eventYear(this.state, event);
