@@ -12,14 +12,15 @@ const SNAPSHOT_VERSION = 2;
 type ItemTuple = [string, string, 0 | 1];
 
 /**
- * Version 2's items of one (action, year), as columns: their ids, their amounts in cents (a number where it is a
- * safe integer, else the decimal string), and the indexes of the reversed ones. Flat arrays of strings and numbers
- * cost a fraction of one small array per item to write and to parse, for checkpoints and restarts alike.
+ * Version 2's items of one (action, year), as columns: their ids, their amounts in cents, and the indexes of the
+ * reversed ones. Each column of text is one string, joined by spaces (which neither an identifier nor a decimal
+ * integer holds): V8 parses one long string much faster than many short ones, and one small array per item costs
+ * more again, for checkpoints and restarts alike.
  */
 interface ItemColumns {
-  /** Joined by spaces, which an identifier never holds: one string parses much faster than many short ones. */
   ids: string;
-  cents: (number | string)[];
+  /** Integer cents in decimal, as strings are: money never passes through a JS number. */
+  cents: string;
   inactive: number[];
 }
 
@@ -84,20 +85,22 @@ export function snapshotOf(log: RegionLog): RegionSnapshot {
   };
 }
 
-const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
-
 function itemColumns(items: readonly SpendingItem[]): ItemColumns {
   const ids = new Array<string>(items.length);
-  const cents = new Array<number | string>(items.length);
+  const cents = new Array<string>(items.length);
   const inactive: number[] = [];
   for (let i = 0; i < items.length; i++) {
     const item = items[i] as SpendingItem;
     ids[i] = item.spendingId;
-    const amount = item.amountCents;
-    cents[i] = amount <= MAX_SAFE && amount >= -MAX_SAFE ? Number(amount) : amount.toString();
+    cents[i] = item.amountCents.toString();
     if (!item.active) inactive.push(i);
   }
-  return { ids: ids.join(' '), cents, inactive };
+  return { ids: ids.join(' '), cents: cents.join(' '), inactive };
+}
+
+/** A column of space-joined values; an empty string is no values. */
+function column(joined: string): string[] {
+  return joined === '' ? [] : joined.split(' ');
 }
 
 /** The items of a snapshot's (action, year), of either version, as [spendingId, amountCents, active] each. */
@@ -106,13 +109,13 @@ function restoredItems(
   make: (spendingId: string, amountCents: bigint, active: boolean) => SpendingItem,
 ): SpendingItem[] {
   if (Array.isArray(items)) return items.map(([id, cents, active]) => make(id, BigInt(cents), active === 1));
-  const { cents, inactive } = items;
-  const ids = items.ids === '' ? [] : items.ids.split(' ');
+  const ids = column(items.ids);
+  const cents = column(items.cents);
   if (cents.length !== ids.length) throw new Error('snapshot items: ids and cents differ in number');
   const restored = new Array<SpendingItem>(ids.length);
-  const reversed = new Set(inactive);
+  const reversed = new Set(items.inactive);
   for (let i = 0; i < ids.length; i++) {
-    restored[i] = make(ids[i] as string, BigInt(cents[i] as number | string), !reversed.has(i));
+    restored[i] = make(ids[i] as string, BigInt(cents[i] as string), !reversed.has(i));
   }
   return restored;
 }
