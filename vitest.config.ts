@@ -1,5 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
+/** Removes each test file's temporary directories after it. */
+const CLEANUP = './tests/support/cleanup.ts';
+
 // Tiers live in the file name (emmett's habit): *.unit.spec.ts, *.int.spec.ts, *.e2e.spec.ts.
 export default defineConfig({
   test: {
@@ -7,6 +10,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
+          setupFiles: [CLEANUP],
           include: [
             'packages/*/src/**/*.unit.spec.ts',
             'services/*/src/**/*.unit.spec.ts',
@@ -18,6 +22,7 @@ export default defineConfig({
       {
         test: {
           name: 'int',
+          setupFiles: [CLEANUP],
           include: [
             'packages/*/src/**/*.int.spec.ts',
             'services/*/src/**/*.int.spec.ts',
@@ -30,6 +35,7 @@ export default defineConfig({
         test: {
           // Needs a real Kafka broker and MongoDB-wire server: see tests/support/engines.ts.
           name: 'engines',
+          setupFiles: [CLEANUP],
           include: ['tests/**/*.engines.spec.ts'],
           testTimeout: 180_000,
           hookTimeout: 900_000,
@@ -39,6 +45,7 @@ export default defineConfig({
       {
         test: {
           name: 'e2e',
+          setupFiles: [CLEANUP],
           include: ['tests/**/*.e2e.spec.ts'],
           testTimeout: 180_000,
           hookTimeout: 180_000,

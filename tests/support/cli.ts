@@ -1,6 +1,6 @@
 //! Runs the real `budget` CLI as a child process on a temporary data directory.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -13,8 +13,19 @@ export interface CliResult {
   stderr: string;
 }
 
+/** The temporary directories this test file made, removed after it by tests/support/cleanup.ts. */
+const made: string[] = [];
+
 export function tempDir(prefix: string): string {
-  return mkdtempSync(join(tmpdir(), `budget-${prefix}-`));
+  const dir = mkdtempSync(join(tmpdir(), `budget-${prefix}-`));
+  made.push(dir);
+  return dir;
+}
+
+/** Removes the temporary directories made so far, unless BUDGET_KEEP_TEST_DIRS is set (to look at them). */
+export function removeTempDirs(): void {
+  if ((process.env.BUDGET_KEEP_TEST_DIRS ?? '') !== '') return;
+  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
 }
 
 export class Cli {
