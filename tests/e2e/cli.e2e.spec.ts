@@ -72,9 +72,11 @@ describe('budget import', () => {
     writeFileSync(file, `not json\n${JSON.stringify(new EventBuilder().event('Nonsense', {}))}\n`);
     const result = cli.run(['import', file, '--format', 'json']);
     expect(result.code).toBe(1);
-    const body = json<{ errors: { line: number; reason: string; field: string; detail: string }[] }>(
-      result.stdout,
-    );
+    const body = json<{
+      errorCount: number;
+      errors: { line: number; reason: string; field: string; detail: string }[];
+    }>(result.stdout);
+    expect(body.errorCount).toBe(2);
     expect(body.errors.map((e) => [e.line, e.reason])).toEqual([
       [1, 'not-json'],
       [2, 'unknown-type'],

@@ -1,6 +1,7 @@
 // CONTRACT section 8 over the embedded store: tokens, roles, region scoping, and nothing appended when refused.
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MAX_LISTED_ERRORS } from '@budget/application';
 import { Cli, tempDir } from '../support/cli';
 import { EventBuilder, ndjson, smallScenario, type EventLine } from '../support/events';
 import { startServer, type RunningServer } from '../support/server';
@@ -141,6 +142,35 @@ describe('writing events: every role and region', () => {
     expect(await historyLength(ZL)).toBe(before);
   });
 
+  it('answers 400 for malformed lines before it judges the rights of the others', async () => {
+    const before = await historyLength(ZL);
+    const send = (lines: unknown[]) =>
+      api('/api/v1/events', {
+        method: 'POST',
+        token: token('finance-officer', ZL),
+        headers: { 'Content-Type': 'application/x-ndjson' },
+        body: lines.map((line) => (typeof line === 'string' ? line : JSON.stringify(line))).join('\n'),
+      });
+    // A BudgetSet this token may not send, and a line that is not JSON: the malformed line is named.
+    const denied = await send([b.budget('A1', 2025, '9.00'), '{bad']);
+    expect(denied.status).toBe(400);
+    expect(((await denied.json()) as { errors: { line: number }[] }).errors.map((e) => e.line)).toEqual([2]);
+    // A malformed BudgetSet is malformed, not denied: the import judges the body and also names the id that
+    // conflicts with the log (a FundingCommitted, which this token may send), as `budget import` would.
+    const conflicting = { ...smallScenario()[6]!, occurredAt: '2020-01-01T00:00:00Z' };
+    const malformed = await send([
+      { ...b.budget('A1', 2025, '1.00'), data: { actionId: 'A1', year: 2025, amount: '1.001' } },
+      conflicting,
+    ]);
+    expect(malformed.status).toBe(400);
+    const body = (await malformed.json()) as { errors: { line: number; reason: string }[] };
+    expect(body.errors.map((e) => [e.line, e.reason])).toEqual([
+      [1, 'bad-amount'],
+      [2, 'conflicting-id'],
+    ]);
+    expect(await historyLength(ZL)).toBe(before);
+  });
+
   it('answers malformed input with 400 and the line of each error, appending nothing', async () => {
     const before = await historyLength(ZL);
     const response = await api('/api/v1/events', {
@@ -174,6 +204,25 @@ describe('writing events: every role and region', () => {
       [1, 'conflicting-id'],
       [2, 'not-json'],
     ]);
+    expect(await historyLength(ZL)).toBe(before);
+  });
+
+  it('lists at most MAX_LISTED_ERRORS bad lines, and counts them all', async () => {
+    const before = await historyLength(ZL);
+    const response = await api('/api/v1/events', {
+      method: 'POST',
+      token: token('administrator', '*'),
+      headers: { 'Content-Type': 'application/x-ndjson' },
+      body: 'x\n'.repeat(MAX_LISTED_ERRORS + 2),
+    });
+    expect(response.status).toBe(400);
+    const body = (await response.json()) as {
+      errorCount: number;
+      errors: { line: number; reason: string }[];
+    };
+    expect(body.errorCount).toBe(MAX_LISTED_ERRORS + 2);
+    expect(body.errors).toHaveLength(MAX_LISTED_ERRORS);
+    expect(body.errors.at(-1)).toMatchObject({ line: MAX_LISTED_ERRORS, reason: 'not-json' });
     expect(await historyLength(ZL)).toBe(before);
   });
 

@@ -3,6 +3,7 @@ export {
   EMPTY_TAIL,
   LogConflictError,
   UserError,
+  DEFAULT_MAX_ERRORS,
   checkAsOfPosition,
   checkAppend,
   type AppendCounts,
@@ -28,7 +29,7 @@ export {
   type VerifyResult,
 } from './audit';
 export { FirstLines, conflictingId } from './first-lines';
-export { lineErrorsBody, type LineErrorEntry } from './line-errors';
+export { MAX_LISTED_ERRORS, lineErrorsBody, type LineErrorEntry } from './line-errors';
 export { splitLines } from './lines';
 export {
   validateBatch,
@@ -47,6 +48,7 @@ export {
   findToken,
   mayReadHistory,
   mayUseRegion,
+  mayBeDenied,
   mayWrite,
   readTokenFile,
   writesAnything,

@@ -12,9 +12,22 @@ export interface LineErrorEntry {
   detail: string;
 }
 
-/** One entry a bad line, as `budget import` prints one line a bad line: `{"errors": [{"line": n, "reason": …}]}`. */
-export function lineErrorsBody(errors: readonly LineError[]): { errors: LineErrorEntry[] } {
+/**
+ * The most bad lines POST /api/v1/events lists in a 400 (`errorCount` counts them all). A body may hold millions of
+ * one-character lines; listing each would build a response of gigabytes. `budget import` lists every one.
+ */
+export const MAX_LISTED_ERRORS = 100_000;
+
+/**
+ * One entry a bad line, as `budget import` prints one line a bad line: `{"errors": [{"line": n, "reason": …}]}`,
+ * with `errorCount`, the number of bad lines in the input: more than the entries when the list was cut short.
+ */
+export function lineErrorsBody(
+  errors: readonly LineError[],
+  errorCount = errors.length,
+): { errors: LineErrorEntry[]; errorCount: number } {
   return {
+    errorCount,
     errors: errors.flatMap((e) => {
       const [first] = e.issues;
       if (first === undefined) return [];

@@ -21,6 +21,7 @@ describe('lineErrorsBody', () => {
     const issues = errors[0]?.issues ?? [];
     expect(issues.length).toBeGreaterThanOrEqual(2);
     expect(lineErrorsBody(errors)).toEqual({
+      errorCount: 2,
       errors: [
         {
           line: 1,
@@ -31,5 +32,10 @@ describe('lineErrorsBody', () => {
         { line: 2, reason: 'not-json', field: '', detail: expect.stringContaining('not-json') as string },
       ],
     });
+  });
+
+  it('counts every bad line when the list was cut short', () => {
+    const errors = [{ line: 3, issues: [{ reason: 'not-json' as const, field: '', detail: 'x' }] }];
+    expect(lineErrorsBody(errors, 5_000)).toMatchObject({ errorCount: 5_000, errors: [{ line: 3 }] });
   });
 });

@@ -25,18 +25,23 @@ export interface LineError {
 }
 
 export type ImportResult =
-  { ok: true; counts: ImportCounts } | { ok: false; errors: LineError[]; events: number };
+  | { ok: true; counts: ImportCounts }
+  /** `errorCount`: every bad line of the input; `errors` lists the first `maxErrors` of them, in line order. */
+  | { ok: false; errors: LineError[]; errorCount: number; events: number };
 
 export interface ImportProgress {
   phase: 'validating' | 'appending';
   lines: number;
 }
 
+/** How many bad lines an import lists unless told otherwise (`ImportOptions.maxErrors`). */
+export const DEFAULT_MAX_ERRORS = 1000;
+
 export interface ImportOptions {
   /** The clock is an input: the shell decides what "now" is, tests pin it. */
   now?: () => Date;
   onProgress?: (progress: ImportProgress) => void;
-  /** Stop collecting errors after this many bad lines (the import fails either way). */
+  /** List at most this many bad lines (the import fails either way, and `errorCount` counts them all). */
   maxErrors?: number;
   /** How lines are validated ahead of the thread that appends them (worker threads for large input). */
   validation?: ParallelValidationOptions;

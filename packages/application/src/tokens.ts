@@ -56,6 +56,26 @@ export function mayUseRegion(entry: TokenEntry, region: string): boolean {
   return entry.regions.includes('*') || entry.regions.includes(region);
 }
 
+const EVENT_TYPE_NAMES: ReadonlySet<string> = new Set(EVENT_TYPES);
+
+/**
+ * Whether a line may be one the token is not allowed to send, judged by the type and region it claims, without
+ * validating the rest. A valid line claims its own type and region, so every valid line the token may not send is
+ * among these: when no line is, none is denied, and validating the lines can be left to the import alone.
+ */
+export function mayBeDenied(entry: TokenEntry, line: string): boolean {
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch {
+    return false;
+  }
+  if (typeof value !== 'object' || value === null) return false;
+  const { type, region } = value as { type?: unknown; region?: unknown };
+  if (typeof type !== 'string' || typeof region !== 'string' || !EVENT_TYPE_NAMES.has(type)) return false;
+  return !mayWrite(entry.role, type as EventType) || !mayUseRegion(entry, region);
+}
+
 export function sha256Hex(token: string): string {
   return createHash('sha256').update(token, 'utf8').digest('hex');
 }

@@ -1,13 +1,30 @@
 // The tokens file of CONTRACT section 8: hashes in hex, found in constant time.
-import { writeFileSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { findToken, readTokenFile, sha256Hex } from './tokens';
+import fc from 'fast-check';
+import { afterAll, describe, expect, it } from 'vitest';
+import { validateLine } from '@budget/domain';
+import {
+  ROLES,
+  findToken,
+  mayBeDenied,
+  mayUseRegion,
+  mayWrite,
+  readTokenFile,
+  sha256Hex,
+  type TokenEntry,
+} from './tokens';
+
+const DEMO = new URL('../../../examples/zuid-limburg/events.ndjson', import.meta.url);
 
 describe('readTokenFile', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tokens-'));
+  afterAll(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
   it('takes the SHA-256 in upper or lower case hex, and finds the token either way', () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'tokens-')), 'tokens.json');
+    const file = join(dir, 'upper-lower.json');
     const entries = [
       { tokenSha256: sha256Hex('upper').toUpperCase(), role: 'auditor', regions: ['*'], name: 'upper' },
       { tokenSha256: sha256Hex('lower'), role: 'controller', regions: ['zuid-limburg'], name: 'lower' },
@@ -21,8 +38,56 @@ describe('readTokenFile', () => {
   });
 
   it('says which entry is wrong when a hash is not 64 hex characters', () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'tokens-')), 'tokens.json');
+    const file = join(dir, 'bad-hash.json');
     writeFileSync(file, JSON.stringify([{ tokenSha256: 'xyz', role: 'auditor', regions: ['*'], name: 'x' }]));
     expect(() => readTokenFile(file)).toThrow(/0\.tokenSha256: must be 64 hex characters/);
+  });
+});
+
+describe('mayBeDenied', () => {
+  const demoLines = readFileSync(DEMO, 'utf8')
+    .split('\n')
+    .filter((line) => line.trim() !== '');
+  const regions = ['zuid-limburg', 'noord-limburg', 'midden-limburg'];
+  const token: fc.Arbitrary<TokenEntry> = fc.record({
+    tokenSha256: fc.constant(sha256Hex('t')),
+    role: fc.constantFrom(...ROLES),
+    regions: fc.oneof(fc.constant<string[]>(['*']), fc.subarray(regions, { minLength: 1 })),
+    name: fc.constant('t'),
+  });
+
+  it('is true exactly for the valid lines the token may not send (so no denied line is missed)', () => {
+    fc.assert(
+      fc.property(
+        token,
+        fc.constantFrom(...demoLines),
+        fc.constantFrom(...regions),
+        (entry: TokenEntry, text, region) => {
+          const line = JSON.stringify({ ...(JSON.parse(text) as object), region });
+          const validation = validateLine(line);
+          if (!validation.ok) throw new Error(`the demo line is valid: ${line}`);
+          const { type } = validation.event;
+          const denied = !mayWrite(entry.role, type) || !mayUseRegion(entry, region);
+          expect(mayBeDenied(entry, line)).toBe(denied);
+        },
+      ),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('leaves lines that cannot be valid to the import', () => {
+    const auditor: TokenEntry = { tokenSha256: sha256Hex('a'), role: 'auditor', regions: ['*'], name: 'a' };
+    for (const line of [
+      '{',
+      '[]',
+      'null',
+      '"x"',
+      '{"type":"Nope","region":"r"}',
+      '{"type":"SpendingRecorded"}',
+    ])
+      expect(mayBeDenied(auditor, line)).toBe(false);
+    // A line malformed elsewhere that claims a type the token may not send may be denied: the caller then
+    // validates every line before it answers.
+    expect(mayBeDenied(auditor, '{"type":"SpendingRecorded","region":"r","data":1}')).toBe(true);
   });
 });

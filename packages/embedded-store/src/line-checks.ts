@@ -1,8 +1,6 @@
 //! What an import compares a valid line with before deciding it: the log's record of the same id, if any.
 import { eventContent, type BudgetEvent } from '@budget/domain';
 
-export const DEFAULT_MAX_ERRORS = 1000;
-
 /** The columns of an `events` row that make up its event. */
 export interface StoredEvent {
   id: string;

@@ -25,6 +25,7 @@ import {
   checkAsOfPosition,
   conflictingId,
   validatedLines,
+  DEFAULT_MAX_ERRORS,
   type BudgetStore,
   type ImportOptions,
   type ImportResult,
@@ -34,7 +35,7 @@ import {
 import { SCHEMA, SCHEMA_VERSION } from './schema';
 import { SqliteEventLog } from './sqlite-log';
 import { SqliteProjectionStore } from './sqlite-projections';
-import { AppendedLines, DEFAULT_MAX_ERRORS, storedContent, type StoredEvent } from './line-checks';
+import { AppendedLines, storedContent, type StoredEvent } from './line-checks';
 
 export const DATABASE_FILE = 'budget.sqlite';
 
@@ -222,7 +223,9 @@ export class EmbeddedStore implements BudgetStore {
     };
     const counts = { events: 0, appended: 0, alreadyPresent: 0, accepted: 0, rejected: 0 };
     const errors: LineError[] = [];
+    let errorCount = 0;
     const addError = (error: LineError): void => {
+      errorCount += 1;
       if (errors.length < maxErrors) errors.push(error);
     };
     /** The input line each position this import appended came from, per region, to name it in a conflict. */
@@ -300,7 +303,7 @@ export class EmbeddedStore implements BudgetStore {
     }
     if (failed) {
       errors.sort((a, b) => a.line - b.line);
-      return { ok: false, errors, events: counts.events };
+      return { ok: false, errors, errorCount, events: counts.events };
     }
     this.persistProjections(dirtyYears);
     return { ok: true, counts };

@@ -26,6 +26,7 @@ import {
   checkAsOfPosition,
   conflictingId,
   validatedLines,
+  DEFAULT_MAX_ERRORS,
   type BudgetStore,
   type ImportOptions,
   type ImportResult,
@@ -295,7 +296,8 @@ export class KafkaStore implements BudgetStore {
     source: LineSource,
     options: ImportOptions,
   ): Promise<
-    { ok: true; events: number; skip: Set<number> } | { ok: false; errors: LineError[]; events: number }
+    | { ok: true; events: number; skip: Set<number> }
+    | { ok: false; errors: LineError[]; errorCount: number; events: number }
   > {
     const errors: LineError[] = [];
     const skip = new Set<number>();
@@ -344,7 +346,12 @@ export class KafkaStore implements BudgetStore {
     await flush();
     errors.sort((a, b) => a.line - b.line);
     return errors.length > 0
-      ? { ok: false, errors: errors.slice(0, options.maxErrors ?? 1000), events }
+      ? {
+          ok: false,
+          errors: errors.slice(0, options.maxErrors ?? DEFAULT_MAX_ERRORS),
+          errorCount: errors.length,
+          events,
+        }
       : { ok: true, events, skip };
   }
 

@@ -82,10 +82,10 @@ function printImportResult(io: Io, result: ImportResult, format: string): number
     for (const error of result.errors) {
       for (const issue of error.issues) io.err(`line ${error.line}: ${describeIssue(issue)}\n`);
     }
-    const count = result.errors.length;
+    const count = result.errorCount;
     io.err(`import refused: ${count} bad line${count === 1 ? '' : 's'}; nothing was appended\n`);
     // The same entries as POST /api/v1/events answers with.
-    if (format === 'json') io.out(`${JSON.stringify(lineErrorsBody(result.errors))}\n`);
+    if (format === 'json') io.out(`${JSON.stringify(lineErrorsBody(result.errors, result.errorCount))}\n`);
     return 1;
   }
   const { appended, alreadyPresent, accepted, rejected } = result.counts;

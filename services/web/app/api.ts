@@ -10,8 +10,10 @@ export class ApiError extends Error {
 
 function describe(status: number, body: unknown): string {
   if (typeof body === 'object' && body !== null) {
-    const b = body as { message?: unknown; error?: unknown; errors?: unknown };
+    const b = body as { message?: unknown; error?: unknown; errors?: unknown; errorCount?: unknown };
     if (typeof b.message === 'string') return b.message;
+    // errorCount counts every bad line; the list may stop short of them.
+    if (typeof b.errorCount === 'number') return `${String(b.errorCount)} errors`;
     if (Array.isArray(b.errors)) return `${String(b.errors.length)} errors`;
     if (typeof b.error === 'string') return b.error;
   }

@@ -2,11 +2,14 @@
 import { Body, Controller, HttpCode, Inject, Post, Req, UseGuards } from '@nestjs/common';
 import {
   lineErrorsBody,
+  MAX_LISTED_ERRORS,
+  mayBeDenied,
   mayUseRegion,
   mayWrite,
   writesAnything,
   type BudgetStore,
   type LineError,
+  type TokenEntry,
 } from '@budget/application';
 import { validateLine } from '@budget/domain';
 import { AuthGuard, type AuthenticatedRequest } from './auth.guard';
@@ -25,6 +28,28 @@ export class EventsController {
     const token = request.token;
     if (!writesAnything(token.role)) throw forbidden(`the role ${token.role} may not send events`);
     const lines = bodyLines(body, isJsonBody(request));
+    // Most bodies have no line the token may not send: the import alone then validates them (once).
+    if (lines.some((line) => mayBeDenied(token, line))) this.refuseDenied(token, lines);
+    const result = await this.store.importLines(
+      async function* () {
+        await Promise.resolve();
+        yield* lines;
+      },
+      { maxErrors: MAX_LISTED_ERRORS },
+    );
+    if (!result.ok) throw new BadRequestBody(lineErrorsBody(result.errors, result.errorCount));
+    const { appended, alreadyPresent, accepted, rejected } = result.counts;
+    return { appended, alreadyPresent, accepted, rejected };
+  }
+
+  /**
+   * For a body with a line the token may not send: validates every line and judges the valid ones against the token's
+   * rights. Malformed lines answer 400 before the rights are judged; a denied valid line answers 403. When no valid
+   * line is denied, it returns and the import judges the input, so a refused one lists every bad line exactly as
+   * `budget import` would, ids that conflict with the log included (it appends nothing then); a token's denied lines
+   * are never compared with the log.
+   */
+  private refuseDenied(token: TokenEntry, lines: readonly string[]): void {
     const errors: LineError[] = [];
     const denied: string[] = [];
     lines.forEach((line, index) => {
@@ -36,17 +61,8 @@ export class EventsController {
       else if (!mayUseRegion(token, result.event.region))
         denied.push(`line ${index + 1}: this token may not write to region ${result.event.region}`);
     });
-    // Malformed lines answer 400 before the token's rights are judged. With no line denied, the import itself judges
-    // the input, so a refused one lists every bad line exactly as `budget import` would, ids that conflict with the
-    // log included (it appends nothing then); a token's denied lines are never compared with the log.
-    if (errors.length > 0 && denied.length > 0) throw new BadRequestBody(lineErrorsBody(errors));
+    if (errors.length > 0 && denied.length > 0)
+      throw new BadRequestBody(lineErrorsBody(errors.slice(0, MAX_LISTED_ERRORS), errors.length));
     if (denied.length > 0) throw forbidden(denied.slice(0, 100).join('; '));
-    const result = await this.store.importLines(async function* () {
-      await Promise.resolve();
-      yield* lines;
-    });
-    if (!result.ok) throw new BadRequestBody(lineErrorsBody(result.errors));
-    const { appended, alreadyPresent, accepted, rejected } = result.counts;
-    return { appended, alreadyPresent, accepted, rejected };
   }
 }
