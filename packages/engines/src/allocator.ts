@@ -9,6 +9,7 @@ import { readToEnd } from './read-to-end';
 import {
   exitOnConsumerCrash,
   exitProcess,
+  fencePredecessors,
   groupNames,
   sendBounded,
   topicNames,
@@ -159,6 +160,8 @@ export class Allocator {
     const names = topicNames(this.settings.namespace);
     this.producer = transactionalProducer(this.kafka, `${groups.allocator}-tx`, 30_000);
     await this.producer.connect();
+    // Before the state is read back: see fencePredecessors.
+    await fencePredecessors(this.producer);
     await this.restore();
     this.consumer = this.kafka.consumer({
       groupId: groups.allocator,

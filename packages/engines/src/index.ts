@@ -7,11 +7,13 @@ export { MongoProjectionStore } from './mongo-projections';
 export { connectProjections, readJournal, type Projections, type StoredJournalEntry } from './mongo';
 export {
   endOffsets,
+  fencePredecessors,
   topicOffsets,
   ensureTopics,
   groupNames,
   kafkaClient,
   topicNames,
+  transactionalProducer,
   type EngineSettings,
   type TopicNames,
 } from './topics';

@@ -11,7 +11,14 @@ import {
   type EventLog,
 } from '@budget/application';
 import { readToEnd } from './read-to-end';
-import { endOffsets, sendBounded, topicNames, transactionalProducer, type EngineSettings } from './topics';
+import {
+  endOffsets,
+  fencePredecessors,
+  sendBounded,
+  topicNames,
+  transactionalProducer,
+  type EngineSettings,
+} from './topics';
 
 /** One log record as a Kafka message: key = region, value = the record's JSON (CONTRACT section 7). */
 export function logMessage(record: LogRecord): Message {
@@ -51,6 +58,7 @@ export class KafkaEventLog implements EventLog {
     await producer.connect();
     const log = new KafkaEventLog(kafka, admin, topicNames(settings.namespace).log, producer);
     try {
+      await fencePredecessors(producer);
       await log.restore();
     } catch (error) {
       await log.close();

@@ -14,6 +14,7 @@ import { readToEnd } from './read-to-end';
 import {
   exitOnConsumerCrash,
   exitProcess,
+  fencePredecessors,
   groupNames,
   sendBounded,
   topicNames,
@@ -83,10 +84,12 @@ export class Sequencer {
 
   async start(): Promise<void> {
     const groups = groupNames(this.settings.namespace);
-    // A stable transactional id: a restarted sequencer fences its predecessor and aborts its open transaction
-    // before the state is read back, so the restore sees every committed record and nothing else.
+    // A stable transactional id: a restarted sequencer fences its predecessor and completes its open transaction
+    // before the state is read back, so the restore sees every committed record and nothing else, and no other
+    // sequencer commits after it.
     this.producer = transactionalProducer(this.kafka, `${groups.sequencer}-tx`, 30_000);
     await this.producer.connect();
+    await fencePredecessors(this.producer);
     await this.restore();
     this.consumer = this.kafka.consumer({
       groupId: groups.sequencer,

@@ -214,6 +214,20 @@ export function transactionalProducer(
   });
 }
 
+/**
+ * Makes a transactional producer the one writer of its transactional id, now rather than at its first transaction.
+ * InitProducerId bumps the id's epoch, which fences a predecessor still running (its next send or commit fails),
+ * and the coordinator first completes the predecessor's open transaction (kafkajs retries while it answers
+ * CONCURRENT_TRANSACTIONS), so a commit that was under way is either in the log or gone. kafkajs sends it only at
+ * the first `transaction()`, not at `connect()`: call this between `connect()` and reading back any state, or the
+ * read may miss a commit still being completed, or race a live predecessor. The empty transaction then ends without
+ * a request.
+ */
+export async function fencePredecessors(producer: Producer): Promise<void> {
+  const transaction = await producer.transaction();
+  await transaction.abort();
+}
+
 /** Stay well below the broker's default max.message.bytes (1 MiB) per produce request. */
 const MAX_SEND_BYTES = 512 * 1024;
 
