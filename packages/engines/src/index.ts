@@ -12,6 +12,7 @@ export {
   ensureTopics,
   groupNames,
   kafkaClient,
+  readUncommittedAdmin,
   topicNames,
   transactionalProducer,
   type EngineSettings,

@@ -35,7 +35,14 @@ import {
 } from '@budget/application';
 import { chunkId, chunkOf, chunkRecords, findIdPositions, readChunks, type Projections } from './mongo';
 import { MongoProjectionStore } from './mongo-projections';
-import { endOffsets, groupHasReached, groupNames, topicNames, type EngineSettings } from './topics';
+import {
+  endOffsets,
+  groupHasReached,
+  groupNames,
+  readUncommittedAdmin,
+  topicNames,
+  type EngineSettings,
+} from './topics';
 import {
   backoff,
   describeError,
@@ -131,7 +138,8 @@ export class KafkaStore implements BudgetStore {
       logCreator: quietLogCreator,
       retry: CLIENT_RETRY,
     });
-    const admin = kafka.admin();
+    // End offsets are high watermarks: see readUncommittedAdmin and catchUp.
+    const admin = readUncommittedAdmin(kafka);
     await retrying({
       what: 'connecting to Kafka',
       deadline: Date.now() + catchUpTimeoutMs,
@@ -210,7 +218,15 @@ export class KafkaStore implements BudgetStore {
     }
   }
 
-  /** Waits until the projections reflect every event that was in Kafka, the inbox included, when it was called. */
+  /**
+   * Waits until the projections reflect every event that was in Kafka, the inbox included, when it was called. The
+   * targets are the high watermarks, not the last stable offsets: the sequencer's commit returns before the broker
+   * has written its markers, so right after the sequencer's offsets pass the inbox target the log's last stable
+   * offset may still stop before the records that batch appended. In the inbox, a record sent without a transaction
+   * after the first record of another client's open transaction is in Kafka, but behind the last stable offset. So
+   * a call made while another import is sending waits until that import has committed (or aborted, or timed out)
+   * and the services have decided it.
+   */
   async catchUp(inboxTargets?: Map<number, string>): Promise<void> {
     const inbox = inboxTargets ?? (await this.endOffsets('reading the inbox end offsets', this.names.inbox));
     await this.waitFor('the sequencer', () =>
@@ -507,7 +523,12 @@ export class KafkaStore implements BudgetStore {
     if (position === length) {
       const stored = await this.reports.load(region, year);
       // A stored report stays valid until an event touches its year; only the position it reflects moves on.
-      if (stored !== undefined) return { ...stored.report, asOfPosition: position };
+      if (stored !== undefined && stored.position <= position) return { ...stored.report, asOfPosition: position };
+      // The ledger service writes reports before its progress: a report may already reflect a batch whose progress
+      // is not written yet. Its records are in the chunks already, so as the latest report it stands at its own
+      // position; as of the position asked for, it is rebuilt below.
+      if (stored !== undefined && asOfPosition === undefined)
+        return { ...stored.report, asOfPosition: stored.position };
     }
     const state = initialState(region);
     if (position > 0) {

@@ -168,6 +168,41 @@ export function topicOffsets(
   });
 }
 
+/** ListOffsets' isolation level that counts every record written, committed or not (Kafka's READ_UNCOMMITTED). */
+const READ_UNCOMMITTED = 0;
+
+/**
+ * An admin client whose end offsets are the partitions' high watermarks: every record written, including those of
+ * transactions that are open or whose commit markers are not written yet. kafkajs's own admin asks for the last
+ * stable offset (read_committed), which stops before the first record of any such transaction, and it has no option
+ * for the other. A barrier that must cover everything in a topic at a moment (CONTRACT section 6: every event that
+ * was in Kafka when the call started) needs the high watermark: a commit returns before its markers are written, so
+ * the last stable offset can lag behind records that are already committed.
+ *
+ * kafkajs 2.2.4 (pinned) makes each client's connection pool through one private factory on the Kafka object; this
+ * admin is made by the public `admin()` with that factory asked for the other isolation level. If a kafkajs upgrade
+ * renames the factory, this throws at once rather than reading the wrong offsets.
+ */
+export function readUncommittedAdmin(kafka: Kafka): Admin {
+  const factory = Object.getOwnPropertySymbols(kafka).find(
+    (symbol) => symbol.description === 'private:Kafka:createCluster',
+  );
+  const create: unknown =
+    factory === undefined ? undefined : (kafka as unknown as Record<symbol, unknown>)[factory];
+  if (factory === undefined || typeof create !== 'function')
+    throw new Error('this kafkajs has no cluster factory where 2.2.4 has it: check readUncommittedAdmin');
+  const view: unknown = Object.create(kafka, {
+    [factory]: {
+      value: (options: Record<string, unknown>): unknown =>
+        (create as (options: Record<string, unknown>) => unknown)({
+          ...options,
+          isolationLevel: READ_UNCOMMITTED,
+        }),
+    },
+  });
+  return kafka.admin.call(view as Kafka);
+}
+
 /** End offsets of a topic per partition, as strings (Kafka offsets exceed 2^53 in principle). */
 export async function endOffsets(
   admin: Admin,
