@@ -296,13 +296,19 @@ export class Projector {
           ? this.projections.balances.bulkWrite(balances, { ordered: false }).catch(ignoreStale)
           : undefined,
       ]);
-      // By `_id` alone (any other filter scans the collection on FerretDB): this worker is the only writer and
-      // writes only positions beyond what the progress document it restored from says.
-      await this.projections.progress.updateOne(
-        { _id: region },
-        { $set: { position, hash: log.lastHash, buckets: versions } },
-        { upsert: true },
-      );
+      // Before the progress: once the progress names this position, a restart skips the batch, and an update
+      // published after it would be lost if the process died in between. Published again on redelivery.
+      await this.publishUpdates(region, bodies);
+      // Never backwards: should a second ledger service run by mistake, a late write of a lower position is
+      // refused (an upsert whose filter misses then meets the existing _id: a duplicate key, ignored). The progress
+      // collection holds a document per region, so the filter beyond `_id` costs FerretDB little.
+      await this.projections.progress
+        .updateOne(
+          { _id: region, position: { $lt: position } },
+          { $set: { position, hash: log.lastHash, buckets: versions } },
+          { upsert: true },
+        )
+        .catch(ignoreStale);
       const superseded = this.superseded.get(region) ?? [];
       projection.versions.forEach((version, bucket) => {
         if (version !== 0 && versions[bucket] !== version) superseded.push(bucketId(region, bucket, version));
@@ -316,13 +322,13 @@ export class Projector {
         await this.projections.buckets.deleteMany({ _id: { $in: superseded } });
         this.superseded.delete(region);
       } else this.superseded.set(region, superseded);
-      await this.publishUpdates(region, bodies);
     }
   }
 
   /**
    * Projection updates for reporting, on the compacted budget.projections.v1 (key region/year, the latest report
-   * kept). At least once, after MongoDB has it: a consumer keeps the message with the highest asOfPosition.
+   * kept). At least once, after MongoDB has the report and before the progress names its position: a consumer keeps
+   * the message with the highest asOfPosition.
    */
   private async publishUpdates(region: string, bodies: { year: number; body: string }[]): Promise<void> {
     if (bodies.length === 0) return;
