@@ -2,7 +2,7 @@
 // was made from changes. It must answer exactly as the TypeScript source does, and fall back to the source when it
 // cannot or should not bundle.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Cli, ROOT, tempDir, type CliResult } from '../support/cli';
@@ -97,14 +97,23 @@ describe('the bundled CLI', () => {
     expect(launch(bundleDir, data, ['--help']).code).toBe(0);
     expect(current(bundleDir)).toEqual(first);
 
-    // As if every input had been edited after the build started.
+    // As if every input had been edited after the build started, and the build were twenty minutes old.
+    const twentyMinutesAgo = new Date(Date.now() - 20 * 60 * 1000);
     writeFileSync(join(bundleDir, 'current.json'), JSON.stringify({ ...first, builtAt: 0 }));
+    utimesSync(join(bundleDir, first.dir), twentyMinutesAgo, twentyMinutesAgo);
     expect(launch(bundleDir, data, ['--help']).code).toBe(0);
     const second = current(bundleDir);
     expect(second.dir).not.toBe(first.dir);
     expect(second.builtAt).toBeGreaterThan(first.builtAt);
-    // The replaced build stays a while: a CLI started just before may still be loading it.
+    // The replaced build stays a while from its replacement, however old it is: a CLI started just before may still
+    // be loading it.
     expect(readdirSync(bundleDir).sort()).toEqual([first.dir, second.dir, 'current.json'].sort());
+    // Ten minutes after its replacement, the next build removes it.
+    utimesSync(join(bundleDir, first.dir), twentyMinutesAgo, twentyMinutesAgo);
+    writeFileSync(join(bundleDir, 'current.json'), JSON.stringify({ ...second, builtAt: 0 }));
+    expect(launch(bundleDir, data, ['--help']).code).toBe(0);
+    const third = current(bundleDir);
+    expect(readdirSync(bundleDir).sort()).toEqual([second.dir, third.dir, 'current.json'].sort());
   });
 
   it('runs the source in the engines mode, with BUDGET_NO_BUNDLE=1, or when it cannot build', () => {

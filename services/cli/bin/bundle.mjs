@@ -2,7 +2,16 @@
 // fraction of the time. `budget.mjs` beside this file runs the current bundle when it is up to date and builds a
 // new one when it is not.
 import { createRequire } from 'node:module';
-import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import process from 'node:process';
 import { fileURLToPath } from 'node:url';
@@ -14,7 +23,8 @@ export const LOCKFILE = join(ROOT, 'pnpm-lock.yaml');
 export const DIST = process.env['BUDGET_BUNDLE_DIR'] ?? join(CLI, 'dist');
 /** Names the current build: `{ dir, builtAt, inputs }`, replaced by a rename, never edited in place. */
 export const CURRENT = join(DIST, 'current.json');
-/** Older builds are removed this long after they were replaced (a CLI started before may still be loading one). */
+/** Older builds are removed this long after they were replaced (a CLI started before may still be loading one):
+ *  a build directory's modification time is set to the moment it is replaced. */
 const KEEP_REPLACED_MS = 10 * 60 * 1000;
 
 /**
@@ -100,7 +110,18 @@ export async function bundle() {
   const made = { dir, builtAt, inputs };
   const staged = `${CURRENT}.${String(process.pid)}`;
   writeFileSync(staged, `${JSON.stringify(made, null, 1)}\n`);
+  const replaced = currentBuild();
   renameSync(staged, CURRENT);
+  // The replaced build's time becomes the moment it was replaced: it is kept that long from now, not from when it
+  // was built (a CLI that read current.json just before may still be loading it).
+  if (replaced !== undefined && replaced.dir !== dir) {
+    const now = new Date();
+    try {
+      utimesSync(join(DIST, replaced.dir), now, now);
+    } catch {
+      // Already removed by another build: nothing to keep.
+    }
+  }
   removeReplaced(dir);
   return made;
 }
