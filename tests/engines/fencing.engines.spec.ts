@@ -3,7 +3,6 @@
 // the restore can fork the log or publish a range twice.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
-import type { Kafka } from 'kafkajs';
 import {
   Allocator,
   Sequencer,
@@ -17,7 +16,7 @@ import {
 import { freshSettings } from '../support/engines';
 
 let settings: EngineSettings;
-let kafka: Kafka;
+let kafka: ReturnType<typeof kafkaClient>;
 
 beforeAll(async () => {
   settings = { ...(await freshSettings('fence')).settings, onFatal: () => undefined };

@@ -523,7 +523,8 @@ export class KafkaStore implements BudgetStore {
     if (position === length) {
       const stored = await this.reports.load(region, year);
       // A stored report stays valid until an event touches its year; only the position it reflects moves on.
-      if (stored !== undefined && stored.position <= position) return { ...stored.report, asOfPosition: position };
+      if (stored !== undefined && stored.position <= position)
+        return { ...stored.report, asOfPosition: position };
       // The ledger service writes reports before its progress: a report may already reflect a batch whose progress
       // is not written yet. Its records are in the chunks already, so as the latest report it stands at its own
       // position; as of the position asked for, it is rebuilt below.
