@@ -106,11 +106,16 @@ export const lineErrorsSchema = z
         detail: z.string().meta({ description: 'every problem of the line, in words: what to fix' }),
       }),
     ),
+    errorCount: z.int().min(1).meta({
+      description:
+        'the number of bad lines; more than the entries when the list stopped at its 100,000 limit',
+    }),
   })
   .meta({
     id: 'LineErrors',
     description:
-      'Malformed input (CONTRACT section 8): every bad line with its reason, one entry a line. Nothing is appended.',
+      'Malformed input (CONTRACT section 8): every bad line with its reason, one entry a line (at most 100,000), ' +
+      'and how many there were. Nothing is appended.',
   });
 
 export const importCountsSchema = z
