@@ -196,7 +196,14 @@ export class UserError extends Error {
   constructor(
     message: string,
     readonly code:
-      'unknown-region' | 'position-out-of-range' | 'store-busy' | 'no-data' | 'bad-argument' | 'bad-file',
+      | 'unknown-region'
+      | 'position-out-of-range'
+      | 'store-busy'
+      | 'no-data'
+      | 'bad-argument'
+      | 'bad-file'
+      /** Engines mode: a line lost a race with another client's different event of the same id (not appended). */
+      | 'conflicting-id-race',
     readonly exitCode = 2,
   ) {
     super(message);

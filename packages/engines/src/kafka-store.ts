@@ -35,6 +35,7 @@ import {
 } from '@budget/application';
 import { chunkId, chunkOf, chunkRecords, findIdPositions, readChunks, type Projections } from './mongo';
 import { MongoProjectionStore } from './mongo-projections';
+import { readToEnd } from './read-to-end';
 import {
   endOffsets,
   groupHasReached,
@@ -246,18 +247,83 @@ export class KafkaStore implements BudgetStore {
     await this.catchUp();
     const validated = await this.validate(source, options);
     if (!validated.ok) return validated;
+    const deadLettersBefore = await this.endOffsets(
+      'reading the dead letters end offsets',
+      this.names.deadLetters,
+    );
     const sent = await this.produceWithRetries(source, validated.skip, options);
     await this.catchUp(sent.targets);
     const outcomes = await this.awaitOutcomes(sent.keys);
-    return {
-      ok: true,
-      counts: {
-        events: validated.events,
-        appended: outcomes.accepted + outcomes.rejected,
-        alreadyPresent: validated.skip.size,
-        ...outcomes,
-      },
+    const counts = {
+      events: validated.events,
+      appended: outcomes.accepted + outcomes.rejected,
+      alreadyPresent: validated.skip.size,
+      ...outcomes,
     };
+    const lost = await this.linesLostToRaces(deadLettersBefore, source, validated.skip, sent.keys);
+    if (lost.length > 0) {
+      const appended = counts.appended - lost.length;
+      throw new UserError(
+        `import incomplete: ${lost.map((l) => `line ${String(l.line)} (id ${l.id})`).join(', ')} ` +
+          `${lost.length === 1 ? 'was' : 'were'} not appended: another client sent a different event with the same id ` +
+          `at the same time, and that one is in the log (this line is in ${this.names.deadLetters} as conflicting-id). ` +
+          `The other ${String(appended)} new event${appended === 1 ? ' was' : 's were'} appended. Check which event ` +
+          'is right; to replace the other, send a correction with a new id.',
+        'conflicting-id-race',
+        1,
+      );
+    }
+    return { ok: true, counts };
+  }
+
+  /**
+   * The lines of this import that the sequencer sent to the dead letters, found there (unchanged, with the same id)
+   * among what was added since the import began. Validation compared every id with the log, so this happens only
+   * when another client sent a different event with one of the ids between the validation and the sequencing: the
+   * sequencer logged whichever came first. Reads the dead letters only when they grew during the import.
+   */
+  private async linesLostToRaces(
+    before: Map<number, string>,
+    source: LineSource,
+    skip: Set<number>,
+    sent: { region: string; id: string }[],
+  ): Promise<{ line: number; id: string }[]> {
+    const after = await this.endOffsets('reading the dead letters end offsets', this.names.deadLetters);
+    if ([...after].every(([partition, end]) => BigInt(end) <= BigInt(before.get(partition) ?? '0')))
+      return [];
+    const ours = new Set(sent.map(({ region, id }) => `${region}\u0000${id}`));
+    /** region, id -> the texts that went to the dead letters during the import. */
+    const deadLettered = new Map<string, Set<string>>();
+    await readToEnd(
+      this.kafka,
+      this.names.deadLetters,
+      (messages) => {
+        for (const message of messages) {
+          const text = message.value?.toString('utf8') ?? '';
+          const event = regionAndId(text);
+          if (event === undefined) continue;
+          const key = `${event.region}\u0000${event.id}`;
+          if (!ours.has(key)) continue;
+          const texts = deadLettered.get(key) ?? new Set<string>();
+          texts.add(text);
+          deadLettered.set(key, texts);
+        }
+      },
+      after,
+      before,
+    );
+    if (deadLettered.size === 0) return [];
+    const lost: { line: number; id: string }[] = [];
+    let line = 0;
+    for await (const text of source()) {
+      line += 1;
+      if (text.trim() === '' || skip.has(line)) continue;
+      const event = regionAndId(text);
+      if (event === undefined) continue;
+      if (deadLettered.get(`${event.region}\u0000${event.id}`)?.has(text) === true)
+        lost.push({ line, id: event.id });
+    }
+    return lost;
   }
 
   /**
@@ -578,4 +644,16 @@ function unreachable(what: string, timeoutMs: number, error: unknown): UserError
 
 function chunkText(chunk: { from: number; records: string[] }, position: number): string | undefined {
   return chunk.records[position - chunk.from];
+}
+
+/** The region and id a line of JSON names, if it names both as strings. */
+function regionAndId(text: string): { region: string; id: string } | undefined {
+  try {
+    const value = JSON.parse(text) as { region?: unknown; id?: unknown } | null;
+    if (typeof value?.region === 'string' && typeof value.id === 'string')
+      return { region: value.region, id: value.id };
+  } catch {
+    // Not JSON: not one of this import's lines.
+  }
+  return undefined;
 }

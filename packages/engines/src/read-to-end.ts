@@ -14,6 +14,8 @@ export async function readToEnd(
   onMessages: (messages: KafkaMessage[]) => Promise<void> | void,
   /** Read only below these offsets instead of the end: e.g. a consumer group's committed offsets. */
   until?: Map<number, string>,
+  /** Hand over only messages at or past these offsets (the topic is still read from its beginning). */
+  from?: Map<number, string>,
 ): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();
@@ -56,8 +58,11 @@ export async function readToEnd(
           autoCommit: false,
           eachBatch: async ({ batch }) => {
             const target = BigInt(targets.get(batch.partition) ?? '0');
+            const start = BigInt(from?.get(batch.partition) ?? '0');
             // With explicit offsets, messages at or past them belong to whoever consumes from there.
-            await onMessages(batch.messages.filter((m) => BigInt(m.offset) < target));
+            await onMessages(
+              batch.messages.filter((m) => BigInt(m.offset) < target && BigInt(m.offset) >= start),
+            );
           },
         })
         .catch(reject);

@@ -11,6 +11,7 @@ const STATUS: Record<UserError['code'], number> = {
   'no-data': 404,
   'bad-argument': 400,
   'bad-file': 400,
+  'conflicting-id-race': 409,
 };
 
 @Catch()
