@@ -223,6 +223,18 @@ describe('writing events: every role and region', () => {
     expect(body.errorCount).toBe(MAX_LISTED_ERRORS + 2);
     expect(body.errors).toHaveLength(MAX_LISTED_ERRORS);
     expect(body.errors.at(-1)).toMatchObject({ line: MAX_LISTED_ERRORS, reason: 'not-json' });
+    // The same when a line the token may not send is there too (its rights are then judged line by line).
+    const withDenied = await api('/api/v1/events', {
+      method: 'POST',
+      token: token('finance-officer', ZL),
+      headers: { 'Content-Type': 'application/x-ndjson' },
+      body: `${JSON.stringify(b.budget('A1', 2025, '9.00'))}\n${'x\n'.repeat(MAX_LISTED_ERRORS + 2)}`,
+    });
+    expect(withDenied.status).toBe(400);
+    const denied = (await withDenied.json()) as { errorCount: number; errors: { line: number }[] };
+    expect(denied.errorCount).toBe(MAX_LISTED_ERRORS + 2);
+    expect(denied.errors).toHaveLength(MAX_LISTED_ERRORS);
+    expect(denied.errors[0]?.line).toBe(2);
     expect(await historyLength(ZL)).toBe(before);
   });
 

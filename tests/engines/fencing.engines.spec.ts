@@ -45,8 +45,8 @@ describe('a starting worker fences its predecessor', () => {
         messages: [{ key: 'fence-test', value: 'from the predecessor' }],
       });
       const worker = create();
-      await worker.start();
       try {
+        await worker.start();
         await expect(transaction.commit()).rejects.toThrow();
       } finally {
         await worker.stop();

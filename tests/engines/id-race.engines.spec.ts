@@ -44,16 +44,19 @@ describe('an id sent by two clients at once with different content', () => {
     // The other client's event reaches the sequencer between this import's validation and its sending.
     type Validate = (...args: unknown[]) => Promise<unknown>;
     const store = engines.store as unknown as { validate: Validate };
-    const validate = store.validate.bind(engines.store) as Validate;
+    const validate = store.validate.bind<Validate>(engines.store);
     store.validate = async (...args: unknown[]) => {
       const result = await validate(...args);
       const producer = kafkaClient(engines.settings).producer();
       await producer.connect();
-      await producer.send({
-        topic: topicNames(engines.settings.namespace).inbox,
-        messages: [{ key: region, value: JSON.stringify(theirs) }],
-      });
-      await producer.disconnect();
+      try {
+        await producer.send({
+          topic: topicNames(engines.settings.namespace).inbox,
+          messages: [{ key: region, value: JSON.stringify(theirs) }],
+        });
+      } finally {
+        await producer.disconnect();
+      }
       await engines.store.catchUp();
       return result;
     };

@@ -117,7 +117,10 @@ export class KafkaStore implements BudgetStore {
 
   private constructor(
     private readonly kafka: Kafka,
+    /** kafkajs's own admin: end offsets are last stable offsets (read_committed). */
     private readonly admin: Admin,
+    /** End offsets are high watermarks: see readUncommittedAdmin and catchUp. */
+    private readonly watermarks: Admin,
     private readonly projections: Projections,
     private readonly settings: EngineSettings,
     private readonly catchUpTimeoutMs: number,
@@ -139,22 +142,21 @@ export class KafkaStore implements BudgetStore {
       logCreator: quietLogCreator,
       retry: CLIENT_RETRY,
     });
-    // End offsets are high watermarks: see readUncommittedAdmin and catchUp.
-    const admin = readUncommittedAdmin(kafka);
+    const admin = kafka.admin();
+    const watermarks = readUncommittedAdmin(kafka);
     await retrying({
       what: 'connecting to Kafka',
       deadline: Date.now() + catchUpTimeoutMs,
       attemptMs: CALL_MS,
-      call: () => admin.connect(),
+      call: () => Promise.all([admin.connect(), watermarks.connect()]),
       onGiveUp: (error) => unreachable('connecting to Kafka', catchUpTimeoutMs, error),
     });
-    return new KafkaStore(kafka, admin, projections, settings, catchUpTimeoutMs);
+    return new KafkaStore(kafka, admin, watermarks, projections, settings, catchUpTimeoutMs);
   }
 
   async close(): Promise<void> {
-    await withTimeout('disconnecting from Kafka', CALL_MS, () => this.admin.disconnect()).catch(
-      () => undefined,
-    );
+    for (const admin of [this.admin, this.watermarks])
+      await withTimeout('disconnecting from Kafka', CALL_MS, () => admin.disconnect()).catch(() => undefined);
   }
 
   /**
@@ -162,8 +164,12 @@ export class KafkaStore implements BudgetStore {
    * that does not exist at all is not waited for: the services create the topics when they start, so it means they
    * never ran against this broker (and namespace), which waiting will not change.
    */
-  private endOffsets(what: string, topic: string): Promise<Map<number, string>> {
-    return endOffsets(this.admin, topic, {
+  private endOffsets(
+    what: string,
+    topic: string,
+    end: 'last stable' | 'high watermark',
+  ): Promise<Map<number, string>> {
+    return endOffsets(end === 'last stable' ? this.admin : this.watermarks, topic, {
       deadlineMs: this.catchUpTimeoutMs,
       attemptMs: CALL_MS,
       onRetry: async (error, leftMs) => {
@@ -221,19 +227,24 @@ export class KafkaStore implements BudgetStore {
 
   /**
    * Waits until the projections reflect every event that was in Kafka, the inbox included, when it was called. The
-   * targets are the high watermarks, not the last stable offsets: the sequencer's commit returns before the broker
-   * has written its markers, so right after the sequencer's offsets pass the inbox target the log's last stable
-   * offset may still stop before the records that batch appended. In the inbox, a record sent without a transaction
-   * after the first record of another client's open transaction is in Kafka, but behind the last stable offset. So
-   * a call made while another import is sending waits until that import has committed (or aborted, or timed out)
-   * and the services have decided it.
+   * log's target is its high watermark, not its last stable offset: the sequencer's commit returns before the broker
+   * has written its markers, and kafkajs commits the group's offsets right after, so once the sequencer has passed
+   * the inbox target the log's last stable offset may still stop before the records that batch appended. The log has
+   * one writer, in short transactions that a restart fences, so the high watermark is soon stable.
+   *
+   * The inbox's target is its last stable offset: what is committed there. Records of another client's open import
+   * transaction are not events yet (it may abort), and an import whose process died leaves its transaction open
+   * until the broker times it out (2 minutes), which a high watermark would make every call wait for. The one thing
+   * given up: a record sent without a transaction behind such an open transaction is not waited for.
    */
   async catchUp(inboxTargets?: Map<number, string>): Promise<void> {
-    const inbox = inboxTargets ?? (await this.endOffsets('reading the inbox end offsets', this.names.inbox));
+    const inbox =
+      inboxTargets ??
+      (await this.endOffsets('reading the inbox end offsets', this.names.inbox, 'last stable'));
     await this.waitFor('the sequencer', () =>
       groupHasReached(this.admin, this.groups.sequencer, this.names.inbox, inbox),
     );
-    const log = await this.endOffsets('reading the log end offsets', this.names.log);
+    const log = await this.endOffsets('reading the log end offsets', this.names.log, 'high watermark');
     await this.waitFor('the ledger service', () =>
       groupHasReached(this.admin, this.groups.ledger, this.names.log, log),
     );
@@ -250,6 +261,7 @@ export class KafkaStore implements BudgetStore {
     const deadLettersBefore = await this.endOffsets(
       'reading the dead letters end offsets',
       this.names.deadLetters,
+      'high watermark',
     );
     const sent = await this.produceWithRetries(source, validated.skip, options);
     await this.catchUp(sent.targets);
@@ -288,7 +300,11 @@ export class KafkaStore implements BudgetStore {
     skip: Set<number>,
     sent: { region: string; id: string }[],
   ): Promise<{ line: number; id: string }[]> {
-    const after = await this.endOffsets('reading the dead letters end offsets', this.names.deadLetters);
+    const after = await this.endOffsets(
+      'reading the dead letters end offsets',
+      this.names.deadLetters,
+      'high watermark',
+    );
     if ([...after].every(([partition, end]) => BigInt(end) <= BigInt(before.get(partition) ?? '0')))
       return [];
     const ours = new Set(sent.map(({ region, id }) => `${region}\u0000${id}`));
@@ -584,18 +600,24 @@ export class KafkaStore implements BudgetStore {
 
   async allocationReport(region: string, year: number, asOfPosition?: number): Promise<AllocationReport> {
     await this.catchUp();
-    const length = await this.length(region);
-    const position = checkAsOfPosition(region, asOfPosition, length);
+    let length = await this.length(region);
+    let position = checkAsOfPosition(region, asOfPosition, length);
     if (position === length) {
-      const stored = await this.reports.load(region, year);
+      let stored = await this.reports.load(region, year);
+      // The ledger service writes reports before its progress: a report may already reflect a batch whose progress
+      // is not written yet. The latest report waits for the progress to name that position, so that every position
+      // it answers with is one the other reads (history, as-of reports) know; as of a position asked for, it is
+      // rebuilt from the log below.
+      const ahead = stored?.position ?? 0;
+      if (asOfPosition === undefined && ahead > length) {
+        await this.waitFor('the ledger service', async () => (await this.length(region)) >= ahead);
+        length = await this.length(region);
+        position = length;
+        stored = await this.reports.load(region, year);
+      }
       // A stored report stays valid until an event touches its year; only the position it reflects moves on.
       if (stored !== undefined && stored.position <= position)
         return { ...stored.report, asOfPosition: position };
-      // The ledger service writes reports before its progress: a report may already reflect a batch whose progress
-      // is not written yet. Its records are in the chunks already, so as the latest report it stands at its own
-      // position; as of the position asked for, it is rebuilt below.
-      if (stored !== undefined && asOfPosition === undefined)
-        return { ...stored.report, asOfPosition: stored.position };
     }
     const state = initialState(region);
     if (position > 0) {

@@ -14,7 +14,7 @@ export async function readToEnd(
   onMessages: (messages: KafkaMessage[]) => Promise<void> | void,
   /** Read only below these offsets instead of the end: e.g. a consumer group's committed offsets. */
   until?: Map<number, string>,
-  /** Hand over only messages at or past these offsets (the topic is still read from its beginning). */
+  /** Start at these offsets instead of the beginning (partitions already at their target are not read). */
   from?: Map<number, string>,
 ): Promise<void> {
   const admin = kafka.admin();
@@ -22,9 +22,13 @@ export async function readToEnd(
   const offsets = await topicOffsets(admin, topic).finally(() => admin.disconnect());
   const targets = until ?? new Map(offsets.map((o) => [o.partition, o.high]));
   const lowByPartition = new Map(offsets.map((o) => [o.partition, o.low]));
-  const remaining = new Set(
-    [...targets].filter(([p, high]) => BigInt(high) > BigInt(lowByPartition.get(p) ?? '0')).map(([p]) => p),
-  );
+  /** Where each partition is read from: its first offset, or `from` when that is further. */
+  const startOf = (partition: number): bigint => {
+    const low = BigInt(lowByPartition.get(partition) ?? '0');
+    const start = BigInt(from?.get(partition) ?? '0');
+    return start > low ? start : low;
+  };
+  const remaining = new Set([...targets].filter(([p, high]) => BigInt(high) > startOf(p)).map(([p]) => p));
   if (remaining.size === 0) return;
   const consumer = kafka.consumer({
     groupId: `restore-${randomUUID()}`,
@@ -58,7 +62,7 @@ export async function readToEnd(
           autoCommit: false,
           eachBatch: async ({ batch }) => {
             const target = BigInt(targets.get(batch.partition) ?? '0');
-            const start = BigInt(from?.get(batch.partition) ?? '0');
+            const start = startOf(batch.partition);
             // With explicit offsets, messages at or past them belong to whoever consumes from there.
             await onMessages(
               batch.messages.filter((m) => BigInt(m.offset) < target && BigInt(m.offset) >= start),
@@ -66,6 +70,13 @@ export async function readToEnd(
           },
         })
         .catch(reject);
+      // kafkajs takes a seek once run() has been called (it makes the consumer group at once), and applies it
+      // before the partition's first fetch. Partitions already at their target start there too: nothing to read.
+      for (const partition of targets.keys()) {
+        const start = startOf(partition);
+        if (start > BigInt(lowByPartition.get(partition) ?? '0'))
+          consumer.seek({ topic, partition, offset: start.toString() });
+      }
     });
   } finally {
     await consumer.disconnect();

@@ -84,9 +84,9 @@ export class Sequencer {
 
   async start(): Promise<void> {
     const groups = groupNames(this.settings.namespace);
-    // A stable transactional id: a restarted sequencer fences its predecessor and completes its open transaction
-    // before the state is read back, so the restore sees every committed record and nothing else, and no other
-    // sequencer commits after it.
+    // A stable transactional id: a restarted sequencer fences its predecessor before the state is read back (its
+    // open transaction is aborted, or finished first if it was already committing), so the restore sees every
+    // committed record and nothing else, and no other sequencer commits after it.
     this.producer = transactionalProducer(this.kafka, `${groups.sequencer}-tx`, 30_000);
     await this.producer.connect();
     await fencePredecessors(this.producer);

@@ -252,8 +252,9 @@ export function transactionalProducer(
 /**
  * Makes a transactional producer the one writer of its transactional id, now rather than at its first transaction.
  * InitProducerId bumps the id's epoch, which fences a predecessor still running (its next send or commit fails),
- * and the coordinator first completes the predecessor's open transaction (kafkajs retries while it answers
- * CONCURRENT_TRANSACTIONS), so a commit that was under way is either in the log or gone. kafkajs sends it only at
+ * and the coordinator first ends the predecessor's open transaction: it aborts one still ongoing and finishes one
+ * already committing (kafkajs retries while it answers CONCURRENT_TRANSACTIONS), so a commit that was under way is
+ * either in the log or gone. kafkajs sends it only at
  * the first `transaction()`, not at `connect()`: call this between `connect()` and reading back any state, or the
  * read may miss a commit still being completed, or race a live predecessor. The empty transaction then ends without
  * a request.

@@ -38,6 +38,7 @@ export function bodyLines(body: unknown, json: boolean): string[] {
               'a JSON body must be an array of event records; send NDJSON (application/x-ndjson) for one per line',
           },
         ],
+        errorCount: 1,
       });
     }
   }

@@ -90,8 +90,8 @@ export const errorSchema = z
     id: 'Error',
     description:
       'Any refusal but malformed events: `unauthorized` (401), `forbidden` (403), `bad-request`, ' +
-      '`position-out-of-range`, `bad-argument` (400), `unknown-region`, `no-data` (404), `store-busy` (503), ' +
-      '`internal` (500).',
+      '`position-out-of-range`, `bad-argument` (400), `unknown-region`, `no-data` (404), `conflicting-id-race` ' +
+      '(409), `store-busy` (503), `internal` (500).',
   });
 
 export const lineErrorsSchema = z

@@ -241,6 +241,13 @@ const PATHS: ZodOpenApiPathsObject = {
         },
         401: ERROR[401],
         403: ERROR[403],
+        409: {
+          description:
+            'Engines mode only (`conflicting-id-race`): another client sent a different event with the same new id ' +
+            'at the same time and it was logged first; the message names the lines not appended and how many ' +
+            'others were.',
+          content: json(errorSchema),
+        },
         500: ERROR[500],
         503: {
           description: 'Another process is writing to the store (`store-busy`): try again.',
