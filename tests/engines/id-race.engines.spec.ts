@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UserError } from '@budget/application';
 import { kafkaClient, topicNames } from '@budget/engines';
 import { engineFixture, type EngineFixture } from '../support/engines-fixture';
-import { EventBuilder, smallScenario } from '../support/events';
+import { asyncLines, EventBuilder, smallScenario } from '../support/events';
 
 let engines: EngineFixture;
 
@@ -16,10 +16,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await engines.stop();
 });
-
-async function* toAsync(lines: string[]): AsyncGenerator<string> {
-  for (const line of lines) yield await Promise.resolve(line);
-}
 
 async function historyLength(region: string): Promise<number> {
   let length = 0;
@@ -32,7 +28,7 @@ describe('an id sent by two clients at once with different content', () => {
     const b = new EventBuilder();
     const base = smallScenario(b);
     const region = base[0]!.region;
-    expect((await engines.store.importLines(() => toAsync(base.map((e) => JSON.stringify(e))))).ok).toBe(
+    expect((await engines.store.importLines(() => asyncLines(base.map((e) => JSON.stringify(e))))).ok).toBe(
       true,
     );
     const before = await historyLength(region);
@@ -60,7 +56,9 @@ describe('an id sent by two clients at once with different content', () => {
       await engines.store.catchUp();
       return result;
     };
-    const importing = engines.store.importLines(() => toAsync([JSON.stringify(other), JSON.stringify(ours)]));
+    const importing = engines.store.importLines(() =>
+      asyncLines([JSON.stringify(other), JSON.stringify(ours)]),
+    );
     const error = await importing.then(
       () => undefined,
       (e: unknown) => e,

@@ -15,6 +15,7 @@ import {
 import { pino } from 'pino';
 import { ROOT } from '../support/cli';
 import { domainJournal, expectPublishedJournal, readAllocations } from '../support/journal';
+import { asyncLines } from '../support/events';
 import { engineFixture, type EngineFixture } from '../support/engines-fixture';
 
 const DEMO = join(ROOT, 'examples', 'zuid-limburg', 'events.ndjson');
@@ -37,16 +38,12 @@ async function storedJournal(region: string): Promise<StoredJournalEntry[]> {
   return entries;
 }
 
-async function* toAsync(lines: string[]): AsyncGenerator<string> {
-  for (const line of lines) yield await Promise.resolve(line);
-}
-
 describe('the journal in MongoDB', () => {
   it('balances per region and year and equals the domain ledger for the demo file, also after a redelivery', async () => {
     const lines = readFileSync(DEMO, 'utf8')
       .split('\n')
       .filter((line) => line.trim() !== '');
-    const result = await engines.store.importLines(() => toAsync(lines));
+    const result = await engines.store.importLines(() => asyncLines(lines));
     expect(result.ok).toBe(true);
 
     const expected = domainJournal(lines);

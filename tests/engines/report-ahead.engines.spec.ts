@@ -3,7 +3,7 @@
 // reads do not know yet.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engineFixture, type EngineFixture } from '../support/engines-fixture';
-import { smallScenario } from '../support/events';
+import { asyncLines, smallScenario } from '../support/events';
 
 let engines: EngineFixture;
 
@@ -15,15 +15,11 @@ afterAll(async () => {
   await engines.stop();
 });
 
-async function* toAsync(lines: string[]): AsyncGenerator<string> {
-  for (const line of lines) yield await Promise.resolve(line);
-}
-
 describe('a stored report ahead of the progress', () => {
   it('is answered once the progress names its position, and rebuilt as of an earlier position', async () => {
     const events = smallScenario();
     const region = events[0]!.region;
-    const result = await engines.store.importLines(() => toAsync(events.map((e) => JSON.stringify(e))));
+    const result = await engines.store.importLines(() => asyncLines(events.map((e) => JSON.stringify(e))));
     expect(result.ok).toBe(true);
     const before = await engines.store.allocationReport(region, 2024);
     const length = before.asOfPosition;

@@ -122,3 +122,8 @@ export function smallScenario(b = new EventBuilder()): EventLine[] {
     b.budget('A1', 2023, '20.00'),
   ];
 }
+
+/** Lines as an async iterable, as the stores' importLines reads its input. */
+export async function* asyncLines(lines: readonly string[]): AsyncGenerator<string> {
+  for (const line of lines) yield await Promise.resolve(line);
+}
