@@ -210,6 +210,34 @@ function embeddedReference() {
   return reference;
 }
 
+const REPORT_2024 = [
+  'report',
+  'allocation',
+  '--region',
+  'zuid-limburg',
+  '--year',
+  '2024',
+  '--format',
+  'json',
+];
+
+/**
+ * The 2024 report over the engines now, with the position it reflects; undefined while the region has no events yet.
+ * Read while the import runs: it must answer as of a position the log has, with that position's figures. Not with a
+ * blocking spawn: the supervisors restart killed services from this process's event loop meanwhile.
+ */
+async function reportNow(
+  env: Record<string, string>,
+): Promise<{ position: number; json: string } | undefined> {
+  const result = await new Cli(join(tempDir('chaos-read'), 'data')).runAsync(REPORT_2024, env);
+  if (result.code === 2 && result.stderr.includes('has no events')) return undefined;
+  expect(result.code, result.stderr).toBe(0);
+  return {
+    position: (JSON.parse(result.stdout) as { asOfPosition: number }).asOfPosition,
+    json: result.stdout,
+  };
+}
+
 /**
  * Every report, trial balance and the history over the engines equal the embedded store's; the chain holds; and
  * the allocator published every accepted record's entries exactly once, the log covered without gaps.
@@ -273,15 +301,31 @@ describe('exactly once on Kafka and MongoDB', () => {
     const order = [...services].sort(() => random() - 0.5);
     const importer = startImport(env, file);
     let kills = 0;
+    /**
+     * Reports read while the import runs and services die (side by side with the kills, which go on meanwhile):
+     * each must be the log's report as of its position.
+     */
+    const reads: Promise<{ position: number; json: string } | undefined>[] = [];
     while (!importer.finished() && kills < 12) {
       // Every 0.5-2 s: the import now takes only about ten seconds, and the test wants several kills during it.
       await sleep(500 + random() * 1500);
       if (importer.finished()) break;
       order[kills % order.length]?.kill();
       kills += 1;
+      if (kills % 2 === 1) reads.push(reportNow(env));
     }
     expect(await importer.done, importer.output()).toBe(0);
-    note(`import done after ${String(kills)} service kills`);
+    const duringImport = (await Promise.all(reads)).filter((read) => read !== undefined);
+    note(
+      `import done after ${String(kills)} service kills, ${String(duringImport.length)} reports read during it (as of positions ${duringImport.map((r) => String(r.position)).join(', ')})`,
+    );
+    const { answer } = await embeddedReference();
+    for (const { position, json } of duringImport) {
+      const asOf = [...REPORT_2024, '--as-of-position', String(position)];
+      expect(json, `the report read during the import, as of position ${String(position)}`).toBe(
+        answer(asOf).stdout,
+      );
+    }
     expect(importer.output()).toContain(`appended ${String(EVENTS)}, already present 0`);
     expect(kills).toBeGreaterThan(2);
     // The kills hit running processes: each service was restarted by the supervisor.

@@ -46,6 +46,27 @@ export class Cli {
     return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
   }
 
+  /** As `run`, without blocking this process's event loop meanwhile (timers and child processes go on). */
+  runAsync(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
+    const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], {
+      cwd: ROOT,
+      env: { ...process.env, BUDGET_DATA_DIR: this.dataDir, KAFKA_BROKERS: '', MONGO_URL: '', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    return new Promise((resolve, reject) => {
+      child.once('error', reject);
+      child.once('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+    });
+  }
+
   spawn(args: string[]): ChildProcess {
     return spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], {
       cwd: ROOT,
