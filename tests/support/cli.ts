@@ -63,7 +63,9 @@ export class Cli {
     });
     return new Promise((resolve, reject) => {
       child.once('error', reject);
-      child.once('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+      child.once('close', (code) => {
+        resolve({ code: code ?? -1, stdout, stderr });
+      });
     });
   }
 
