@@ -1,14 +1,11 @@
-//! Writes a deterministic event file of any size: a configured region, actions, keys, funding, budgets, then
-//! spending with corrections, reversals and a few rule violations. Streams to disk; nothing held in memory.
+//! Writes a deterministic event file of any size: per region a configured region, actions, keys, funding, budgets,
+//! then spending with corrections, reversals and a few rule violations. Streams to disk; nothing held in memory.
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { EventBuilder, type EventLine } from './events';
 
-export async function writeScenarioFile(path: string, count: number, region = 'zuid-limburg'): Promise<void> {
-  const out = createWriteStream(path);
-  const write = async (event: EventLine): Promise<void> => {
-    if (!out.write(`${JSON.stringify(event)}\n`)) await once(out, 'drain');
-  };
+/** One region's events of the scenario, `count` of them, in order. */
+function* scenarioEvents(count: number, region: string): Generator<EventLine> {
   const b = new EventBuilder(region, `${region}-f`);
   const head: EventLine[] = [b.configured()];
   const actions = Array.from({ length: 12 }, (_, i) => `A${String(i).padStart(2, '0')}`);
@@ -23,8 +20,8 @@ export async function writeScenarioFile(path: string, count: number, region = 'z
     for (const a of actions) head.push(b.budget(a, year, '50000.00'));
   }
   head.push(b.key(2024, { maastricht: '1', heerlen: '0' }, 'A03'));
-  for (const event of head) await write(event);
-  let written = head.length;
+  yield* head.slice(0, count);
+  let written = Math.min(head.length, count);
   let item = 0;
   while (written < count) {
     const roll = written % 20;
@@ -46,8 +43,30 @@ export async function writeScenarioFile(path: string, count: number, region = 'z
       );
       item += 1;
     }
-    await write(event);
+    yield event;
     written += 1;
+  }
+}
+
+/**
+ * Writes `count` events of the scenario for each region; with more than one region, their lines alternate, one
+ * region after the other, so the regions' logs grow side by side.
+ */
+export async function writeScenarioFile(
+  path: string,
+  count: number,
+  regions: readonly string[] = ['zuid-limburg'],
+): Promise<void> {
+  const out = createWriteStream(path);
+  const streams = regions.map((region) => scenarioEvents(count, region));
+  for (let open = true; open;) {
+    open = false;
+    for (const stream of streams) {
+      const next = stream.next();
+      if (next.done === true) continue;
+      open = true;
+      if (!out.write(`${JSON.stringify(next.value)}\n`)) await once(out, 'drain');
+    }
   }
   out.end();
   await once(out, 'finish');
