@@ -2,6 +2,11 @@
 import { contentDigest } from '@budget/domain';
 import type { LineError } from './ports';
 
+/** One key for an event id within its region's log (ids are unique per region): for maps over several regions. */
+export function eventKey(region: string, id: string): string {
+  return `${region}\u0000${id}`;
+}
+
 /** The `conflicting-id` refusal of a line whose id is already in `where` with other content. */
 export function conflictingId(line: number, id: string, where: string): LineError {
   return {
@@ -25,14 +30,14 @@ export class FirstLines {
 
   /** The first line remembered for this id, and whether `content` is the same as that line's; undefined if none. */
   compare(region: string, id: string, content: string): { line: number; same: boolean } | undefined {
-    const earlier = this.first.get(`${region}\u0000${id}`);
+    const earlier = this.first.get(eventKey(region, id));
     return earlier === undefined
       ? undefined
       : { line: earlier.line, same: earlier.digest === contentDigest(content) };
   }
 
   remember(region: string, id: string, line: number, content: string): void {
-    this.first.set(`${region}\u0000${id}`, { line, digest: contentDigest(content) });
+    this.first.set(eventKey(region, id), { line, digest: contentDigest(content) });
   }
 
   /** `compare`, remembering the line when its id is new. */

@@ -28,7 +28,7 @@ export {
   type ReplayResult,
   type VerifyResult,
 } from './audit';
-export { FirstLines, conflictingId } from './first-lines';
+export { FirstLines, conflictingId, eventKey } from './first-lines';
 export { MAX_LISTED_ERRORS, lineErrorsBody, type LineErrorEntry } from './line-errors';
 export { splitLines } from './lines';
 export {

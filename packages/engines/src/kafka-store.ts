@@ -25,6 +25,7 @@ import {
   FirstLines,
   checkAsOfPosition,
   conflictingId,
+  eventKey,
   validatedLines,
   DEFAULT_MAX_ERRORS,
   type BudgetStore,
@@ -307,7 +308,7 @@ export class KafkaStore implements BudgetStore {
     );
     if ([...after].every(([partition, end]) => BigInt(end) <= BigInt(before.get(partition) ?? '0')))
       return [];
-    const ours = new Set(sent.map(({ region, id }) => `${region}\u0000${id}`));
+    const ours = new Set(sent.map(({ region, id }) => eventKey(region, id)));
     /** region, id -> the texts that went to the dead letters during the import. */
     const deadLettered = new Map<string, Set<string>>();
     await readToEnd(
@@ -318,7 +319,7 @@ export class KafkaStore implements BudgetStore {
           const text = message.value?.toString('utf8') ?? '';
           const event = regionAndId(text);
           if (event === undefined) continue;
-          const key = `${event.region}\u0000${event.id}`;
+          const key = eventKey(event.region, event.id);
           if (!ours.has(key)) continue;
           const texts = deadLettered.get(key) ?? new Set<string>();
           texts.add(text);
@@ -336,7 +337,7 @@ export class KafkaStore implements BudgetStore {
       if (text.trim() === '' || skip.has(line)) continue;
       const event = regionAndId(text);
       if (event === undefined) continue;
-      if (deadLettered.get(`${event.region}\u0000${event.id}`)?.has(text) === true)
+      if (deadLettered.get(eventKey(event.region, event.id))?.has(text) === true)
         lost.push({ line, id: event.id });
     }
     return lost;
@@ -405,7 +406,7 @@ export class KafkaStore implements BudgetStore {
     const flush = async (): Promise<void> => {
       const found = await this.findEvents(pending.map((p) => ({ region: p.region, id: p.id })));
       for (const p of pending) {
-        const existing = found.get(`${p.region}\u0000${p.id}`);
+        const existing = found.get(eventKey(p.region, p.id));
         if (existing === undefined) {
           const earlier = firstLines.seen(p.region, p.id, p.line, p.content);
           if (earlier === undefined) continue;
@@ -530,7 +531,7 @@ export class KafkaStore implements BudgetStore {
     const found = new Map<string, { region: string; position: number; accepted: boolean }>();
     for (const [region, ids] of byRegion) {
       for (const [id, { position, accepted }] of await findIdPositions(this.projections, region, ids))
-        found.set(`${region}\u0000${id}`, { region, position, accepted });
+        found.set(eventKey(region, id), { region, position, accepted });
     }
     return found;
   }
