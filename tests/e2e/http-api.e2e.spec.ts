@@ -275,6 +275,10 @@ describe('writing events: every role and region', () => {
     // JSON, but not an array: refused as a whole.
     expect(await reasons(await send(JSON.stringify(b.action('ONE'))))).toEqual([[1, 'wrong-type']]);
     expect(await reasons(await send('null'))).toEqual([[1, 'wrong-type']]);
+    // Its detail reads as any malformed line's does: the reason first.
+    const whole = (await (await send('42')).json()) as { errors: { detail: string }[]; errorCount: number };
+    expect(whole.errorCount).toBe(1);
+    expect(whole.errors[0]?.detail).toMatch(/^wrong-type: a JSON body must be an array of event records/);
     expect(await reasons(await send('{"a":1}', 'application/vnd.api+json'))).toEqual([[1, 'wrong-type']]);
     expect(await historyLength(ZL)).toBe(before);
     // NDJSON sent as JSON is read as NDJSON; no body at all is an empty input, as an empty file is.

@@ -1,5 +1,6 @@
 //! The lines of an events request body, for POST /api/v1/events and its dry run alike.
 import type { Request } from 'express';
+import { lineErrorsBody } from '@budget/application';
 import { BadRequestBody } from './tokens';
 
 /** Whether the request says its body is JSON (`application/json` or a `+json` type). */
@@ -28,18 +29,22 @@ export function bodyLines(body: unknown, json: boolean): string[] {
     }
     if (Array.isArray(parsed)) return parsed.map((element) => JSON.stringify(element));
     if (parsed !== undefined) {
-      throw new BadRequestBody({
-        errors: [
+      // Built as every other malformed line's entry is, so its detail reads the same ("wrong-type: ...").
+      throw new BadRequestBody(
+        lineErrorsBody([
           {
             line: 1,
-            reason: 'wrong-type',
-            field: '',
-            detail:
-              'a JSON body must be an array of event records; send NDJSON (application/x-ndjson) for one per line',
+            issues: [
+              {
+                reason: 'wrong-type',
+                field: '',
+                detail:
+                  'a JSON body must be an array of event records; send NDJSON (application/x-ndjson) for one per line',
+              },
+            ],
           },
-        ],
-        errorCount: 1,
-      });
+        ]),
+      );
     }
   }
   return body === '' ? [] : body.split(/\r?\n/);
