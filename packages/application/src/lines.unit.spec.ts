@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { splitLines } from './lines';
+import { splitLineBatches, splitLines } from './lines';
 
 /** What the lines of `text` are by definition: split at "\n", one "\r" before it dropped, no line after a last "\n". */
 function expectedLines(text: string): string[] {
@@ -41,6 +41,12 @@ describe('splitLines', () => {
       fc.asyncProperty(text, fc.array(fc.nat(), { maxLength: 12 }), async (input, cuts) => {
         const bytes = new TextEncoder().encode(input);
         expect(await collect(splitLines(chunked(bytes, cuts)))).toEqual(expectedLines(input));
+        // In batches: the same lines, each batch those that end in one chunk, none empty.
+        const batches: string[][] = [];
+        for await (const batch of splitLineBatches(chunked(bytes, cuts))) batches.push(batch);
+        expect(batches.flat()).toEqual(expectedLines(input));
+        expect(batches.every((batch) => batch.length > 0)).toBe(true);
+        expect(batches.length).toBeLessThanOrEqual(cuts.length + 2); // one per chunk, and the last line if unended
       }),
       { numRuns: 1000 },
     );

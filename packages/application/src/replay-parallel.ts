@@ -13,10 +13,15 @@ import {
 import { replayHistory, type ReplayResult } from './audit';
 import { verifyHistoryInParallel } from './verify-parallel';
 
-/** A history read more than once: as bytes (for the workers) and as lines (for deciding). */
+/** A history read more than once: as bytes (for the workers) and as batches of lines (for deciding). */
 export interface ReplaySource {
   bytes: () => AsyncIterable<Uint8Array>;
-  lines: () => AsyncIterable<string>;
+  /** The lines in order, in batches of any size (`splitLineBatches`): one await per batch, not per line. */
+  lineBatches: () => AsyncIterable<readonly string[]>;
+}
+
+async function* eachLine(batches: AsyncIterable<readonly string[]>): AsyncGenerator<string> {
+  for await (const batch of batches) yield* batch;
 }
 
 export interface ParallelReplayOptions {
@@ -36,23 +41,28 @@ interface Decided {
  * is kept, not the ledger: a replay prints the allocation report, which the state alone gives, and the sequential
  * `replayHistory` (the slow path below) still rebuilds the ledger and checks that it balances.
  */
-async function decideAll(lines: AsyncIterable<string>, signal: AbortSignal): Promise<Decided | null> {
+async function decideAll(
+  batches: AsyncIterable<readonly string[]>,
+  signal: AbortSignal,
+): Promise<Decided | null> {
   let state: RegionState | undefined;
   let length = 0;
-  for await (const line of lines) {
+  for await (const batch of batches) {
     if (signal.aborted) return null;
-    if (line.trim() === '') continue;
-    try {
-      const record = JSON.parse(line) as LogRecord;
-      state ??= initialState(record.region);
-      if (record.region !== state.region || record.position !== length + 1) return null;
-      const recomputed = decide(state, record);
-      if (recomputed.outcome !== record.outcome || recomputed.reason !== record.reason) return null;
-      if (recomputed.outcome === 'accepted') evolve(state, record);
-      length += 1;
-    } catch {
-      // Input the workers will refuse (not JSON, missing fields, another region): the slow path names it.
-      return null;
+    for (const line of batch) {
+      if (line.trim() === '') continue;
+      try {
+        const record = JSON.parse(line) as LogRecord;
+        state ??= initialState(record.region);
+        if (record.region !== state.region || record.position !== length + 1) return null;
+        const recomputed = decide(state, record);
+        if (recomputed.outcome !== record.outcome || recomputed.reason !== record.reason) return null;
+        if (recomputed.outcome === 'accepted') evolve(state, record);
+        length += 1;
+      } catch {
+        // Input the workers will refuse (not JSON, missing fields, another region): the slow path names it.
+        return null;
+      }
     }
   }
   return state === undefined ? null : { state, length };
@@ -78,7 +88,7 @@ export async function replayHistoryInParallel(
     .catch(() => {
       stop.abort();
     });
-  const decided = await decideAll(source.lines(), stop.signal);
+  const decided = await decideAll(source.lineBatches(), stop.signal);
   if (decided === null) stop.abort();
   const verified = await chain;
   if (decided !== null && verified.ok && verified.records === decided.length) {
@@ -89,5 +99,5 @@ export async function replayHistoryInParallel(
       discrepancies: [],
     };
   }
-  return replayHistory(source.lines(), year);
+  return replayHistory(eachLine(source.lineBatches()), year);
 }

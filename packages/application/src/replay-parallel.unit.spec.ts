@@ -16,13 +16,19 @@ function source(text: string, chunkBytes = 1000) {
         yield bytes.subarray(at, at + chunkBytes);
       }
     },
-    lines: async function* (): AsyncGenerator<string> {
+    lineBatches: async function* (): AsyncGenerator<string[]> {
       await Promise.resolve();
       const all = text.split('\n');
       if (all.at(-1) === '') all.pop();
-      yield* all;
+      // Batches of odd sizes, as chunks of a file give them.
+      for (let at = 0; at < all.length; at += 7) yield all.slice(at, at + 7);
     },
   };
+}
+
+/** The lines of the text one at a time, as the sequential replay and verification read them. */
+async function* eachLine(text: string): AsyncGenerator<string> {
+  for await (const batch of source(text).lineBatches()) yield* batch;
 }
 
 /** Changes the recorded outcome of one record and seals the chain again from there: only the outcome is wrong. */
@@ -48,7 +54,7 @@ const text = (records: LogRecord[]) => `${records.map((r) => JSON.stringify(r)).
 describe('replayHistoryInParallel', () => {
   it('gives the report of the sequential replay for an intact history, with worker threads', async () => {
     const input = text(RECORDS);
-    const sequential = await replayHistory(source(input).lines(), 2024);
+    const sequential = await replayHistory(eachLine(input), 2024);
     const parallel = await replayHistoryInParallel(source(input), 2024, { workers: 2, blockBytes: 5000 });
     expect(sequential.ok && sequential.discrepancies).toEqual([]);
     expect(parallel).toEqual(sequential);
@@ -68,7 +74,7 @@ describe('replayHistoryInParallel', () => {
           if (kind === 'garbage') lines.splice(at, 0, '{"id":');
           if (kind === 'delete') lines = lines.filter((_, i) => i !== at);
           const input = `${lines.join('\n')}\n`;
-          const sequential = await replayHistory(source(input).lines(), 2024);
+          const sequential = await replayHistory(eachLine(input), 2024);
           const parallel = await replayHistoryInParallel(source(input), 2024, { workers: 0, blockBytes });
           expect(parallel).toEqual(sequential);
           if (kind === 'outcome') expect(sequential.ok && sequential.discrepancies.length).toBeGreaterThan(0);
@@ -82,9 +88,9 @@ describe('replayHistoryInParallel', () => {
     const lines = RECORDS.map((r) => JSON.stringify(r));
     lines[9] = (lines[9] ?? '').replace(/}$/, ',"note":"added later"}');
     const input = `${lines.join('\n')}\n`;
-    const verified = await verifyHistory(source(input).lines());
+    const verified = await verifyHistory(eachLine(input));
     expect(verified).toMatchObject({ ok: false, position: 10, problem: 'hash does not match the record' });
-    const sequential = await replayHistory(source(input).lines(), 2024);
+    const sequential = await replayHistory(eachLine(input), 2024);
     expect(sequential.ok && sequential.discrepancies.map((d) => [d.position, d.recorded])).toEqual([
       [10, `hash ${RECORDS[9]?.hash ?? ''}`],
     ]);
@@ -93,7 +99,7 @@ describe('replayHistoryInParallel', () => {
 
   it('refuses an empty history as the sequential replay does', async () => {
     const parallel = await replayHistoryInParallel(source(''), 2024, { workers: 0 });
-    expect(parallel).toEqual(await replayHistory(source('').lines(), 2024));
+    expect(parallel).toEqual(await replayHistory(eachLine(''), 2024));
     expect(parallel.ok).toBe(false);
   });
 });

@@ -1,5 +1,6 @@
 // A record's canonical JSON composed from its event's canonical content (the hot path of the sequencer) is exactly
 // the canonical JSON of the whole record, so records and hashes are the same whichever way they are sealed.
+import canonicalize from 'canonicalize';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
@@ -9,6 +10,9 @@ import {
   recordHash,
   recordJson,
   sealRecord,
+  storedRecordJson,
+  SORTED_RECORD_FIELDS,
+  HASHED_FIELDS,
   type LogRecord,
   type UnhashedRecord,
 } from './hash-chain';
@@ -278,6 +282,79 @@ describe('composeRecordJson', () => {
     const bad = { ...record, recordedAt: 'x\ud800' };
     expect(() => recordJson(bad)).toThrow();
     expect(() => recordJson(bad, content)).toThrow();
+  });
+});
+
+/** A record as read from an export: any of the above, sealed, then sometimes with fields of any JSON value. */
+const readRecord: fc.Arbitrary<Record<string, unknown>> = fc
+  .record({
+    sealed: unhashedRecord.map(({ record }) => sealRecord(record)),
+    replaced: fc.dictionary(fc.constantFrom(...SORTED_RECORD_FIELDS), fc.jsonValue(), { maxKeys: 3 }),
+    // Mostly none added or removed, so that records with exactly the twelve fields (the fast path) are common.
+    added: fc.oneof(
+      { arbitrary: fc.constant({}), weight: 2 },
+      fc.dictionary(fc.oneof(fc.string(), fc.constantFrom('__proto__', 'note')), fc.jsonValue(), {
+        minKeys: 1,
+        maxKeys: 2,
+      }),
+    ),
+    removed: fc.oneof(
+      { arbitrary: fc.constant<string[]>([]), weight: 2 },
+      fc.subarray<string>([...SORTED_RECORD_FIELDS], { minLength: 1, maxLength: 2 }),
+    ),
+    reversed: fc.boolean(),
+  })
+  .map(({ sealed, replaced, added, removed, reversed }) => {
+    // Through JSON, as an export is read: a "__proto__" key becomes an own field, not the prototype.
+    const record = JSON.parse(JSON.stringify({ ...sealed, ...replaced })) as Record<string, unknown>;
+    for (const [key, value] of Object.entries(added))
+      Object.defineProperty(record, key, { value, enumerable: true, writable: true, configurable: true });
+    const entries = Object.entries(record).filter(([key]) => !removed.includes(key));
+    // Object.fromEntries defines each key as an own field, "__proto__" too.
+    return Object.fromEntries(reversed ? entries.reverse() : entries);
+  });
+
+describe('storedRecordJson', () => {
+  it('names the fields of a record in JCS order', () => {
+    expect(SORTED_RECORD_FIELDS).toEqual([...HASHED_FIELDS, 'hash'].sort());
+    // The order storedRecordJson writes them in: the keys of its text for a record with all twelve.
+    const { record } = fc.sample(unhashedRecord, { numRuns: 1, seed: 5 })[0]!;
+    const written = JSON.parse(storedRecordJson(sealRecord(record))) as Record<string, unknown>;
+    expect(Object.keys(written)).toEqual(SORTED_RECORD_FIELDS.filter((key) => key !== 'hash'));
+  });
+
+  it('gets records with exactly the twelve fields and records without (a check of the arbitrary itself)', () => {
+    const samples = fc.sample(readRecord, { numRuns: 300, seed: 2 });
+    const exact = samples.filter(
+      (record) => Object.keys(record).sort().join() === SORTED_RECORD_FIELDS.join(),
+    ).length;
+    expect(exact).toBeGreaterThan(50);
+    expect(samples.length - exact).toBeGreaterThan(50);
+    expect(samples.some((record) => Object.hasOwn(record, '__proto__'))).toBe(true);
+  });
+
+  it('is the reference JCS (canonicalize) of the record without its hash, for any record read from JSON', () => {
+    fc.assert(
+      fc.property(readRecord, (record) => {
+        const { hash: _hash, ...unhashed } = record;
+        const reference = canonicalize(unhashed);
+        let written: string | undefined;
+        try {
+          written = storedRecordJson(record as unknown as LogRecord);
+        } catch {
+          written = undefined;
+        }
+        expect(written).toBe(reference);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('leaves out a field whose value is undefined, as JCS does', () => {
+    const { record } = fc.sample(unhashedRecord, { numRuns: 1, seed: 9 })[0]!;
+    const sealed = { ...sealRecord(record), reason: undefined } as unknown as LogRecord;
+    expect(storedRecordJson(sealed)).toBe(canonicalize({ ...sealed, hash: undefined }));
+    expect(storedRecordJson(sealed)).not.toContain('"reason"');
   });
 });
 

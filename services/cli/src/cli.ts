@@ -18,7 +18,7 @@ import {
 } from '@budget/application';
 import { IDENTIFIER_PATTERN, describeIssue, type AllocationReport } from '@budget/domain';
 import type { Environment } from './environment';
-import { fileBytes, fileLines, spoolStandardInput } from './lines';
+import { fileBytes, fileLineBatches, fileLines, spoolStandardInput } from './lines';
 import { openStore } from './store';
 
 export interface Io {
@@ -215,7 +215,7 @@ export function buildProgram(environment: Environment, io: Io, setExitCode: (cod
         path === '-'
           ? await replayHistory(fileLines(path), options.year)
           : await replayHistoryInParallel(
-              { bytes: () => fileBytes(path), lines: () => fileLines(path) },
+              { bytes: () => fileBytes(path), lineBatches: () => fileLineBatches(path) },
               options.year,
             );
       if (!result.ok) {

@@ -4,7 +4,7 @@ import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { UserError, splitLines } from '@budget/application';
+import { UserError, splitLineBatches } from '@budget/application';
 
 async function checkReadable(path: string): Promise<void> {
   if (path === '-') return;
@@ -20,13 +20,19 @@ export async function* fileBytes(path: string): AsyncGenerator<Uint8Array> {
   for await (const chunk of input) yield chunk as Uint8Array;
 }
 
-export async function* fileLines(path: string): AsyncGenerator<string> {
+/** The lines of a file (or standard input for "-"), a batch per chunk read (`splitLineBatches`). */
+export async function* fileLineBatches(path: string): AsyncGenerator<string[]> {
   let first = true;
-  for await (const line of splitLines(fileBytes(path))) {
+  for await (const batch of splitLineBatches(fileBytes(path))) {
     // A byte-order mark, as spreadsheet programs write, is not part of the first record.
-    yield first && line.startsWith('\uFEFF') ? line.slice(1) : line;
+    if (first && batch[0]?.startsWith('\uFEFF') === true) batch[0] = batch[0].slice(1);
     first = false;
+    yield batch;
   }
+}
+
+export async function* fileLines(path: string): AsyncGenerator<string> {
+  for await (const batch of fileLineBatches(path)) yield* batch;
 }
 
 /** Copies standard input to a temporary file, so that an import can read it twice (validate, then append). */
