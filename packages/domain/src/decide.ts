@@ -85,8 +85,8 @@ function decideSpendingRecorded(state: RegionState, event: EventOf<'SpendingReco
 }
 
 function decideSpendingChange(state: RegionState, spendingId: string): Outcome {
-  const item = state.spending.get(spendingId);
-  if (item === undefined) return rejected('unknown-spending');
-  if (!item.active) return rejected('spending-reversed');
-  return yearOpen(state, item.year);
+  const slot = state.spending.slotOf(spendingId);
+  if (slot === undefined) return rejected('unknown-spending');
+  if (!state.spending.isActive(slot)) return rejected('spending-reversed');
+  return yearOpen(state, state.spending.entryOf(slot).year);
 }

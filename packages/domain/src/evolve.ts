@@ -6,7 +6,7 @@ import { resolveKey } from './key-resolution';
 import { compareCodePoints } from './funding-key';
 import { parseAmountCents } from './money';
 import type { BudgetEvent, EventOf } from './schemas';
-import { actionYear, type ActionDefinition, type RegionState, type SpendingItem } from './state';
+import { actionYear, type ActionDefinition, type RegionState } from './state';
 
 export function evolve(state: RegionState, event: BudgetEvent): RegionState {
   switch (event.type) {
@@ -33,17 +33,16 @@ export function evolve(state: RegionState, event: BudgetEvent): RegionState {
       evolveSpendingRecorded(state, event);
       return state;
     case 'SpendingCorrected': {
-      const item = spendingItem(state, event.data.spendingId);
-      adjustSpent(state, item, -1n);
-      item.amountCents = parseAmountCents(event.data.amount);
-      adjustSpent(state, item, 1n);
+      const slot = spendingSlot(state, event.data.spendingId);
+      adjustSpent(state, slot, -1n);
+      state.spending.setAmount(slot, parseAmountCents(event.data.amount));
+      adjustSpent(state, slot, 1n);
       return state;
     }
     case 'SpendingReversed': {
-      const item = spendingItem(state, event.data.spendingId);
-      adjustSpent(state, item, -1n);
-      item.active = false;
-      entryOf(state, item).activeCount -= 1;
+      const slot = spendingSlot(state, event.data.spendingId);
+      adjustSpent(state, slot, -1n);
+      state.spending.deactivate(slot);
       return state;
     }
     case 'YearClosed':
@@ -91,42 +90,27 @@ function evolveFundingKeySet(state: RegionState, event: EventOf<'FundingKeySet'>
 
 function evolveSpendingRecorded(state: RegionState, event: EventOf<'SpendingRecorded'>): void {
   const { spendingId, actionId, year, amount } = event.data;
-  const item: SpendingItem = {
-    spendingId,
-    actionId,
-    year,
-    amountCents: parseAmountCents(amount),
-    active: true,
-  };
-  state.spending.set(spendingId, item);
-  const entry = entryOf(state, item);
-  entry.items.push(item);
-  entry.activeCount += 1;
-  adjustSpent(state, item, 1n);
+  const action = state.actions.get(actionId);
+  if (action === undefined) throw new Error(`spending item ${spendingId} has no action ${actionId}`);
+  const slot = state.spending.add(spendingId, actionYear(action, year), parseAmountCents(amount));
+  adjustSpent(state, slot, 1n);
 }
 
-function spendingItem(state: RegionState, spendingId: string): SpendingItem {
-  const item = state.spending.get(spendingId);
-  if (item === undefined) throw new Error(`unknown spending item ${spendingId}`);
-  return item;
-}
-
-function entryOf(state: RegionState, item: SpendingItem) {
-  const action = state.actions.get(item.actionId);
-  if (action === undefined)
-    throw new Error(`spending item ${item.spendingId} has no action ${item.actionId}`);
-  return actionYear(action, item.year);
+function spendingSlot(state: RegionState, spendingId: string): number {
+  const slot = state.spending.slotOf(spendingId);
+  if (slot === undefined) throw new Error(`unknown spending item ${spendingId}`);
+  return slot;
 }
 
 /** Keeps the spent cache of the item's (action, year) exact when the key is unchanged; otherwise drops it. */
-function adjustSpent(state: RegionState, item: SpendingItem, sign: 1n | -1n): void {
-  const entry = entryOf(state, item);
+function adjustSpent(state: RegionState, slot: number, sign: 1n | -1n): void {
+  const entry = state.spending.entryOf(slot);
   const cache = entry.spent;
   if (cache === undefined) return;
-  const key = resolveKey(state, item.actionId, item.year);
+  const key = resolveKey(state, entry.actionId, entry.year);
   if (key === undefined || key.fingerprint !== cache.fingerprint) {
     entry.spent = undefined;
     return;
   }
-  addInto(cache.partsCents, apportion(item.amountCents, key), sign);
+  addInto(cache.partsCents, apportion(state.spending.amountOf(slot), key), sign);
 }

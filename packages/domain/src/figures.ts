@@ -2,7 +2,7 @@
 import { apportion, apportionSum } from './apportion';
 import type { FundingKey } from './funding-key';
 import { resolveKey } from './key-resolution';
-import type { ActionYear, RegionState, SpendingItem } from './state';
+import type { ActionYear, RegionState, SpendingItems } from './state';
 
 export interface ActionYearFigures {
   budgetCents: bigint;
@@ -19,19 +19,22 @@ function zeros(count: number): bigint[] {
 }
 
 /** Spent per funder, from the cache while the key is unchanged, else re-apportioned item by item. */
-export function spentParts(entry: ActionYear, key: FundingKey | undefined, funderCount: number): bigint[] {
+export function spentParts(
+  spending: SpendingItems,
+  entry: ActionYear,
+  key: FundingKey | undefined,
+  funderCount: number,
+): bigint[] {
   if (key === undefined) {
     if (entry.activeCount > 0)
       throw new Error('active spending without a resolvable key: the decider let it in');
     return zeros(funderCount);
   }
   if (entry.spent?.fingerprint === key.fingerprint) return entry.spent.partsCents;
-  const parts = apportionSum(entry.items, activeAmount, key);
+  const parts = apportionSum(entry.slots, spending.activeAmount, key);
   entry.spent = { fingerprint: key.fingerprint, partsCents: parts };
   return parts;
 }
-
-const activeAmount = (item: SpendingItem): bigint | null => (item.active ? item.amountCents : null);
 
 /** The budget per funder, from the cache while the budget and the key are unchanged. */
 function allocatedParts(entry: ActionYear, key: FundingKey): bigint[] {
@@ -64,7 +67,7 @@ export function actionYearFigures(state: RegionState, actionId: string, year: nu
     budgetCents: entry.budgetCents,
     allocatedCents: key === undefined ? zeros(funderCount) : allocatedParts(entry, key),
     unfundedCents: key === undefined ? entry.budgetCents : 0n,
-    spentCents: spentParts(entry, key, funderCount),
+    spentCents: spentParts(state.spending, entry, key, funderCount),
     spendingCount: entry.activeCount,
   };
 }

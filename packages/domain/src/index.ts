@@ -33,7 +33,13 @@ export { REJECTION_REASONS, type Outcome, type RejectionReason } from './rejecti
 export { compareCodePoints, declaredKey, proRataKey, type FundingKey } from './funding-key';
 export { apportion } from './apportion';
 export { resolveKey } from './key-resolution';
-export { initialState, type RegionState, type SpendingItem, type ActionDefinition } from './state';
+export {
+  initialState,
+  SpendingItems,
+  type RegionState,
+  type SpendingItem,
+  type ActionDefinition,
+} from './state';
 export { decide } from './decide';
 export { evolve } from './evolve';
 export { actionYearFigures, type ActionYearFigures } from './figures';

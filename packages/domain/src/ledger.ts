@@ -147,9 +147,10 @@ export class Ledger {
         break;
       case 'SpendingCorrected':
       case 'SpendingReversed': {
-        const item = state.spending.get(event.data.spendingId);
-        if (item === undefined) throw new Error(`ledger: unknown spending item ${event.data.spendingId}`);
-        this.realignActionYear(state, item.actionId, itemYear ?? item.year, emit);
+        const slot = state.spending.slotOf(event.data.spendingId);
+        if (slot === undefined) throw new Error(`ledger: unknown spending item ${event.data.spendingId}`);
+        const entry = state.spending.entryOf(slot);
+        this.realignActionYear(state, entry.actionId, itemYear ?? entry.year, emit);
         break;
       }
       case 'YearClosed':

@@ -189,11 +189,11 @@ describe('snapshotOf / restoreSnapshot', () => {
         },
       ],
     } as unknown as RegionSnapshot);
-    expect(restored.state.spending.get('s1')).toMatchObject({
+    expect(restored.state.spending.item('s1')).toMatchObject({
       amountCents: 90071992547409930n,
       active: true,
     });
-    expect(restored.state.spending.get('s2')).toMatchObject({ amountCents: 5n, active: false });
+    expect(restored.state.spending.item('s2')).toMatchObject({ amountCents: 5n, active: false });
     const again = snapshotOf(restored).actions[0]?.years[0]?.items;
     expect(again).toEqual({ ids: 's1 s2', cents: '90071992547409930 5', inactive: [1] });
   });

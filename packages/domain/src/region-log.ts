@@ -21,8 +21,10 @@ export function eventYear(state: RegionState, event: BudgetEvent): number | null
     case 'ActionDefined':
       return null;
     case 'SpendingCorrected':
-    case 'SpendingReversed':
-      return state.spending.get(event.data.spendingId)?.year ?? null;
+    case 'SpendingReversed': {
+      const slot = state.spending.slotOf(event.data.spendingId);
+      return slot === undefined ? null : state.spending.entryOf(slot).year;
+    }
     case 'FundingCommitted':
     case 'BudgetSet':
     case 'FundingKeySet':

@@ -3,7 +3,14 @@ import { declaredKey, type FundingKey } from './funding-key';
 import { Ledger } from './ledger';
 import { RegionLog } from './region-log';
 import type { EventDataMap } from './schemas';
-import { initialState, type ActionDefinition, type ActionYear, type SpendingItem } from './state';
+import {
+  actionYear,
+  initialState,
+  type ActionDefinition,
+  type ActionState,
+  type ActionYear,
+  type SpendingItems,
+} from './state';
 
 /** 2: items as columns. 1 (still read): items as tuples. */
 const SNAPSHOT_VERSION = 2;
@@ -69,7 +76,7 @@ export function snapshotOf(log: RegionLog): RegionSnapshot {
         year,
         budgetCents: entry.budgetCents.toString(),
         key: entry.key === undefined ? null : keyShares(entry.key),
-        items: itemColumns(entry.items),
+        items: itemColumns(state.spending, entry),
       })),
     })),
     yearKeys: [...state.yearKeys].map(([year, key]) => [year, keyShares(key)]),
@@ -85,15 +92,16 @@ export function snapshotOf(log: RegionLog): RegionSnapshot {
   };
 }
 
-function itemColumns(items: readonly SpendingItem[]): ItemColumns {
-  const ids = new Array<string>(items.length);
-  const cents = new Array<string>(items.length);
+function itemColumns(spending: SpendingItems, entry: ActionYear): ItemColumns {
+  const { slots } = entry;
+  const ids = new Array<string>(slots.length);
+  const cents = new Array<string>(slots.length);
   const inactive: number[] = [];
-  for (let i = 0; i < items.length; i++) {
-    const item = items[i] as SpendingItem;
-    ids[i] = item.spendingId;
-    cents[i] = item.amountCents.toString();
-    if (!item.active) inactive.push(i);
+  for (let i = 0; i < slots.length; i++) {
+    const slot = slots[i] as number;
+    ids[i] = spending.idOf(slot);
+    cents[i] = spending.amountOf(slot).toString();
+    if (!spending.isActive(slot)) inactive.push(i);
   }
   return { ids: ids.join(' '), cents: cents.join(' '), inactive };
 }
@@ -103,21 +111,19 @@ function column(joined: string): string[] {
   return joined === '' ? [] : joined.split(' ');
 }
 
-/** The items of a snapshot's (action, year), of either version, as [spendingId, amountCents, active] each. */
-function restoredItems(
-  items: ItemColumns | ItemTuple[],
-  make: (spendingId: string, amountCents: bigint, active: boolean) => SpendingItem,
-): SpendingItem[] {
-  if (Array.isArray(items)) return items.map(([id, cents, active]) => make(id, BigInt(cents), active === 1));
+/** Adds the items of a snapshot's (action, year), of either version, to the state's spending, in their order. */
+function restoreItems(items: ItemColumns | ItemTuple[], spending: SpendingItems, entry: ActionYear): void {
+  if (Array.isArray(items)) {
+    for (const [id, cents, active] of items) spending.add(id, entry, BigInt(cents), active === 1);
+    return;
+  }
   const ids = column(items.ids);
   const cents = column(items.cents);
   if (cents.length !== ids.length) throw new Error('snapshot items: ids and cents differ in number');
-  const restored = new Array<SpendingItem>(ids.length);
   const reversed = new Set(items.inactive);
   for (let i = 0; i < ids.length; i++) {
-    restored[i] = make(ids[i] as string, BigInt(cents[i] as string), !reversed.has(i));
+    spending.add(ids[i] as string, entry, BigInt(cents[i] as string), !reversed.has(i));
   }
-  return restored;
 }
 
 /** The years a snapshot holds anything for: action years, keys, commitments and closings. */
@@ -158,23 +164,14 @@ export function restoreSnapshot(snapshot: RegionSnapshot): RegionLog {
     state.funderIds = snapshot.config.funders.map((f) => f.id).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   }
   for (const { definition, years } of snapshot.actions) {
-    const yearMap = new Map<number, ActionYear>();
+    const action: ActionState = { definition, years: new Map() };
     for (const entry of years) {
-      const items = restoredItems(entry.items, (spendingId, amountCents, active) => {
-        const item = { spendingId, actionId: definition.actionId, year: entry.year, amountCents, active };
-        state.spending.set(spendingId, item);
-        return item;
-      });
-      yearMap.set(entry.year, {
-        budgetCents: BigInt(entry.budgetCents),
-        key: entry.key === null ? undefined : declaredKey(entry.key),
-        items,
-        activeCount: items.filter((item) => item.active).length,
-        spent: undefined,
-        allocated: undefined,
-      });
+      const restored = actionYear(action, entry.year);
+      restored.budgetCents = BigInt(entry.budgetCents);
+      restored.key = entry.key === null ? undefined : declaredKey(entry.key);
+      restoreItems(entry.items, state.spending, restored);
     }
-    state.actions.set(definition.actionId, { definition, years: yearMap });
+    state.actions.set(definition.actionId, action);
   }
   for (const [year, shares] of snapshot.yearKeys) state.yearKeys.set(year, declaredKey(shares));
   for (const [year, perFunder] of snapshot.committed) {
