@@ -33,6 +33,25 @@ describe('budget import', () => {
     expect(bad.stderr).toContain('line 3: not-json');
   });
 
+  it('refuses a line that is not UTF-8 rather than take in replacement characters', () => {
+    const cli = Cli.fresh();
+    const b = new EventBuilder();
+    const lines = [b.configured(), { ...b.action('A1'), actor: 'Caf\u00e9' }, b.action('A2')];
+    // The second line as Latin-1 (E9 is not UTF-8), the others as UTF-8: a file a finance system may well write.
+    const bytes = Buffer.concat(
+      lines.map((event, i) => Buffer.from(`${JSON.stringify(event)}\n`, i === 1 ? 'latin1' : 'utf8')),
+    );
+    const result = cli.importText(bytes);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('line 2: bad-encoding: is not UTF-8');
+    expect(result.stderr).not.toMatch(/line [13]:/);
+    expect(result.stderr).toContain('nothing was appended');
+    // The same line as UTF-8 is taken, with its text as sent.
+    expect(cli.importText(ndjson(lines)).code).toBe(0);
+    const exported = cli.run(['export', '--region', 'zuid-limburg']).stdout.split('\n');
+    expect(json<{ actor: string }>(exported[1] ?? '').actor).toBe('Caf\u00e9');
+  });
+
   it('refuses a file with malformed lines as a whole, listing each bad line with its reason', () => {
     const cli = Cli.fresh();
     const b = new EventBuilder();

@@ -275,6 +275,28 @@ describe('writing events: every role and region', () => {
     // JSON, but not an array: refused as a whole.
     expect(await reasons(await send(JSON.stringify(b.action('ONE'))))).toEqual([[1, 'wrong-type']]);
     expect(await reasons(await send('null'))).toEqual([[1, 'wrong-type']]);
+    // Bytes that are not UTF-8: each such NDJSON line refused as bad-encoding; a JSON body as a whole.
+    const latin1 = (text: string) => new Uint8Array(Buffer.from(text, 'latin1'));
+    const mixed = Buffer.concat([
+      Buffer.from(`${JSON.stringify(b.action('UTF8'))}\n`),
+      latin1(`${JSON.stringify({ ...b.action('LATIN1'), actor: 'Caf\u00e9' })}\n`),
+    ]);
+    for (const [body, type, expected] of [
+      [new Uint8Array(mixed), 'application/x-ndjson', [[2, 'bad-encoding']]],
+      [
+        latin1(JSON.stringify([{ ...b.action('LATIN1'), actor: 'Caf\u00e9' }])),
+        'application/json',
+        [[1, 'bad-encoding']],
+      ],
+    ] as const) {
+      const response = await api('/api/v1/events', {
+        method: 'POST',
+        token: token('administrator', '*'),
+        headers: { 'Content-Type': type },
+        body,
+      });
+      expect(await reasons(response)).toEqual(expected);
+    }
     // Its detail reads as any malformed line's does: the reason first.
     const whole = (await (await send('42')).json()) as { errors: { detail: string }[]; errorCount: number };
     expect(whole.errorCount).toBe(1);

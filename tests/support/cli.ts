@@ -88,7 +88,8 @@ export class Cli {
     return created.stdout.trim();
   }
 
-  importText(text: string): CliResult {
+  /** Imports text (as UTF-8) or bytes as they are, from a file of their own. */
+  importText(text: string | Uint8Array): CliResult {
     const file = join(tempDir('input'), 'events.ndjson');
     writeFileSync(file, text);
     return this.run(['import', file]);

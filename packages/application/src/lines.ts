@@ -1,9 +1,12 @@
 //! The lines of NDJSON arriving as chunks of bytes: split at "\n" (a "\r" right before it is dropped) and decoded as
-//! UTF-8, so a character split between two chunks stays whole. Line numbers agree with `audit verify`'s blocks, which
+//! UTF-8, so a character split between two chunks stays whole; a line that is not UTF-8 is marked (`decodeLine`). Line numbers agree with `audit verify`'s blocks, which
 //! count "\n" alone; a "\r" inside a line stays there (JSON takes it as blank space). Each chunk's complete lines are
 //! decoded in one go and handed on together: a large file's million lines cost a thousand decodes and a thousand
 //! awaits, not a million of each. About five times faster than node:readline on a large export, which decodes the
 //! whole stream and splits it with a regular expression.
+
+import { isUtf8 } from 'node:buffer';
+import { NOT_UTF8_MARK } from '@budget/domain';
 
 const NEWLINE = 0x0a;
 
@@ -12,9 +15,35 @@ function withoutReturn(line: string): string {
 }
 
 /**
+ * One line's bytes as text: decoded as UTF-8, or, when they are not UTF-8, marked as such (`NOT_UTF8_MARK`, which
+ * validation refuses as `bad-encoding`) before the text decoded with U+FFFD for the bad bytes, so that bytes that
+ * are not UTF-8 are never taken in as replacement characters.
+ */
+export function decodeLine(bytes: Uint8Array): string {
+  const buffer = Buffer.isBuffer(bytes)
+    ? bytes
+    : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const text = buffer.toString('utf8');
+  // Only text with a U+FFFD can come from bytes that are not UTF-8: the check is paid for such text alone.
+  return text.includes('\uFFFD') && !isUtf8(buffer) ? NOT_UTF8_MARK + text : text;
+}
+
+/** The lines of bytes that hold a U+FFFD once decoded: each decoded on its own by `decodeLine`. */
+function decodeEachLine(bytes: Buffer): string[] {
+  const lines: string[] = [];
+  let start = 0;
+  for (let end = bytes.indexOf(NEWLINE); end !== -1; end = bytes.indexOf(NEWLINE, start)) {
+    lines.push(withoutReturn(decodeLine(bytes.subarray(start, end))));
+    start = end + 1;
+  }
+  lines.push(withoutReturn(decodeLine(bytes.subarray(start))));
+  return lines;
+}
+
+/**
  * The lines, a batch per chunk that completes at least one: each batch holds the lines that end in that chunk, in
  * order. Decoding a run of whole lines at once gives the same text as decoding each line on its own: "\n" is never
- * part of a multi-byte character, so bytes that are not UTF-8 become the same U+FFFD either way.
+ * part of a multi-byte character.
  */
 export async function* splitLineBatches(chunks: AsyncIterable<Uint8Array>): AsyncGenerator<string[]> {
   /** The start of a line that continues in the next chunk (kept as parts: a long line is joined once). */
@@ -35,11 +64,17 @@ export async function* splitLineBatches(chunks: AsyncIterable<Uint8Array>): Asyn
       partial = [];
     }
     if (last + 1 < bytes.length) partial.push(bytes.subarray(last + 1));
-    const lines = whole.toString('utf8').split('\n');
+    const text = whole.toString('utf8');
+    // Bytes that are not UTF-8 show as U+FFFD (rare): then each line is decoded, and marked, on its own.
+    if (text.includes('\uFFFD')) {
+      yield decodeEachLine(whole);
+      continue;
+    }
+    const lines = text.split('\n');
     for (let i = 0; i < lines.length; i++) lines[i] = withoutReturn(lines[i] as string);
     yield lines;
   }
-  if (partial.length > 0) yield [withoutReturn(Buffer.concat(partial).toString('utf8'))];
+  if (partial.length > 0) yield [withoutReturn(decodeLine(Buffer.concat(partial)))];
 }
 
 /** The lines one at a time, for readers that take them so. */

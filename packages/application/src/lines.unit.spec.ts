@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { splitLineBatches, splitLines } from './lines';
+import { NOT_UTF8_MARK } from '@budget/domain';
+import { decodeLine, splitLineBatches, splitLines } from './lines';
 
 /** What the lines of `text` are by definition: split at "\n", one "\r" before it dropped, no line after a last "\n". */
 function expectedLines(text: string): string[] {
@@ -67,8 +68,14 @@ describe('splitLines', () => {
     expect(await collect(splitLines(plain()))).toEqual([long, 'short', 'last']);
   });
 
-  it('replaces bytes that are not UTF-8 with U+FFFD, as reading the file as text does', async () => {
-    const bytes = Uint8Array.from([0x61, 0xff, 0x62, 0x0a, 0xc3]);
-    expect(await collect(splitLines(chunked(bytes, [2])))).toEqual(['a\uFFFDb', '\uFFFD']);
+  it('marks each line that is not UTF-8 (NOT_UTF8_MARK), and only those, however the bytes are cut', async () => {
+    // "a<FF>b", a valid U+FFFD (EF BF BD), "c", then a lone C3 at the end without a newline.
+    const bytes = Uint8Array.from([0x61, 0xff, 0x62, 0x0a, 0xef, 0xbf, 0xbd, 0x0d, 0x0a, 0x63, 0x0a, 0xc3]);
+    const expected = [`${NOT_UTF8_MARK}a\uFFFDb`, '\uFFFD', 'c', `${NOT_UTF8_MARK}\uFFFD`];
+    for (const cuts of [[], [2], [5], [6, 10], [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]]) {
+      expect(await collect(splitLines(chunked(bytes, cuts)))).toEqual(expected);
+    }
+    expect(decodeLine(Buffer.from('caf\u00e9', 'latin1'))).toBe(`${NOT_UTF8_MARK}caf\uFFFD`);
+    expect(decodeLine(Buffer.from('caf\u00e9 \uFFFD', 'utf8'))).toBe('caf\u00e9 \uFFFD');
   });
 });

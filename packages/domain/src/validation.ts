@@ -26,6 +26,7 @@ export const MALFORMED_REASONS = [
   'bad-text',
   'conflicting-id',
   'invalid',
+  'bad-encoding',
 ] as const;
 export type MalformedReason = (typeof MALFORMED_REASONS)[number];
 
@@ -124,12 +125,33 @@ function issuesOf(schema: z.ZodType, value: unknown, prefix: string): MalformedI
 }
 
 /**
+ * Starts a line whose bytes were not UTF-8 (section 2: lines are UTF-8), before its text as decoded with U+FFFD in
+ * place of the bad bytes: a lone surrogate, which text decoded from bytes can never hold, so the mark cannot be taken
+ * for input. The readers of bytes (`decodeLine` in the application) put it there; `validateLine` refuses such a
+ * line as `bad-encoding` rather than take the replacement characters for what was sent.
+ */
+export const NOT_UTF8_MARK = '\ud800';
+
+/**
  * Validates one line of an NDJSON event file. Blank lines are the caller's to skip. A valid line's event must also
  * have a canonical JSON form (no lone surrogate); its text comes back as `content` (see `LineValidation`).
  */
 export function validateLine(line: string, options: { content: true }): LineValidationWithContent;
 export function validateLine(line: string, options?: LineValidationOptions): LineValidation;
 export function validateLine(line: string, options?: LineValidationOptions): LineValidation {
+  if (line.startsWith(NOT_UTF8_MARK)) {
+    return {
+      ok: false,
+      issues: [
+        {
+          reason: 'bad-encoding',
+          field: '',
+          detail:
+            'is not UTF-8: save the file as UTF-8 (a spreadsheet or finance system may export Latin-1 or Windows-1252)',
+        },
+      ],
+    };
+  }
   if (line.length > MAX_LINE_LENGTH) {
     return {
       ok: false,

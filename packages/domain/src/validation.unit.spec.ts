@@ -2,7 +2,13 @@
 // every type, which come back exactly as given.
 import { describe, expect, it } from 'vitest';
 import type { EventType } from './schemas';
-import { MAX_LINE_LENGTH, validateLine, validateRecord, type MalformedIssue } from './validation';
+import {
+  MAX_LINE_LENGTH,
+  NOT_UTF8_MARK,
+  validateLine,
+  validateRecord,
+  type MalformedIssue,
+} from './validation';
 
 const DATA: Record<EventType, Record<string, unknown>> = {
   RegionConfigured: {
@@ -122,6 +128,17 @@ describe('validateLine', () => {
 
   it('not-json: a line that does not parse', () => {
     expect(validateLine('{"id": ')).toMatchObject({ ok: false, issues: [{ reason: 'not-json', field: '' }] });
+  });
+
+  it('bad-encoding: a line marked as not UTF-8 by its reader, before anything else', () => {
+    const line = JSON.stringify(withData('YearClosed', {}));
+    expect(validateLine(line).ok).toBe(true);
+    for (const text of [`${NOT_UTF8_MARK}${line}`, `${NOT_UTF8_MARK}${'x'.repeat(MAX_LINE_LENGTH + 1)}`]) {
+      expect(validateLine(text)).toMatchObject({
+        ok: false,
+        issues: [{ reason: 'bad-encoding', field: '' }],
+      });
+    }
   });
 
   it('line-too-long: refused before parsing', () => {

@@ -9,6 +9,7 @@ import {
   type LogRecord,
   type RegionLog,
 } from '@budget/domain';
+import { decodeLine } from '@budget/application';
 import { decidingLog } from './committed-records';
 import { readToEnd } from './read-to-end';
 import {
@@ -164,7 +165,8 @@ export class Sequencer {
     logMessages: Message[],
     deadLetters: Message[],
   ): void {
-    const text = message.value?.toString('utf8') ?? '';
+    // A record that is not UTF-8 is marked so, and dead-lettered as bad-encoding (`decodeLine`).
+    const text = message.value === null ? '' : decodeLine(message.value);
     // The event's canonical JSON, computed once: for its digest and for the record's hash.
     const validation = validateLine(text, { content: true });
     if (!validation.ok) {

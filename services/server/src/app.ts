@@ -70,9 +70,10 @@ export async function createServer(parts: ServerParts): Promise<NestExpressAppli
       logger: ['error', 'warn'],
     },
   );
-  // The events endpoints read their body as text whatever its type, so that a JSON body that does not parse is
+  // The events endpoints read their body whatever its type, so that a JSON body that does not parse is
   // answered line by line as `budget import` would (see bodyLines), not by the JSON parser's own error.
-  app.useBodyParser('text', { type: isEventsRequest, limit: parts.maxBodyBytes });
+  // As bytes: bodyLines decodes them, refusing lines that are not UTF-8 rather than take in replacement characters.
+  app.useBodyParser('raw', { type: isEventsRequest, limit: parts.maxBodyBytes });
   app.useBodyParser('json', { limit: parts.maxBodyBytes });
   app.useBodyParser('text', { type: ['application/x-ndjson', 'text/plain'], limit: parts.maxBodyBytes });
   app.useGlobalFilters(new ErrorsFilter(parts.logger));

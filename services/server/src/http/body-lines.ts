@@ -1,6 +1,8 @@
 //! The lines of an events request body, for POST /api/v1/events and its dry run alike.
 import type { Request } from 'express';
-import { lineErrorsBody } from '@budget/application';
+import { isUtf8 } from 'node:buffer';
+import { decodeLine, lineErrorsBody } from '@budget/application';
+import { validateLine } from '@budget/domain';
 import { BadRequestBody } from './tokens';
 
 /** Whether the request says its body is JSON (`application/json` or a `+json` type). */
@@ -15,11 +17,19 @@ export function isJsonBody(request: Request): boolean {
  * - a JSON body that parses as anything else: refused as a whole (400, in the shape of malformed lines);
  * - any other body, and a JSON body that does not parse (NDJSON sent as JSON, say): NDJSON, split at "\n" with a
  *   "\r" before it dropped, as `budget import` reads a file, so each line that is not JSON is named by its number.
- * No body at all is no lines, as an empty file is.
+ * No body at all is no lines, as an empty file is. A body that is not UTF-8 is read line by line, each line that is
+ * not UTF-8 refused as `bad-encoding` (`decodeLine`); a JSON one is refused as a whole.
  */
-export function bodyLines(body: unknown, json: boolean): string[] {
-  if (body === undefined || body === null) return [];
-  if (typeof body !== 'string') throw new BadRequestBody('the request body could not be read as text');
+export function bodyLines(raw: unknown, json: boolean): string[] {
+  if (raw === undefined || raw === null) return [];
+  if (Buffer.isBuffer(raw)) {
+    // A byte-order mark, as spreadsheet programs write, is not part of the first record (as `budget import` reads it).
+    const bytes = raw[0] === 0xef && raw[1] === 0xbb && raw[2] === 0xbf ? raw.subarray(3) : raw;
+    if (!isUtf8(bytes)) return json ? notUtf8(bytes) : ndjsonLines(bytes);
+    return bodyLines(bytes.toString('utf8'), json);
+  }
+  if (typeof raw !== 'string') throw new BadRequestBody('the request body could not be read as text');
+  const body = raw;
   if (json) {
     let parsed: unknown;
     try {
@@ -48,4 +58,23 @@ export function bodyLines(body: unknown, json: boolean): string[] {
     }
   }
   return body === '' ? [] : body.split(/\r?\n/);
+}
+
+/** The lines of an NDJSON body that is not all UTF-8: each decoded on its own, those that are not UTF-8 marked. */
+function ndjsonLines(body: Buffer): string[] {
+  const lines: string[] = [];
+  let start = 0;
+  for (let end = body.indexOf(0x0a); end !== -1; end = body.indexOf(0x0a, start)) {
+    lines.push(decodeLine(body.subarray(start, end > start && body[end - 1] === 0x0d ? end - 1 : end)));
+    start = end + 1;
+  }
+  lines.push(decodeLine(body.subarray(start)));
+  return lines;
+}
+
+/** A JSON body that is not UTF-8 cannot be split into records without guessing: refused as a whole. */
+function notUtf8(body: Buffer): never {
+  // Marked, so refused as bad-encoding (before any other check).
+  const validation = validateLine(decodeLine(body));
+  throw new BadRequestBody(lineErrorsBody([{ line: 1, issues: validation.ok ? [] : validation.issues }]));
 }
