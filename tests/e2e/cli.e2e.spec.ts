@@ -2,7 +2,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { Cli, tempDir } from '../support/cli';
+import { spawnSync } from 'node:child_process';
+import { CLI_MAIN, Cli, tempDir } from '../support/cli';
 import { EventBuilder, ndjson, smallScenario } from '../support/events';
 
 function json<T>(text: string): T {
@@ -101,6 +102,47 @@ describe('budget import', () => {
       [2, 'unknown-type'],
     ]);
     expect(body.errors.every((e) => typeof e.detail === 'string' && typeof e.field === 'string')).toBe(true);
+  });
+
+  it('stops quietly when its reader goes away (export | head), and says what is wrong with a path', () => {
+    const cli = Cli.fresh();
+    const b = new EventBuilder();
+    const events = [b.configured(), b.action('A1'), b.key(2024, { maastricht: '0.5', heerlen: '0.5' })];
+    for (let i = 0; i < 3000; i++) events.push(b.spending(`s${i}`, 'A1', 2024, '1.00'));
+    expect(cli.importText(ndjson(events)).code).toBe(0);
+    // About 1.5 MB of export into a reader that takes 100 bytes: the CLI writes on into a closed pipe.
+    const piped = spawnSync(
+      'bash',
+      [
+        '-c',
+        `"${process.execPath}" --import tsx "${CLI_MAIN}" export --region zuid-limburg | head -c 100 >/dev/null; echo "\${PIPESTATUS[0]}"`,
+      ],
+      {
+        encoding: 'utf8',
+        env: { ...process.env, BUDGET_DATA_DIR: cli.dataDir, KAFKA_BROKERS: '', MONGO_URL: '' },
+      },
+    );
+    expect(piped.stderr).toBe('');
+    expect(piped.stdout.trim()).toBe('0');
+    const directory = cli.run(['import', tempDir('a-directory')]);
+    expect([directory.code, directory.stderr]).toEqual([
+      2,
+      expect.stringMatching(/it is a directory, not a file/),
+    ]);
+    // A tokens file that does not parse: named, with what to do, and no stack trace.
+    const tokensFile = join(tempDir('tokens'), 'tokens.json');
+    writeFileSync(tokensFile, '{not json');
+    const token = cli.run(
+      ['token', 'create', '--role', 'auditor', '--regions', '*', '--name', 'x'],
+      undefined,
+      {
+        BUDGET_TOKENS_FILE: tokensFile,
+      },
+    );
+    expect(token.code).toBe(2);
+    expect(token.stderr).toContain(`cannot read the tokens file ${tokensFile}`);
+    expect(token.stderr).toContain('repair or move the file');
+    expect(token.stderr).not.toContain('internal error');
   });
 
   it('treats a known id with different content as malformed', () => {

@@ -5,7 +5,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 export const ROOT = resolve(import.meta.dirname, '..', '..');
-const MAIN = join(ROOT, 'services', 'cli', 'src', 'main.ts');
+/** The CLI's TypeScript entry, as the tests run it (`node --import tsx CLI_MAIN ...`). */
+export const CLI_MAIN = join(ROOT, 'services', 'cli', 'src', 'main.ts');
+const MAIN = CLI_MAIN;
 
 export interface CliResult {
   code: number;

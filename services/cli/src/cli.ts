@@ -248,7 +248,17 @@ export function buildProgram(environment: Environment, io: Io, setExitCode: (cod
     .requiredOption('--name <name>', 'who or what holds the token')
     .action((options: { role: Role; regions: string[]; name: string }) => {
       const file = environment.tokensFile;
-      io.out(`${createToken(file, options.role, options.regions, options.name)}\n`);
+      let token: string;
+      try {
+        token = createToken(file, options.role, options.regions, options.name);
+      } catch (error) {
+        // A tokens file that does not parse or does not hold token entries: the user's to repair, not a crash.
+        throw new UserError(
+          `${error instanceof Error ? error.message : String(error)}; repair or move the file and try again`,
+          'bad-file',
+        );
+      }
+      io.out(`${token}\n`);
       io.err(`added a ${options.role} token for ${options.regions.join(',')} to ${file}\n`);
     });
   return program;

@@ -9,8 +9,10 @@ import { UserError, splitLineBatches } from '@budget/application';
 async function checkReadable(path: string): Promise<void> {
   if (path === '-') return;
   const info = await stat(path).catch(() => undefined);
-  if (info === undefined || !info.isFile())
-    throw new UserError(`cannot read ${path}: no such file`, 'bad-file');
+  if (info === undefined) throw new UserError(`cannot read ${path}: no such file`, 'bad-file');
+  if (info.isDirectory())
+    throw new UserError(`cannot read ${path}: it is a directory, not a file`, 'bad-file');
+  if (!info.isFile()) throw new UserError(`cannot read ${path}: not a regular file`, 'bad-file');
 }
 
 /** The raw bytes of a file (or standard input for "-"), in large chunks, for readers that split lines themselves. */

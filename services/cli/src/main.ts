@@ -6,6 +6,12 @@ const write = (stream: NodeJS.WriteStream) => (text: string) => {
   stream.write(text);
 };
 
+// A reader that has gone away (`budget export | head`) is no error: stop quietly, as other command-line tools do.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
+
 try {
   const io = { out: write(process.stdout), err: write(process.stderr) };
   process.exitCode = await runCli(process.argv.slice(2), () => readEnvironment(process.env), io);
