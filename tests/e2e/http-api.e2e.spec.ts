@@ -420,9 +420,15 @@ describe('reading', () => {
         })
       ).status,
     ).toBe(400);
-    expect(
-      (await api(`/api/v1/regions/elders/reports/allocation?year=2024`, { token: token('auditor', '*') }))
-        .status,
-    ).toBe(404);
+    const unknown = await api(`/api/v1/regions/elders/reports/allocation?year=2024`, {
+      token: token('auditor', '*'),
+    });
+    expect(unknown.status).toBe(404);
+    // Messages for API clients name no local path and no CLI flag.
+    expect(await unknown.json()).toEqual({ error: 'unknown-region', message: 'region elders has no events' });
+    const beyond = await api(`/api/v1/regions/${ZL}/reports/allocation?year=2024&asOfPosition=99999`, {
+      token: token('auditor', ZL),
+    });
+    expect(((await beyond.json()) as { message: string }).message).toMatch(/^asOfPosition 99999 is outside/);
   });
 });

@@ -205,6 +205,8 @@ export class UserError extends Error {
       /** Engines mode: a line lost a race with another client's different event of the same id (not appended). */
       | 'conflicting-id-race',
     readonly exitCode = 2,
+    /** The message for the HTTP API's clients, where it differs: no local paths, no CLI flags. */
+    readonly publicMessage = message,
   ) {
     super(message);
     this.name = 'UserError';
@@ -215,9 +217,12 @@ export class UserError extends Error {
 export function checkAsOfPosition(region: string, asOfPosition: number | undefined, length: number): number {
   if (asOfPosition === undefined) return length;
   if (asOfPosition < 0 || asOfPosition > length) {
+    const range = `is outside the log of ${region}, which has positions 0 to ${String(length)}`;
     throw new UserError(
-      `--as-of-position ${String(asOfPosition)} is outside the log of ${region}, which has positions 0 to ${String(length)}`,
+      `--as-of-position ${String(asOfPosition)} ${range}`,
       'position-out-of-range',
+      2,
+      `asOfPosition ${String(asOfPosition)} ${range}`,
     );
   }
   return asOfPosition;

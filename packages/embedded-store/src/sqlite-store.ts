@@ -108,7 +108,12 @@ export class EmbeddedStore implements BudgetStore {
       try {
         db = new Database(file, { readonly: true, fileMustExist: true });
       } catch {
-        throw new UserError(`no data in ${dataDir} yet: import events first (budget import FILE)`, 'no-data');
+        throw new UserError(
+          `no data in ${dataDir} yet: import events first (budget import FILE)`,
+          'no-data',
+          2,
+          'no events have been imported yet',
+        );
       }
       db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
       return new EmbeddedStore(dataDir, db, db, options);
@@ -151,6 +156,7 @@ export class EmbeddedStore implements BudgetStore {
           `another process is writing to ${this.dataDir} (an import or the server); wait for it to finish and try again`,
           'store-busy',
           75,
+          'another import is writing to the store; wait for it to finish and try again',
         );
       }
       throw error;
@@ -386,7 +392,12 @@ export class EmbeddedStore implements BudgetStore {
   private requireRegion(region: string): number {
     const length = this.logLength(region);
     if (length === 0)
-      throw new UserError(`region ${region} has no events in ${this.dataDir}`, 'unknown-region');
+      throw new UserError(
+        `region ${region} has no events in ${this.dataDir}`,
+        'unknown-region',
+        2,
+        `region ${region} has no events`,
+      );
     return length;
   }
 

@@ -31,7 +31,7 @@ export class ErrorsFilter implements ExceptionFilter {
     }
     if (error instanceof UserError) {
       if (error.code === 'store-busy') response.setHeader('Retry-After', '1');
-      response.status(STATUS[error.code]).json({ error: error.code, message: error.message });
+      response.status(STATUS[error.code]).json({ error: error.code, message: error.publicMessage });
       return;
     }
     this.logger.error({ err: error }, 'request failed');
