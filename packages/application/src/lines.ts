@@ -28,8 +28,11 @@ export function decodeLine(bytes: Uint8Array): string {
   return text.includes('\uFFFD') && !isUtf8(buffer) ? NOT_UTF8_MARK + text : text;
 }
 
-/** The lines of bytes that hold a U+FFFD once decoded: each decoded on its own by `decodeLine`. */
-function decodeEachLine(bytes: Buffer): string[] {
+/**
+ * The lines of bytes (split at "\n", a "\r" right before it dropped), each decoded on its own by `decodeLine`: for
+ * text that may not be UTF-8, whose lines that are not must be marked one by one.
+ */
+export function decodeLines(bytes: Buffer): string[] {
   const lines: string[] = [];
   let start = 0;
   for (let end = bytes.indexOf(NEWLINE); end !== -1; end = bytes.indexOf(NEWLINE, start)) {
@@ -67,7 +70,7 @@ export async function* splitLineBatches(chunks: AsyncIterable<Uint8Array>): Asyn
     const text = whole.toString('utf8');
     // Bytes that are not UTF-8 show as U+FFFD (rare): then each line is decoded, and marked, on its own.
     if (text.includes('\uFFFD')) {
-      yield decodeEachLine(whole);
+      yield decodeLines(whole);
       continue;
     }
     const lines = text.split('\n');

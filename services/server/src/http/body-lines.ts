@@ -1,7 +1,7 @@
 //! The lines of an events request body, for POST /api/v1/events and its dry run alike.
 import type { Request } from 'express';
 import { isUtf8 } from 'node:buffer';
-import { decodeLine, lineErrorsBody } from '@budget/application';
+import { decodeLine, decodeLines, lineErrorsBody } from '@budget/application';
 import { validateLine } from '@budget/domain';
 import { BadRequestBody } from './tokens';
 
@@ -25,7 +25,7 @@ export function bodyLines(raw: unknown, json: boolean): string[] {
   if (Buffer.isBuffer(raw)) {
     // A byte-order mark, as spreadsheet programs write, is not part of the first record (as `budget import` reads it).
     const bytes = raw[0] === 0xef && raw[1] === 0xbb && raw[2] === 0xbf ? raw.subarray(3) : raw;
-    if (!isUtf8(bytes)) return json ? notUtf8(bytes) : ndjsonLines(bytes);
+    if (!isUtf8(bytes)) return json ? notUtf8(bytes) : decodeLines(bytes);
     return bodyLines(bytes.toString('utf8'), json);
   }
   if (typeof raw !== 'string') throw new BadRequestBody('the request body could not be read as text');
@@ -58,18 +58,6 @@ export function bodyLines(raw: unknown, json: boolean): string[] {
     }
   }
   return body === '' ? [] : body.split(/\r?\n/);
-}
-
-/** The lines of an NDJSON body that is not all UTF-8: each decoded on its own, those that are not UTF-8 marked. */
-function ndjsonLines(body: Buffer): string[] {
-  const lines: string[] = [];
-  let start = 0;
-  for (let end = body.indexOf(0x0a); end !== -1; end = body.indexOf(0x0a, start)) {
-    lines.push(decodeLine(body.subarray(start, end > start && body[end - 1] === 0x0d ? end - 1 : end)));
-    start = end + 1;
-  }
-  lines.push(decodeLine(body.subarray(start)));
-  return lines;
 }
 
 /** A JSON body that is not UTF-8 cannot be split into records without guessing: refused as a whole. */
