@@ -30,7 +30,7 @@ export {
 } from './audit';
 export { FirstLines, conflictingId, eventKey } from './first-lines';
 export { MAX_LISTED_ERRORS, lineErrorsBody, type LineErrorEntry } from './line-errors';
-export { decodeLine, decodeLines, splitLineBatches, splitLines } from './lines';
+export { decodeLine, decodeLines, eachLine, splitLineBatches, splitLines } from './lines';
 export {
   validateBatch,
   validatedLines,

@@ -11,6 +11,7 @@ import {
   type RegionState,
 } from '@budget/domain';
 import { replayHistory, type ReplayResult } from './audit';
+import { eachLine } from './lines';
 import { verifyHistoryInParallel } from './verify-parallel';
 
 /** A history read more than once: as bytes (for the workers) and as batches of lines (for deciding). */
@@ -18,10 +19,6 @@ export interface ReplaySource {
   bytes: () => AsyncIterable<Uint8Array>;
   /** The lines in order, in batches of any size (`splitLineBatches`): one await per batch, not per line. */
   lineBatches: () => AsyncIterable<readonly string[]>;
-}
-
-async function* eachLine(batches: AsyncIterable<readonly string[]>): AsyncGenerator<string> {
-  for await (const batch of batches) yield* batch;
 }
 
 export interface ParallelReplayOptions {

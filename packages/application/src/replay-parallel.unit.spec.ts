@@ -2,6 +2,7 @@ import { sealRecord, type LogRecord } from '@budget/domain';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { replayHistory, verifyHistory } from './audit';
+import { eachLine } from './lines';
 import { replayHistoryInParallel } from './replay-parallel';
 import { demoHistory } from './testing/demo-history';
 
@@ -27,8 +28,8 @@ function source(text: string, chunkBytes = 1000) {
 }
 
 /** The lines of the text one at a time, as the sequential replay and verification read them. */
-async function* eachLine(text: string): AsyncGenerator<string> {
-  for await (const batch of source(text).lineBatches()) yield* batch;
+function linesOf(text: string): AsyncGenerator<string> {
+  return eachLine(source(text).lineBatches());
 }
 
 /** Changes the recorded outcome of one record and seals the chain again from there: only the outcome is wrong. */
@@ -54,7 +55,7 @@ const text = (records: LogRecord[]) => `${records.map((r) => JSON.stringify(r)).
 describe('replayHistoryInParallel', () => {
   it('gives the report of the sequential replay for an intact history, with worker threads', async () => {
     const input = text(RECORDS);
-    const sequential = await replayHistory(eachLine(input), 2024);
+    const sequential = await replayHistory(linesOf(input), 2024);
     const parallel = await replayHistoryInParallel(source(input), 2024, { workers: 2, blockBytes: 5000 });
     expect(sequential.ok && sequential.discrepancies).toEqual([]);
     expect(parallel).toEqual(sequential);
@@ -74,7 +75,7 @@ describe('replayHistoryInParallel', () => {
           if (kind === 'garbage') lines.splice(at, 0, '{"id":');
           if (kind === 'delete') lines = lines.filter((_, i) => i !== at);
           const input = `${lines.join('\n')}\n`;
-          const sequential = await replayHistory(eachLine(input), 2024);
+          const sequential = await replayHistory(linesOf(input), 2024);
           const parallel = await replayHistoryInParallel(source(input), 2024, { workers: 0, blockBytes });
           expect(parallel).toEqual(sequential);
           if (kind === 'outcome') expect(sequential.ok && sequential.discrepancies.length).toBeGreaterThan(0);
@@ -88,9 +89,9 @@ describe('replayHistoryInParallel', () => {
     const lines = RECORDS.map((r) => JSON.stringify(r));
     lines[9] = (lines[9] ?? '').replace(/}$/, ',"note":"added later"}');
     const input = `${lines.join('\n')}\n`;
-    const verified = await verifyHistory(eachLine(input));
+    const verified = await verifyHistory(linesOf(input));
     expect(verified).toMatchObject({ ok: false, position: 10, problem: 'hash does not match the record' });
-    const sequential = await replayHistory(eachLine(input), 2024);
+    const sequential = await replayHistory(linesOf(input), 2024);
     expect(sequential.ok && sequential.discrepancies.map((d) => [d.position, d.recorded])).toEqual([
       [10, `hash ${RECORDS[9]?.hash ?? ''}`],
     ]);
@@ -99,7 +100,7 @@ describe('replayHistoryInParallel', () => {
 
   it('refuses an empty history as the sequential replay does', async () => {
     const parallel = await replayHistoryInParallel(source(''), 2024, { workers: 0 });
-    expect(parallel).toEqual(await replayHistory(eachLine(''), 2024));
+    expect(parallel).toEqual(await replayHistory(linesOf(''), 2024));
     expect(parallel.ok).toBe(false);
   });
 });

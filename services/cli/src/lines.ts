@@ -4,7 +4,7 @@ import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { UserError, splitLineBatches } from '@budget/application';
+import { UserError, eachLine, splitLineBatches } from '@budget/application';
 
 async function checkReadable(path: string): Promise<void> {
   if (path === '-') return;
@@ -33,8 +33,8 @@ export async function* fileLineBatches(path: string): AsyncGenerator<string[]> {
   }
 }
 
-export async function* fileLines(path: string): AsyncGenerator<string> {
-  for await (const batch of fileLineBatches(path)) yield* batch;
+export function fileLines(path: string): AsyncGenerator<string> {
+  return eachLine(fileLineBatches(path));
 }
 
 /** Copies standard input to a temporary file, so that an import can read it twice (validate, then append). */
