@@ -18,6 +18,7 @@ export {
 } from './schemas';
 export {
   MALFORMED_REASONS,
+  NOT_UTF8_ISSUE,
   NOT_UTF8_MARK,
   MAX_LINE_LENGTH,
   describeIssue,

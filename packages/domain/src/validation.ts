@@ -132,6 +132,14 @@ function issuesOf(schema: z.ZodType, value: unknown, prefix: string): MalformedI
  */
 export const NOT_UTF8_MARK = '\ud800';
 
+/** Why a line that is not UTF-8 is refused (also for an input refused whole for it, such as a JSON body). */
+export const NOT_UTF8_ISSUE: Readonly<MalformedIssue> = Object.freeze({
+  reason: 'bad-encoding',
+  field: '',
+  detail:
+    'is not UTF-8: save the file as UTF-8 (a spreadsheet or finance system may export Latin-1 or Windows-1252)',
+});
+
 /**
  * Validates one line of an NDJSON event file. Blank lines are the caller's to skip. A valid line's event must also
  * have a canonical JSON form (no lone surrogate); its text comes back as `content` (see `LineValidation`).
@@ -139,19 +147,7 @@ export const NOT_UTF8_MARK = '\ud800';
 export function validateLine(line: string, options: { content: true }): LineValidationWithContent;
 export function validateLine(line: string, options?: LineValidationOptions): LineValidation;
 export function validateLine(line: string, options?: LineValidationOptions): LineValidation {
-  if (line.startsWith(NOT_UTF8_MARK)) {
-    return {
-      ok: false,
-      issues: [
-        {
-          reason: 'bad-encoding',
-          field: '',
-          detail:
-            'is not UTF-8: save the file as UTF-8 (a spreadsheet or finance system may export Latin-1 or Windows-1252)',
-        },
-      ],
-    };
-  }
+  if (line.startsWith(NOT_UTF8_MARK)) return { ok: false, issues: [NOT_UTF8_ISSUE] };
   if (line.length > MAX_LINE_LENGTH) {
     return {
       ok: false,

@@ -1,8 +1,8 @@
 //! The lines of an events request body, for POST /api/v1/events and its dry run alike.
 import type { Request } from 'express';
 import { isUtf8 } from 'node:buffer';
-import { decodeLine, decodeLines, lineErrorsBody } from '@budget/application';
-import { validateLine } from '@budget/domain';
+import { decodeLines, lineErrorsBody } from '@budget/application';
+import { NOT_UTF8_ISSUE } from '@budget/domain';
 import { BadRequestBody } from './tokens';
 
 /** Whether the request says its body is JSON (`application/json` or a `+json` type). */
@@ -25,7 +25,7 @@ export function bodyLines(raw: unknown, json: boolean): string[] {
   if (Buffer.isBuffer(raw)) {
     // A byte-order mark, as spreadsheet programs write, is not part of the first record (as `budget import` reads it).
     const bytes = raw[0] === 0xef && raw[1] === 0xbb && raw[2] === 0xbf ? raw.subarray(3) : raw;
-    if (!isUtf8(bytes)) return json ? notUtf8(bytes) : decodeLines(bytes);
+    if (!isUtf8(bytes)) return json ? notUtf8() : decodeLines(bytes);
     return bodyLines(bytes.toString('utf8'), json);
   }
   if (typeof raw !== 'string') throw new BadRequestBody('the request body could not be read as text');
@@ -61,8 +61,6 @@ export function bodyLines(raw: unknown, json: boolean): string[] {
 }
 
 /** A JSON body that is not UTF-8 cannot be split into records without guessing: refused as a whole. */
-function notUtf8(body: Buffer): never {
-  // Marked, so refused as bad-encoding (before any other check).
-  const validation = validateLine(decodeLine(body));
-  throw new BadRequestBody(lineErrorsBody([{ line: 1, issues: validation.ok ? [] : validation.issues }]));
+function notUtf8(): never {
+  throw new BadRequestBody(lineErrorsBody([{ line: 1, issues: [NOT_UTF8_ISSUE] }]));
 }
