@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { endOffsets, ensureTopics, groupNames, kafkaClient, topicNames } from '@budget/engines';
-import { Cli, ROOT, tempDir, type CliResult } from '../support/cli';
+import { Cli, ROOT, report2024Args, tempDir, type CliResult } from '../support/cli';
 import { engineEndpoints } from '../support/engines';
 import { domainJournal, expectPublishedJournal, readAllocations } from '../support/journal';
 import { PrivateKafka } from '../support/kafka-node';
@@ -213,16 +213,7 @@ function embeddedReference() {
   return reference;
 }
 
-const REPORT_2024 = [
-  'report',
-  'allocation',
-  '--region',
-  'zuid-limburg',
-  '--year',
-  '2024',
-  '--format',
-  'json',
-];
+const REPORT_2024 = report2024Args();
 
 /**
  * The 2024 report over the engines now, with the position it reflects; undefined while the region has no events yet.

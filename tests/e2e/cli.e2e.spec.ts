@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { CLI_MAIN, Cli, tempDir } from '../support/cli';
+import { CLI_MAIN, Cli, report2024Args, tempDir } from '../support/cli';
 import { EventBuilder, ndjson, smallScenario } from '../support/events';
 
 function json<T>(text: string): T {
@@ -182,16 +182,7 @@ describe('budget report allocation', () => {
   cli.importText(ndjson(smallScenario()));
 
   it('prints the contract report with exact apportionment', () => {
-    const result = cli.run([
-      'report',
-      'allocation',
-      '--region',
-      'zuid-limburg',
-      '--year',
-      '2024',
-      '--format',
-      'json',
-    ]);
+    const result = cli.run(report2024Args());
     expect(result.code).toBe(0);
     const report = json<{
       asOfPosition: number;
@@ -264,37 +255,13 @@ describe('budget report allocation', () => {
   });
 
   it('shows the report as it stood at an earlier position', () => {
-    const result = cli.run([
-      'report',
-      'allocation',
-      '--region',
-      'zuid-limburg',
-      '--year',
-      '2024',
-      '--format',
-      'json',
-      '--as-of-position',
-      '12',
-    ]);
+    const result = cli.run(report2024Args('--as-of-position', '12'));
     const report = json<{ asOfPosition: number; totals: { spent: string; committed: string } }>(
       result.stdout,
     );
     expect(report.asOfPosition).toBe(12);
     expect(report.totals.spent).toBe('100.01');
-    const zero = json<{ funders: unknown[] }>(
-      cli.run([
-        'report',
-        'allocation',
-        '--region',
-        'zuid-limburg',
-        '--year',
-        '2024',
-        '--format',
-        'json',
-        '--as-of-position',
-        '0',
-      ]).stdout,
-    );
+    const zero = json<{ funders: unknown[] }>(cli.run(report2024Args('--as-of-position', '0')).stdout);
     expect(zero.funders).toEqual([]);
     const beyond = cli.run([
       'report',
@@ -408,16 +375,7 @@ describe('export, audit verify and replay', () => {
   });
 
   it('replays the history into the same report, and reports a recorded outcome that does not hold', () => {
-    const live = cli.run([
-      'report',
-      'allocation',
-      '--region',
-      'zuid-limburg',
-      '--year',
-      '2024',
-      '--format',
-      'json',
-    ]).stdout;
+    const live = cli.run(report2024Args()).stdout;
     const replayed = cli.run([
       'replay',
       '--file',

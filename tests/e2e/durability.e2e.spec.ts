@@ -3,7 +3,7 @@ import { createWriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { once } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import { Cli, tempDir } from '../support/cli';
+import { Cli, report2024Args, tempDir } from '../support/cli';
 import { EventBuilder, ndjson, smallScenario } from '../support/events';
 
 /** Writes a file of `count` spending events on top of the small scenario's actions and keys. */
@@ -44,16 +44,7 @@ describe('an import killed with SIGKILL', () => {
     const cli = Cli.fresh();
     expect(cli.importText(ndjson(smallScenario())).code).toBe(0);
     const before = cli.run(['export', '--region', 'zuid-limburg']).stdout;
-    const reportBefore = cli.run([
-      'report',
-      'allocation',
-      '--region',
-      'zuid-limburg',
-      '--year',
-      '2024',
-      '--format',
-      'json',
-    ]).stdout;
+    const reportBefore = cli.run(report2024Args()).stdout;
     const file = await bigFile(150_000);
 
     const child = cli.spawn(['import', file]);

@@ -30,6 +30,11 @@ export function removeTempDirs(): void {
   for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
 }
 
+/** `budget report allocation` of zuid-limburg for 2024 as JSON, the report most tests read; `extra` arguments after. */
+export function report2024Args(...extra: string[]): string[] {
+  return ['report', 'allocation', '--region', 'zuid-limburg', '--year', '2024', '--format', 'json', ...extra];
+}
+
 export class Cli {
   constructor(readonly dataDir: string) {}
 

@@ -1,8 +1,15 @@
 //! The journal as the domain ledger makes it for a file, and as the allocator publishes it on budget.allocations.v1:
 //! the two must be equal, every accepted record once, each region's log covered without gaps.
 import { expect } from 'vitest';
-import { RegionLog, formatCents, validateLine, type BudgetEvent } from '@budget/domain';
-import { readToEnd, type AllocationBatch, type StoredJournalEntry, type kafkaClient } from '@budget/engines';
+import { eventKey } from '@budget/application';
+import { RegionLog, validateLine, type BudgetEvent } from '@budget/domain';
+import {
+  readToEnd,
+  storedEntry,
+  type AllocationBatch,
+  type StoredJournalEntry,
+  type kafkaClient,
+} from '@budget/engines';
 
 type Kafka = ReturnType<typeof kafkaClient>;
 
@@ -22,20 +29,11 @@ export function domainJournal(lines: string[]): Map<string, StoredJournalEntry[]
       journals.set(event.region, []);
     }
     // A repeated id (with the same content) is a no-op, as the sequencer makes it one.
-    if (seen.has(`${event.region}\u0000${event.id}`)) continue;
-    seen.add(`${event.region}\u0000${event.id}`);
+    const key = eventKey(event.region, event.id);
+    if (seen.has(key)) continue;
+    seen.add(key);
     for (const entry of log.append(event, '2026-01-01T00:00:00.000Z').entries) {
-      journals.get(event.region)?.push({
-        position: entry.position,
-        eventId: entry.eventId,
-        year: entry.year,
-        memo: entry.memo,
-        lines: entry.lines.map((l) => ({
-          account: l.account,
-          debit: formatCents(l.debitCents),
-          credit: formatCents(l.creditCents),
-        })),
-      });
+      journals.get(event.region)?.push(storedEntry(entry));
     }
   }
   return journals;

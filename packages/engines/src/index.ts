@@ -19,5 +19,6 @@ export {
   type TopicNames,
 } from './topics';
 export { readToEnd } from './read-to-end';
+export { storedEntry } from './committed-records';
 export { AllocationBatcher, Allocator, type AllocationBatch, type AllocationResult } from './allocator';
 export { readEngineSettings } from './settings';
