@@ -6,25 +6,19 @@ import { pino } from 'pino';
 import {
   Allocator,
   Sequencer,
-  ensureTopics,
   groupNames,
   kafkaClient,
   topicNames,
   transactionalProducer,
   type EngineSettings,
 } from '@budget/engines';
-import { freshSettings } from '../support/engines';
+import { freshTopics } from '../support/engines';
 
 let settings: EngineSettings;
 let kafka: ReturnType<typeof kafkaClient>;
 
 beforeAll(async () => {
-  settings = { ...(await freshSettings('fence')).settings, onFatal: () => undefined };
-  kafka = kafkaClient(settings);
-  const admin = kafka.admin();
-  await admin.connect();
-  await ensureTopics(admin, topicNames(settings.namespace));
-  await admin.disconnect();
+  ({ settings, kafka } = await freshTopics('fence'));
 });
 
 describe('a starting worker fences its predecessor', () => {

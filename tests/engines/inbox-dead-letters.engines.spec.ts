@@ -2,15 +2,8 @@
 // section 7), a record that is not UTF-8 among them: its bytes are kept as sent, never read as replacement characters.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { pino } from 'pino';
-import {
-  Sequencer,
-  ensureTopics,
-  kafkaClient,
-  readToEnd,
-  topicNames,
-  type EngineSettings,
-} from '@budget/engines';
-import { freshSettings } from '../support/engines';
+import { Sequencer, kafkaClient, readToEnd, topicNames, type EngineSettings } from '@budget/engines';
+import { freshTopics } from '../support/engines';
 import { EventBuilder } from '../support/events';
 
 /** A message as readToEnd hands it over (kafkajs's KafkaMessage). */
@@ -21,12 +14,7 @@ let kafka: ReturnType<typeof kafkaClient>;
 let sequencer: Sequencer;
 
 beforeAll(async () => {
-  settings = { ...(await freshSettings('dlq')).settings, onFatal: () => undefined };
-  kafka = kafkaClient(settings);
-  const admin = kafka.admin();
-  await admin.connect();
-  await ensureTopics(admin, topicNames(settings.namespace));
-  await admin.disconnect();
+  ({ settings, kafka } = await freshTopics('dlq'));
   sequencer = new Sequencer(kafka, settings, pino({ level: 'warn' }));
   await sequencer.start();
 });

@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { randomUUID } from 'node:crypto';
-import type { EngineSettings } from '@budget/engines';
+import { ensureTopics, kafkaClient, topicNames, type EngineSettings } from '@budget/engines';
 import { ROOT } from './cli';
 
 const run = promisify(execFile);
@@ -35,6 +35,25 @@ export async function freshSettings(prefix: string): Promise<{ settings: EngineS
       clientId: `test-${prefix}-${id}`,
     },
   };
+}
+
+/**
+ * Fresh settings (`freshSettings`) whose topics exist, with a Kafka client on them, for a test that runs workers
+ * in-process: a worker's fatal error (`onFatal`) is left to the test's own assertions rather than ending the process.
+ */
+export async function freshTopics(
+  prefix: string,
+): Promise<{ settings: EngineSettings; kafka: ReturnType<typeof kafkaClient> }> {
+  const settings: EngineSettings = { ...(await freshSettings(prefix)).settings, onFatal: () => undefined };
+  const kafka = kafkaClient(settings);
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    await ensureTopics(admin, topicNames(settings.namespace));
+  } finally {
+    await admin.disconnect();
+  }
+  return { settings, kafka };
 }
 
 export function engineEndpoints(): Promise<EngineEndpoints> {
