@@ -1,20 +1,22 @@
-//! `replay` on a large file: this thread decides every event again while a worker thread checks the schema and the
-//! hash chain of the same file. When both agree with the history (the usual case for an auditor), that is the
-//! answer; otherwise the sequential `replayHistory` reads the file again and gives the exact discrepancies.
+//! `replay` on a large file: worker threads check the schema and the hash chain of blocks of the file while this
+//! thread decides every event again from what they return. When both agree with the history (the usual case for an
+//! auditor), that is the answer; otherwise the sequential `replayHistory` reads the file again and gives the exact
+//! discrepancies.
 import { availableParallelism } from 'node:os';
 import {
   allocationReport,
   decide,
   evolve,
   initialState,
-  type LogRecord,
+  type EventBody,
   type RegionState,
 } from '@budget/domain';
 import { replayHistory, type ReplayResult } from './audit';
 import { eachLine } from './lines';
+import type { BlockResult, Decision } from './verify-block';
 import { verifyHistoryInParallel } from './verify-parallel';
 
-/** A history read more than once: as bytes (for the workers) and as batches of lines (for deciding). */
+/** A history read more than once: as bytes (for the workers) and as batches of lines (for the slow path). */
 export interface ReplaySource {
   bytes: () => AsyncIterable<Uint8Array>;
   /** The lines in order, in batches of any size (`splitLineBatches`): one await per batch, not per line. */
@@ -27,42 +29,42 @@ export interface ParallelReplayOptions {
   blockBytes?: number;
 }
 
-/** What deciding a history again leaves: the state after its last record, and how many records there were. */
-interface Decided {
-  state: RegionState;
-  length: number;
-}
-
 /**
- * Decides every record again; null as soon as anything differs from the history or cannot be read. Only the state
- * is kept, not the ledger: a replay prints the allocation report, which the state alone gives, and the sequential
- * `replayHistory` (the slow path below) still rebuilds the ledger and checks that it balances.
+ * Decides the records of each block again, in order, from the decisions the workers return with it (`checkBlock`):
+ * this thread reads neither the file nor the records' other fields. Only the state is kept, not the ledger: a replay
+ * prints the allocation report, which the state alone gives, and the sequential `replayHistory` (the slow path
+ * below) still rebuilds the ledger and checks that it balances.
  */
-async function decideAll(
-  batches: AsyncIterable<readonly string[]>,
-  signal: AbortSignal,
-): Promise<Decided | null> {
-  let state: RegionState | undefined;
-  let length = 0;
-  for await (const batch of batches) {
-    if (signal.aborted) return null;
-    for (const line of batch) {
-      if (line.trim() === '') continue;
-      try {
-        const record = JSON.parse(line) as LogRecord;
-        state ??= initialState(record.region);
-        if (record.region !== state.region || record.position !== length + 1) return null;
-        const recomputed = decide(state, record);
-        if (recomputed.outcome !== record.outcome || recomputed.reason !== record.reason) return null;
-        if (recomputed.outcome === 'accepted') evolve(state, record);
-        length += 1;
-      } catch {
-        // Input the workers will refuse (not JSON, missing fields, another region): the slow path names it.
-        return null;
+class Decider {
+  state: RegionState | undefined;
+  length = 0;
+  /** Set once a recorded outcome differs, or a record cannot be decided: the slow path names it. */
+  failed = false;
+
+  /** Decides one block's records; false as soon as anything differs from the history. */
+  block(result: BlockResult): boolean {
+    if (this.failed || result.first === null || result.decisions === undefined) return !this.failed;
+    try {
+      this.state ??= initialState(result.first.region);
+      const state = this.state;
+      for (const [type, outcome, reason, data] of JSON.parse(result.decisions) as Decision[]) {
+        // The worker checked the record against the schema before returning it.
+        const event = { type, data } as EventBody;
+        const recomputed = decide(state, event);
+        if (recomputed.outcome !== outcome || recomputed.reason !== reason) return this.fail();
+        if (recomputed.outcome === 'accepted') evolve(state, event);
+        this.length += 1;
       }
+      return true;
+    } catch {
+      return this.fail();
     }
   }
-  return state === undefined ? null : { state, length };
+
+  private fail(): false {
+    this.failed = true;
+    return false;
+  }
 }
 
 export async function replayHistoryInParallel(
@@ -71,30 +73,20 @@ export async function replayHistoryInParallel(
   options: ParallelReplayOptions = {},
 ): Promise<ReplayResult> {
   const stop = new AbortController();
-  const chain = verifyHistoryInParallel(source.bytes(), {
+  const decider = new Decider();
+  const verified = await verifyHistoryInParallel(source.bytes(), {
     workers: options.workers ?? Math.min(8, availableParallelism()),
     ...(options.blockBytes === undefined ? {} : { blockBytes: options.blockBytes }),
     schema: true,
+    decisions: true,
+    onBlock: (result) => {
+      if (!decider.block(result)) stop.abort();
+    },
     signal: stop.signal,
   });
-  // A failure of the chain check ends the deciding early; until awaited below it must not count as unhandled.
-  chain
-    .then((result) => {
-      if (!result.ok) stop.abort();
-    })
-    .catch(() => {
-      stop.abort();
-    });
-  const decided = await decideAll(source.lineBatches(), stop.signal);
-  if (decided === null) stop.abort();
-  const verified = await chain;
-  if (decided !== null && verified.ok && verified.records === decided.length) {
-    return {
-      ok: true,
-      report: allocationReport(decided.state, year, decided.length),
-      records: decided.length,
-      discrepancies: [],
-    };
+  const { state, length } = decider;
+  if (!decider.failed && state !== undefined && verified.ok && verified.records === length) {
+    return { ok: true, report: allocationReport(state, year, length), records: length, discrepancies: [] };
   }
   return replayHistory(eachLine(source.lineBatches()), year);
 }

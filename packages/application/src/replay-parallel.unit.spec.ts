@@ -61,6 +61,20 @@ describe('replayHistoryInParallel', () => {
     expect(parallel).toEqual(sequential);
   });
 
+  it('decides an intact history from what the workers return alone, reading no line itself', async () => {
+    const input = text(RECORDS);
+    const unread = {
+      bytes: () => source(input).bytes(),
+      lineBatches: (): AsyncIterable<string[]> => {
+        throw new Error('the fast path read the lines');
+      },
+    };
+    for (const workers of [0, 2]) {
+      const parallel = await replayHistoryInParallel(unread, 2024, { workers, blockBytes: 3000 });
+      expect(parallel).toEqual(await replayHistory(linesOf(input), 2024));
+    }
+  });
+
   it('gives what the sequential replay gives for a forged outcome, a broken chain or a bad line', async () => {
     await fc.assert(
       fc.asyncProperty(

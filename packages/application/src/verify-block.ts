@@ -1,5 +1,6 @@
 //! One block of an exported history checked on its own, so that blocks can be checked side by side in workers.
 //! The caller links the blocks: each block's first record must follow the previous block's last one.
+import { decisiveData } from '@budget/domain';
 import { checkLinkSafely, parseExportLine, parseForVerify } from './audit';
 
 /** What checking one block found. Records are counted in the block; positions are the records' own. */
@@ -11,6 +12,22 @@ export interface BlockResult {
   lastHash: string | null;
   /** The first problem inside the block: its line (absolute) and how many records came before it in the block. */
   problem: { line: number; recordsBefore: number; problem: string } | null;
+  /**
+   * With `decisions`: what deciding the block's records again needs, as one JSON array of `[type, outcome, reason,
+   * decisive data]` per record (`decisiveData`), up to the first problem. One string is cheaper to send and to parse
+   * than the records, so the thread that decides reads neither the file nor the records' other fields.
+   */
+  decisions?: string;
+}
+
+/** One record of `BlockResult.decisions`. */
+export type Decision = [type: string, outcome: string, reason: string | null, data: unknown];
+
+export interface CheckOptions {
+  /** Check every event against the schema of section 2 too (a replay needs that; the hash covers it anyway). */
+  schema?: boolean;
+  /** Return `decisions` for the records. */
+  decisions?: boolean;
 }
 
 const NEWLINE = 0x0a;
@@ -19,10 +36,13 @@ const NEWLINE = 0x0a;
  * Checks the records of one block of lines (UTF-8, split on "\n"; a trailing "\r" is JSON whitespace). Within the
  * block it applies the same checks, in the same order, as the sequential verification; the first record's position
  * and prevHash are taken as given, for the caller to link. With `schema`, each event is also checked against the
- * schema of section 2, as a replay does.
+ * schema of section 2, as a replay does; with `decisions`, what deciding the records again needs.
  */
-export function checkBlock(bytes: Uint8Array, firstLine: number, schema = false): BlockResult {
-  const parse = schema ? parseExportLine : parseForVerify;
+export function checkBlock(bytes: Uint8Array, firstLine: number, options: CheckOptions = {}): BlockResult {
+  const parse = options.schema === true ? parseExportLine : parseForVerify;
+  const decisions: Decision[] | undefined = options.decisions === true ? [] : undefined;
+  const withDecisions = (result: BlockResult): BlockResult =>
+    decisions === undefined ? result : { ...result, decisions: JSON.stringify(decisions) };
   const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
   let records = 0;
   let first: BlockResult['first'] = null;
@@ -40,12 +60,12 @@ export function checkBlock(bytes: Uint8Array, firstLine: number, schema = false)
     if (lineText.trim() === '') continue;
     const parsed = parse(lineText);
     if ('problem' in parsed)
-      return {
+      return withDecisions({
         records,
         first,
         lastHash: previousHash || null,
         problem: { line, recordsBefore: records, problem: parsed.problem },
-      };
+      });
     const { record } = parsed;
     if (first === null) {
       first = { line, position: record.position, prevHash: record.prevHash, region: record.region };
@@ -57,12 +77,18 @@ export function checkBlock(bytes: Uint8Array, firstLine: number, schema = false)
         ? `region is ${record.region}, expected ${first.region}`
         : checkLinkSafely(record, expected, previousHash);
     if (problem !== null)
-      return { records, first, lastHash: previousHash, problem: { line, recordsBefore: records, problem } };
+      return withDecisions({
+        records,
+        first,
+        lastHash: previousHash,
+        problem: { line, recordsBefore: records, problem },
+      });
+    decisions?.push([record.type, record.outcome, record.reason, decisiveData(record.type, record.data)]);
     previousHash = record.hash;
     expected += 1;
     records += 1;
   }
-  return { records, first, lastHash: first === null ? null : previousHash, problem: null };
+  return withDecisions({ records, first, lastHash: first === null ? null : previousHash, problem: null });
 }
 
 /** Number of lines a block holds, as the sequential reader counts them: a final line without "\n" counts too. */

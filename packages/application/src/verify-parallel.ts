@@ -3,7 +3,7 @@
 import { availableParallelism } from 'node:os';
 import { GENESIS_HASH } from '@budget/domain';
 import type { VerifyResult } from './audit';
-import { checkBlock, countLines, type BlockResult } from './verify-block';
+import { checkBlock, countLines, type BlockResult, type CheckOptions } from './verify-block';
 import { WorkerPool } from './worker-pool';
 
 export interface ParallelVerifyOptions {
@@ -13,6 +13,13 @@ export interface ParallelVerifyOptions {
   workers?: number;
   /** Also check every event against the schema of section 2 (a replay needs that; the hash covers it anyway). */
   schema?: boolean;
+  /**
+   * Called with each block's result in order, once the block has linked to the ones before it: with `decisions`,
+   * a replay decides the block's records here while the workers check the next blocks.
+   */
+  onBlock?: (result: BlockResult) => void;
+  /** Have each block's result carry `decisions` (`checkBlock`). */
+  decisions?: boolean;
   /** Stops early: the result is then a failure whose problem says the check was stopped. */
   signal?: AbortSignal;
 }
@@ -96,14 +103,14 @@ class Pool {
 
   constructor(
     size: number,
-    private readonly schema: boolean,
+    private readonly options: CheckOptions,
   ) {
     this.workers = new WorkerPool(size);
   }
 
   check(block: Block): Promise<BlockResult> {
     const { index, firstLine, bytes } = block;
-    return this.workers.run({ kind: 'check-block', index, firstLine, bytes, schema: this.schema }, [
+    return this.workers.run({ kind: 'check-block', index, firstLine, bytes, options: this.options }, [
       bytes.buffer as ArrayBuffer,
     ]);
   }
@@ -115,10 +122,10 @@ class Pool {
 
 /** The same blocks checked one after another in this thread: for one-core machines, and for tests. */
 class InThread {
-  constructor(private readonly schema: boolean) {}
+  constructor(private readonly options: CheckOptions) {}
 
   check(block: Block): Promise<BlockResult> {
-    return Promise.resolve(checkBlock(block.bytes, block.firstLine, this.schema));
+    return Promise.resolve(checkBlock(block.bytes, block.firstLine, this.options));
   }
 
   close(): Promise<void> {
@@ -137,18 +144,24 @@ export async function verifyHistoryInParallel(
 ): Promise<VerifyResult> {
   const blockBytes = options.blockBytes ?? DEFAULT_BLOCK_BYTES;
   const size = options.workers ?? Math.min(8, availableParallelism());
+  const check: CheckOptions = { schema: options.schema ?? false, decisions: options.decisions ?? false };
   const linker = new Linker();
+  /** Links a block's result; null while the chain holds. */
+  const link = (result: BlockResult): VerifyResult | null => {
+    const failure = linker.add(result);
+    if (failure === null) options.onBlock?.(result);
+    return failure;
+  };
   const source = blocks(input, blockBytes)[Symbol.asyncIterator]();
   const firstBlock = await source.next();
   if (firstBlock.done === true) return linker.result();
   const secondBlock = await source.next();
   if (secondBlock.done === true) {
     const { bytes, firstLine } = firstBlock.value;
-    return linker.add(checkBlock(bytes, firstLine, options.schema)) ?? linker.result();
+    return link(checkBlock(bytes, firstLine, check)) ?? linker.result();
   }
 
-  const schema = options.schema ?? false;
-  const pool = size > 0 ? new Pool(size, schema) : new InThread(schema);
+  const pool = size > 0 ? new Pool(size, check) : new InThread(check);
   const inFlight: Promise<BlockResult>[] = [];
   const send = (block: Block): void => {
     const result = pool.check(block);
@@ -168,7 +181,7 @@ export async function verifyHistoryInParallel(
       const head = inFlight.shift();
       if (head === undefined) return linker.result();
       if (options.signal?.aborted === true) return STOPPED;
-      const failure = linker.add(await head);
+      const failure = link(await head);
       if (failure !== null) return failure;
     }
   } finally {

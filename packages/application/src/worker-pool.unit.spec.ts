@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { WorkerPool } from './worker-pool';
+import type { CheckOptions } from './verify-block';
 
 describe('WorkerPool', () => {
   it('answers requests by kind from a worker thread', async () => {
@@ -17,12 +18,12 @@ describe('WorkerPool', () => {
     const pool = new WorkerPool(1);
     try {
       // Bytes that are not bytes: the worker's handler throws, and an uncaught error ends the worker.
-      const bad = { kind: 'check-block', index: 0, firstLine: 1, bytes: null, schema: false } as unknown as {
+      const bad = { kind: 'check-block', index: 0, firstLine: 1, bytes: null, options: {} } as unknown as {
         kind: 'check-block';
         index: number;
         firstLine: number;
         bytes: Uint8Array;
-        schema: boolean;
+        options: CheckOptions;
       };
       await expect(pool.run(bad)).rejects.toThrow();
       // Long after the worker has exited (its exit event fails only what waits at that moment):

@@ -2,11 +2,11 @@
 //! and validates batches of an import's lines (`validatedLines`), one request at a time, answered by its id.
 import { parentPort } from 'node:worker_threads';
 import { validateBatch, type LineVerdict } from './validate-lines';
-import { checkBlock, type BlockResult } from './verify-block';
+import { checkBlock, type BlockResult, type CheckOptions } from './verify-block';
 
 /** What a worker is asked to do. */
 export type WorkerRequest =
-  | { kind: 'check-block'; index: number; firstLine: number; bytes: Uint8Array; schema: boolean }
+  | { kind: 'check-block'; index: number; firstLine: number; bytes: Uint8Array; options: CheckOptions }
   | { kind: 'validate-lines'; lines: string[] };
 
 /** The answer to each kind of request. */
@@ -18,7 +18,7 @@ export interface WorkerResults {
 export function handle(request: WorkerRequest): WorkerResults[WorkerRequest['kind']] {
   switch (request.kind) {
     case 'check-block':
-      return checkBlock(request.bytes, request.firstLine, request.schema);
+      return checkBlock(request.bytes, request.firstLine, request.options);
     case 'validate-lines':
       return validateBatch(request.lines);
   }

@@ -1,10 +1,10 @@
 //! decide(): accepts an event or rejects it with the first reason that applies (CONTRACT section 3).
 import { ACCEPTED, rejected, type Outcome } from './rejections';
-import type { BudgetEvent, EventOf } from './schemas';
+import type { EventBody, EventBodyOf } from './schemas';
 import { includesYear, type RegionState } from './state';
 import { resolveKey } from './key-resolution';
 
-export function decide(state: RegionState, event: BudgetEvent): Outcome {
+export function decide(state: RegionState, event: EventBody): Outcome {
   if (state.config === undefined && event.type !== 'RegionConfigured')
     return rejected('region-not-configured');
   switch (event.type) {
@@ -37,14 +37,14 @@ function yearOpen(state: RegionState, year: number): Outcome {
   return state.closedYears.has(year) ? rejected('year-closed') : ACCEPTED;
 }
 
-function decideRegionConfigured(state: RegionState, event: EventOf<'RegionConfigured'>): Outcome {
+function decideRegionConfigured(state: RegionState, event: EventBodyOf<'RegionConfigured'>): Outcome {
   if (state.config === undefined) return ACCEPTED;
   const ids = new Set(event.data.funders.map((funder) => funder.id));
   const same = ids.size === state.funderIds.length && state.funderIds.every((id) => ids.has(id));
   return same ? ACCEPTED : rejected('funders-changed');
 }
 
-function decideActionDefined(state: RegionState, event: EventOf<'ActionDefined'>): Outcome {
+function decideActionDefined(state: RegionState, event: EventBodyOf<'ActionDefined'>): Outcome {
   const existing = state.actions.get(event.data.actionId);
   if (existing === undefined) return ACCEPTED;
   const { startYear, endYear } = event.data;
@@ -56,14 +56,14 @@ function decideActionDefined(state: RegionState, event: EventOf<'ActionDefined'>
   return ACCEPTED;
 }
 
-function decideBudgetSet(state: RegionState, event: EventOf<'BudgetSet'>): Outcome {
+function decideBudgetSet(state: RegionState, event: EventBodyOf<'BudgetSet'>): Outcome {
   const action = state.actions.get(event.data.actionId);
   if (action === undefined) return rejected('unknown-action');
   if (!includesYear(action.definition, event.data.year)) return rejected('outside-lead-time');
   return yearOpen(state, event.data.year);
 }
 
-function decideFundingKeySet(state: RegionState, event: EventOf<'FundingKeySet'>): Outcome {
+function decideFundingKeySet(state: RegionState, event: EventBodyOf<'FundingKeySet'>): Outcome {
   const ids = Object.keys(event.data.shares);
   const exact = ids.length === state.funderIds.length && ids.every((id) => state.funderIds.includes(id));
   if (!exact) return rejected('unknown-funder');
@@ -73,7 +73,7 @@ function decideFundingKeySet(state: RegionState, event: EventOf<'FundingKeySet'>
   return yearOpen(state, event.data.year);
 }
 
-function decideSpendingRecorded(state: RegionState, event: EventOf<'SpendingRecorded'>): Outcome {
+function decideSpendingRecorded(state: RegionState, event: EventBodyOf<'SpendingRecorded'>): Outcome {
   const { spendingId, actionId, year } = event.data;
   if (state.spending.has(spendingId)) return rejected('duplicate-spending');
   const action = state.actions.get(actionId);

@@ -1,11 +1,14 @@
 // The decider, given / when / then (emmett's DeciderSpecification habit): every rejection reason of CONTRACT
 // section 3, and the precedence where two reasons apply.
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decide } from './decide';
 import { evolve } from './evolve';
 import { resolveKey } from './key-resolution';
-import type { BudgetEvent } from './schemas';
+import { allocationReport } from './report';
+import { decisiveData, type BudgetEvent, type EventBody } from './schemas';
 import { initialState } from './state';
+import { eventSequence, REGION, YEARS } from './testing/arbitraries';
 
 let counter = 0;
 function event(type: string, data: Record<string, unknown>): BudgetEvent {
@@ -297,5 +300,52 @@ describe('decide', () => {
       key(2024, actionKey),
     );
     expect(resolveKey(latest.state, 'A', 2024)?.numerators).toEqual([0n, 1_000_000_000n]);
+  });
+});
+
+describe('decisiveData', () => {
+  it('gives the same outcomes and reports as the whole events (what a replay decides from)', () => {
+    fc.assert(
+      fc.property(eventSequence(), (events) => {
+        const whole = initialState(REGION);
+        const cut = initialState(REGION);
+        for (const e of events) {
+          const body = { type: e.type, data: decisiveData(e.type, e.data) } as EventBody;
+          const outcome = decide(whole, e);
+          expect(decide(cut, body)).toEqual(outcome);
+          if (outcome.outcome === 'accepted') {
+            evolve(whole, e);
+            evolve(cut, body);
+          }
+        }
+        for (const year of YEARS) {
+          expect(allocationReport(cut, year, events.length)).toEqual(
+            allocationReport(whole, year, events.length),
+          );
+        }
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('keeps only the fields deciding reads of a payment, and whole data of the other types', () => {
+    const data = {
+      spendingId: 's',
+      actionId: 'A',
+      year: 2024,
+      amount: '1.00',
+      bookedOn: '2024-01-02',
+      payee: 'P',
+    };
+    expect(decisiveData('SpendingRecorded', data)).toEqual({
+      spendingId: 's',
+      actionId: 'A',
+      year: 2024,
+      amount: '1.00',
+    });
+    expect(decisiveData('SpendingReversed', { spendingId: 's', reason: 'r' })).toEqual({ spendingId: 's' });
+    const action = { actionId: 'A', theme: 'in-beeld', title: 'T' };
+    expect(decisiveData('ActionDefined', action)).toBe(action);
+    expect(decisiveData('SpendingRecorded', null)).toBeNull();
   });
 });

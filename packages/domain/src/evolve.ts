@@ -5,10 +5,10 @@ import { apportion } from './apportion';
 import { resolveKey } from './key-resolution';
 import { compareCodePoints } from './funding-key';
 import { parseAmountCents } from './money';
-import type { BudgetEvent, EventOf } from './schemas';
+import type { EventBody, EventBodyOf } from './schemas';
 import { actionYear, type ActionDefinition, type RegionState } from './state';
 
-export function evolve(state: RegionState, event: BudgetEvent): RegionState {
+export function evolve(state: RegionState, event: EventBody): RegionState {
   switch (event.type) {
     case 'RegionConfigured':
       state.config = { name: event.data.name, funders: event.data.funders };
@@ -55,7 +55,7 @@ export function evolve(state: RegionState, event: BudgetEvent): RegionState {
   }
 }
 
-function evolveActionDefined(state: RegionState, event: EventOf<'ActionDefined'>): void {
+function evolveActionDefined(state: RegionState, event: EventBodyOf<'ActionDefined'>): void {
   const definition = event.data as ActionDefinition;
   const existing = state.actions.get(definition.actionId);
   if (existing === undefined) {
@@ -65,7 +65,7 @@ function evolveActionDefined(state: RegionState, event: EventOf<'ActionDefined'>
   }
 }
 
-function evolveFundingCommitted(state: RegionState, event: EventOf<'FundingCommitted'>): void {
+function evolveFundingCommitted(state: RegionState, event: EventBodyOf<'FundingCommitted'>): void {
   const { funder, year, amount } = event.data;
   let perFunder = state.committedCents.get(year);
   if (perFunder === undefined) {
@@ -76,7 +76,7 @@ function evolveFundingCommitted(state: RegionState, event: EventOf<'FundingCommi
   state.proRataKeys.delete(year);
 }
 
-function evolveFundingKeySet(state: RegionState, event: EventOf<'FundingKeySet'>): void {
+function evolveFundingKeySet(state: RegionState, event: EventBodyOf<'FundingKeySet'>): void {
   const key = declaredKey(event.data.shares);
   const actionId = event.data.actionId;
   if (actionId === undefined || actionId === null) {
@@ -88,7 +88,7 @@ function evolveFundingKeySet(state: RegionState, event: EventOf<'FundingKeySet'>
   actionYear(action, event.data.year).key = key;
 }
 
-function evolveSpendingRecorded(state: RegionState, event: EventOf<'SpendingRecorded'>): void {
+function evolveSpendingRecorded(state: RegionState, event: EventBodyOf<'SpendingRecorded'>): void {
   const { spendingId, actionId, year, amount } = event.data;
   const action = state.actions.get(actionId);
   if (action === undefined) throw new Error(`spending item ${spendingId} has no action ${actionId}`);

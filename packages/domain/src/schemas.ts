@@ -179,3 +179,36 @@ interface Envelope {
 /** One event record of section 2, as recorded. */
 export type BudgetEvent = { [K in EventType]: Envelope & { type: K; data: EventDataMap[K] } }[EventType];
 export type EventOf<K extends EventType> = Extract<BudgetEvent, { type: K }>;
+
+/**
+ * The data fields that deciding and applying an event read, for the types whose records carry more (the payee and
+ * description of a payment, say); every other type's data is read whole. `decide` and `evolve` take an `EventBody`,
+ * so the compiler holds them to these fields, and a replay sends only these across threads.
+ */
+const DECISIVE_FIELDS = {
+  FundingCommitted: ['funder', 'year', 'amount'],
+  SpendingRecorded: ['spendingId', 'actionId', 'year', 'amount'],
+  SpendingCorrected: ['spendingId', 'amount'],
+  SpendingReversed: ['spendingId'],
+} as const satisfies { [K in EventType]?: readonly (keyof EventDataMap[K])[] };
+
+type DecisiveFields = typeof DECISIVE_FIELDS;
+type DecisiveData<K extends EventType> = K extends keyof DecisiveFields
+  ? Pick<EventDataMap[K], Extract<DecisiveFields[K][number], keyof EventDataMap[K]>>
+  : EventDataMap[K];
+
+/** What deciding and applying an event read of it: its type and decisive data (a whole BudgetEvent is one). */
+export type EventBody = { [K in EventType]: { type: K; data: DecisiveData<K> } }[EventType];
+export type EventBodyOf<K extends EventType> = Extract<EventBody, { type: K }>;
+
+/** An event's data cut down to what `decide` and `evolve` read of it (the same object when they read it whole). */
+export function decisiveData(type: string, data: unknown): unknown {
+  const fields: readonly string[] | undefined = (
+    DECISIVE_FIELDS as Partial<Record<string, readonly string[]>>
+  )[type];
+  if (fields === undefined || typeof data !== 'object' || data === null) return data;
+  const whole = data as Record<string, unknown>;
+  const cut: Record<string, unknown> = {};
+  for (const field of fields) if (Object.hasOwn(whole, field)) cut[field] = whole[field];
+  return cut;
+}

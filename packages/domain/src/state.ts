@@ -135,12 +135,16 @@ export class SpendingItems {
 
   /** Records a new item in its (action, year) entry; returns its slot. */
   add(spendingId: string, entry: ActionYear, amountCents: bigint, active = true): number {
-    if (this.slotById.has(spendingId)) throw new Error(`spending item ${spendingId} is already recorded`);
     const slot = this.ids.length;
+    // One lookup, not a `has` before the `set`: a repeated id leaves the map's size unchanged (and is put back).
+    this.slotById.set(spendingId, slot);
+    if (this.slotById.size === slot) {
+      this.slotById.set(spendingId, this.ids.indexOf(spendingId));
+      throw new Error(`spending item ${spendingId} is already recorded`);
+    }
     if (slot === this.amounts.length) this.grow();
     this.ids.push(spendingId);
     this.entries.push(entry);
-    this.slotById.set(spendingId, slot);
     this.setAmount(slot, amountCents);
     this.active[slot] = active ? 1 : 0;
     entry.slots.push(slot);

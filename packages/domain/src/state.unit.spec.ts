@@ -94,11 +94,19 @@ describe('SpendingItems', () => {
     const spending = new SpendingItems();
     const entry = actionYear(action('A1'), 2024);
     spending.add('s1', entry, 5n);
+    spending.add('s0', entry, 4n);
     expect(() => spending.add('s1', entry, 6n)).toThrow(/already recorded/);
+    // The refused add changed nothing: s1 keeps its slot and amount.
+    expect([spending.size, spending.slotOf('s1'), spending.amountOf(0), entry.slots]).toEqual([
+      2,
+      0,
+      5n,
+      [0, 1],
+    ]);
     expect(spending.has('s1')).toBe(true);
     expect(spending.has('s2')).toBe(false);
     expect(spending.item('s2')).toBeUndefined();
-    expect(() => spending.amountOf(1)).toThrow(/no spending item in slot 1/);
-    expect(() => spending.entryOf(1)).toThrow(/no spending item in slot 1/);
+    expect(() => spending.amountOf(2)).toThrow(/no spending item in slot 2/);
+    expect(() => spending.entryOf(2)).toThrow(/no spending item in slot 2/);
   });
 });
