@@ -47,34 +47,38 @@ const positiveAmount = amount.refine(
   'bad-amount|must be above zero',
 );
 
-const DATE_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/;
-const TIMESTAMP_PATTERN =
-  /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-](\d{2}):(\d{2}))$/;
+// Shapes only; the numbers are read at their fixed places below (a regex with capture groups costs a match array
+// and a string per group, for every event of a large file).
+const DATE_SHAPE = /^\d{4}-\d{2}-\d{2}$/;
+const TIMESTAMP_SHAPE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2})$/;
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31] as const;
 
-function isCalendarDate(y: number, m: number, d: number): boolean {
+/** The two ASCII digits at `at` and `at + 1` as a number (the caller has checked that they are digits). */
+function twoDigits(value: string, at: number): number {
+  return (value.charCodeAt(at) - 48) * 10 + (value.charCodeAt(at + 1) - 48);
+}
+
+/** Whether `value`, which has the shape YYYY-MM-DD from its start, names a day of the Gregorian calendar. */
+function isCalendarDay(value: string): boolean {
+  const y = twoDigits(value, 0) * 100 + twoDigits(value, 2);
+  const m = twoDigits(value, 5);
+  const d = twoDigits(value, 8);
   if (m < 1 || m > 12 || d < 1) return false;
   const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
-  const days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][m - 1] ?? 0;
-  return d <= days;
+  return d <= (m === 2 && leap ? 29 : (DAYS_IN_MONTH[m - 1] ?? 0));
 }
 
 export function isIsoDate(value: string): boolean {
-  const match = DATE_PATTERN.exec(value);
-  return match !== null && isCalendarDate(Number(match[1]), Number(match[2]), Number(match[3]));
+  return DATE_SHAPE.test(value) && isCalendarDay(value);
 }
 
 export function isIsoTimestamp(value: string): boolean {
-  const match = TIMESTAMP_PATTERN.exec(value);
-  if (match === null) return false;
-  const [, y, mo, d, h, mi, s, , oh, om] = match;
-  return (
-    isCalendarDate(Number(y), Number(mo), Number(d)) &&
-    Number(h) < 24 &&
-    Number(mi) < 60 &&
-    (s === undefined || Number(s) < 60) &&
-    (oh === undefined || Number(oh) < 24) &&
-    (om === undefined || Number(om) < 60)
-  );
+  if (!TIMESTAMP_SHAPE.test(value) || !isCalendarDay(value)) return false;
+  // YYYY-MM-DDTHH:MM, then :SS and a fraction when there are seconds, then Z or an offset ±HH:MM at the end.
+  if (twoDigits(value, 11) > 23 || twoDigits(value, 14) > 59) return false;
+  if (value[16] === ':' && twoDigits(value, 17) > 59) return false;
+  const end = value.length;
+  return value[end - 1] === 'Z' || (twoDigits(value, end - 5) < 24 && twoDigits(value, end - 2) < 60);
 }
 
 const bookedOn = z.string().refine(isIsoDate, 'bad-date|must be a calendar date YYYY-MM-DD');

@@ -1,7 +1,8 @@
 // Malformed input (CONTRACT section 2): every reason with the path of the field at fault, and valid records of
 // every type, which come back exactly as given.
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { EventType } from './schemas';
+import { isIsoDate, isIsoTimestamp, type EventType } from './schemas';
 import {
   MAX_LINE_LENGTH,
   NOT_UTF8_MARK,
@@ -314,5 +315,75 @@ describe('validateRecord: malformed reasons with the field path', () => {
       { reason: 'bad-date', field: 'data.bookedOn' },
       { reason: 'empty-field', field: 'data.payee' },
     ]);
+  });
+});
+
+// The calendar checks as first written, with capture groups: the reference the faster checks are held to.
+function referenceCalendarDate(y: number, m: number, d: number): boolean {
+  if (m < 1 || m > 12 || d < 1) return false;
+  const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+  return d <= ([31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][m - 1] ?? 0);
+}
+function referenceDate(value: string): boolean {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+  return match !== null && referenceCalendarDate(Number(match[1]), Number(match[2]), Number(match[3]));
+}
+function referenceTimestamp(value: string): boolean {
+  const match =
+    /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-](\d{2}):(\d{2}))$/.exec(value);
+  if (match === null) return false;
+  const [, y, mo, d, h, mi, sec, , oh, om] = match;
+  return (
+    referenceCalendarDate(Number(y), Number(mo), Number(d)) &&
+    Number(h) < 24 &&
+    Number(mi) < 60 &&
+    (sec === undefined || Number(sec) < 60) &&
+    (oh === undefined || Number(oh) < 24) &&
+    (om === undefined || Number(om) < 60)
+  );
+}
+
+describe('isIsoDate and isIsoTimestamp', () => {
+  const pad = (n: number, width = 2) => String(n).padStart(width, '0');
+  const year = fc.oneof(fc.constantFrom(1900, 2000, 2023, 2024, 2100), fc.integer({ min: 0, max: 9999 }));
+  const date = fc
+    .tuple(year, fc.integer({ min: 0, max: 13 }), fc.integer({ min: 0, max: 32 }))
+    .map(([y, m, d]) => `${pad(y, 4)}-${pad(m)}-${pad(d)}`);
+  const timestamp = fc
+    .tuple(
+      date,
+      fc.integer({ min: 0, max: 25 }),
+      fc.integer({ min: 0, max: 61 }),
+      fc.option(fc.tuple(fc.integer({ min: 0, max: 61 }), fc.option(fc.stringMatching(/^[0-9]{1,10}$/)))),
+      fc.oneof(
+        fc.constantFrom('Z', '', 'z'),
+        fc
+          .tuple(fc.constantFrom('+', '-'), fc.integer({ min: 0, max: 25 }), fc.integer({ min: 0, max: 61 }))
+          .map(([sign, h, m]) => `${sign}${pad(h)}:${pad(m)}`),
+      ),
+    )
+    .map(([day, h, mi, sec, zone]) => {
+      const seconds = sec === null ? '' : `:${pad(sec[0])}${sec[1] === null ? '' : `.${sec[1]}`}`;
+      return `${day}T${pad(h)}:${pad(mi)}${seconds}${zone}`;
+    });
+
+  it('agree with the reference on near-valid and arbitrary text', () => {
+    fc.assert(
+      fc.property(fc.oneof(date, timestamp, fc.string()), (value) => {
+        expect(isIsoDate(value)).toBe(referenceDate(value));
+        expect(isIsoTimestamp(value)).toBe(referenceTimestamp(value));
+      }),
+      { numRuns: 20_000 },
+    );
+  });
+
+  it('take leap days, the last second and offsets as the calendar does', () => {
+    expect(['2024-02-29', '2000-02-29', '1900-02-28'].map(isIsoDate)).toEqual([true, true, true]);
+    expect(['2023-02-29', '1900-02-29', '2024-00-10'].map(isIsoDate)).toEqual([false, false, false]);
+    expect(
+      ['2024-12-31T23:59:59.999999999+23:59', '2024-01-01T00:00-00:00', '2024-01-01T00:00:60Z'].map(
+        isIsoTimestamp,
+      ),
+    ).toEqual([true, true, false]);
   });
 });
