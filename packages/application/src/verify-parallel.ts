@@ -33,33 +33,48 @@ interface Block {
   bytes: Uint8Array;
 }
 
-/** Cuts a byte stream into blocks of whole lines, numbering the lines as the sequential reader does. */
+/**
+ * Cuts a byte stream into blocks of whole lines, numbering the lines as the sequential reader does. The input's
+ * chunks are kept as they come (a source must not reuse a chunk's memory once it has yielded it) and copied once,
+ * into a block of their own that can be handed to a worker without another copy.
+ */
 async function* blocks(input: AsyncIterable<Uint8Array>, blockBytes: number): AsyncGenerator<Block> {
-  let pending: Buffer[] = [];
+  let pending: Uint8Array[] = [];
   let pendingBytes = 0;
   let index = 0;
   let firstLine = 1;
+  /** The pending chunks in one new buffer (never a slice of Node's shared pool, which cannot be transferred). */
+  const join = (): Buffer => {
+    const joined = Buffer.allocUnsafeSlow(pendingBytes);
+    let at = 0;
+    for (const part of pending) {
+      joined.set(part, at);
+      at += part.byteLength;
+    }
+    return joined;
+  };
   const cut = (bytes: Buffer): Block => {
-    const block = { index: index++, firstLine, bytes: new Uint8Array(bytes) };
+    const block = { index: index++, firstLine, bytes };
     firstLine += countLines(bytes);
     return block;
   };
   for await (const chunk of input) {
-    pending.push(Buffer.from(chunk));
+    pending.push(chunk);
     pendingBytes += chunk.byteLength;
     if (pendingBytes < blockBytes) continue;
-    const joined = Buffer.concat(pending, pendingBytes);
+    const joined = join();
     const end = joined.lastIndexOf(0x0a);
     if (end === -1) {
       pending = [joined];
       continue;
     }
+    // The partial last line is copied out: the block's buffer goes to a worker whole.
+    const rest = Buffer.from(joined.subarray(end + 1));
     yield cut(joined.subarray(0, end + 1));
-    const rest = joined.subarray(end + 1);
-    pending = rest.length > 0 ? [Buffer.from(rest)] : [];
+    pending = rest.length > 0 ? [rest] : [];
     pendingBytes = rest.length;
   }
-  if (pendingBytes > 0) yield cut(Buffer.concat(pending, pendingBytes));
+  if (pendingBytes > 0) yield cut(join());
 }
 
 /** Links each block's result to the previous ones, in order, exactly as the sequential check would have. */
