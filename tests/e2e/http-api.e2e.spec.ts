@@ -431,4 +431,57 @@ describe('reading', () => {
     });
     expect(((await beyond.json()) as { message: string }).message).toMatch(/^asOfPosition 99999 is outside/);
   });
+
+  it('names the query parameter that is missing or bad, and what it must be, on every endpoint', async () => {
+    const badRequest = async (path: string) => {
+      const response = await api(path, { token: token('administrator', '*') });
+      expect(response.status).toBe(400);
+      const body = (await response.json()) as { error: string; message: string };
+      expect(body.error).toBe('bad-request');
+      return body.message;
+    };
+    const regions = `/api/v1/regions/${ZL}`;
+    const yearRequired = 'year: is required (a year from 2000 to 2100)';
+    for (const path of [
+      `${regions}/reports/allocation`,
+      `${regions}/reports/allocation?asOfPosition=3`,
+      `${regions}/reports/trial-balance`,
+      `${regions}/actions`,
+      `${regions}/spending`,
+      `${regions}/provenance?funder=heerlen`,
+      '/api/v1/province/allocation',
+    ]) {
+      expect(await badRequest(path)).toBe(yearRequired);
+    }
+    const badYear = 'year: must be a year from 2000 to 2100';
+    expect(await badRequest(`${regions}/reports/allocation?year=24`)).toBe(badYear);
+    expect(await badRequest(`${regions}/reports/allocation?year=1999`)).toBe(badYear);
+    expect(await badRequest(`${regions}/reports/allocation?year=2024&year=2025`)).toBe(
+      'year: must be given once (a year from 2000 to 2100)',
+    );
+    expect(await badRequest(`${regions}/reports/allocation?year=2024&asOfPosition=-1`)).toBe(
+      'asOfPosition: must be a whole number from 0',
+    );
+    expect(await badRequest(`${regions}/reports/allocation?asOfPosition=x`)).toBe(
+      `${yearRequired}; asOfPosition: must be a whole number from 0`,
+    );
+    expect(await badRequest(`${regions}/history?fromPosition=x`)).toBe(
+      'fromPosition: must be a whole number from 1',
+    );
+    expect(
+      await badRequest(`${regions}/history/page?toPosition=x&limit=0&type=Spent&outcome=maybe&funder=a%20b`),
+    ).toBe(
+      'toPosition: must be a whole number from 0; limit: must be a whole number from 1 to 500; type: must be ' +
+        'one of RegionConfigured, ActionDefined, FundingCommitted, BudgetSet, FundingKeySet, SpendingRecorded, ' +
+        'SpendingCorrected, SpendingReversed, YearClosed; funder: must be an identifier of 1-64 [A-Za-z0-9._:-]; ' +
+        'outcome: must be one of accepted, rejected',
+    );
+    expect(await badRequest(`${regions}/history/page?actor=${'a'.repeat(257)}`)).toBe(
+      'actor: must be part of an actor, 1 to 256 characters',
+    );
+    expect(await badRequest(`${regions}/provenance?year=2024`)).toBe('query: give either actionId or funder');
+    expect(await badRequest('/api/v1/regions/a%20b/reports/allocation?year=2024')).toBe(
+      'region: must be an identifier of 1-64 [A-Za-z0-9._:-]',
+    );
+  });
 });

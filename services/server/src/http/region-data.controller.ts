@@ -14,7 +14,17 @@ import {
 import { AuthGuard, type AuthenticatedRequest } from './auth.guard';
 import { REGION_VIEWS, RegionViews, type SpendingView } from './region-views';
 import { STORE } from './tokens';
-import { allowedRegion, identifier, parseQuery, position, requireHistoryReader, year } from './web-access';
+import {
+  allowedRegion,
+  fromPosition,
+  identifier,
+  parseQuery,
+  position,
+  queryChoice,
+  queryText,
+  requireHistoryReader,
+  year,
+} from './web-access';
 
 export interface ActionSummary {
   actionId: string;
@@ -48,24 +58,22 @@ export interface RegionActions {
 /** The largest page of the history one request answers. */
 export const MAX_HISTORY_PAGE = 500;
 
+const LIMIT = `a whole number from 1 to ${MAX_HISTORY_PAGE}`;
+const ACTOR = 'part of an actor, 1 to 256 characters';
+
 export const historyPageQuery = z.object({
-  fromPosition: z
-    .string()
-    .regex(/^[1-9]\d{0,14}$/, 'fromPosition must be a whole number from 1')
-    .transform(Number)
-    .optional(),
+  fromPosition: fromPosition.optional(),
   toPosition: position.optional(),
-  limit: z
-    .string()
-    .regex(/^\d{1,3}$/, `limit must be a whole number from 1 to ${MAX_HISTORY_PAGE}`)
+  limit: queryText(LIMIT)
+    .regex(/^\d{1,3}$/, `must be ${LIMIT}`)
     .transform(Number)
-    .pipe(z.number().min(1).max(MAX_HISTORY_PAGE, `limit must be at most ${MAX_HISTORY_PAGE}`))
+    .pipe(z.number().min(1, `must be ${LIMIT}`).max(MAX_HISTORY_PAGE, `must be ${LIMIT}`))
     .optional(),
-  type: z.enum(EVENT_TYPES).optional(),
+  type: queryChoice(EVENT_TYPES).optional(),
   actionId: identifier.optional(),
   funder: identifier.optional(),
-  actor: z.string().min(1).max(256).optional(),
-  outcome: z.enum(['accepted', 'rejected']).optional(),
+  actor: queryText(ACTOR).min(1, `must be ${ACTOR}`).max(256, `must be ${ACTOR}`).optional(),
+  outcome: queryChoice(['accepted', 'rejected']).optional(),
 });
 export type HistoryPageQuery = z.infer<typeof historyPageQuery>;
 

@@ -1,25 +1,56 @@
-//! Query parsing and the region and role checks shared by the endpoints the web app adds to section 8.
+//! Query parsing and the region and role checks shared by the HTTP endpoints (section 8 and the web app's).
 import { ForbiddenException } from '@nestjs/common';
 import { z } from 'zod';
 import { mayReadHistory, mayUseRegion, type TokenEntry } from '@budget/application';
 import { IDENTIFIER_PATTERN } from '@budget/domain';
 import { BadRequestBody } from './tokens';
 
-export const identifier = z
-  .string()
-  .regex(IDENTIFIER_PATTERN, 'must be an identifier of 1-64 [A-Za-z0-9._:-]');
+/**
+ * What a query parameter's text must be, in messages `parseQuery` puts the parameter's name before: a missing one
+ * "is required (a year from 2000 to 2100)", one given twice "must be given once (...)", a bad one "must be a year
+ * from 2000 to 2100".
+ */
+function mustBe(what: string): (issue: { input?: unknown }) => string {
+  return (issue) =>
+    issue.input === undefined
+      ? `is required (${what})`
+      : Array.isArray(issue.input)
+        ? `must be given once (${what})`
+        : `must be ${what}`;
+}
 
-export const year = z
-  .string()
-  .regex(/^\d{4}$/, 'year must be a year from 2000 to 2100')
+/** One query (or path) parameter's text, described as `what` in its messages. */
+export function queryText(what: string): z.ZodString {
+  return z.string({ error: mustBe(what) });
+}
+
+/** One of a few words, named in the messages. */
+export function queryChoice<const T extends readonly [string, ...string[]]>(
+  values: T,
+): z.ZodEnum<{ [K in T[number]]: K }> {
+  return z.enum(values, { error: mustBe(`one of ${values.join(', ')}`) });
+}
+
+const IDENTIFIER = 'an identifier of 1-64 [A-Za-z0-9._:-]';
+export const identifier = queryText(IDENTIFIER).regex(IDENTIFIER_PATTERN, `must be ${IDENTIFIER}`);
+
+const YEAR = 'a year from 2000 to 2100';
+export const year = queryText(YEAR)
+  .regex(/^\d{4}$/, `must be ${YEAR}`)
   .transform(Number)
-  .pipe(z.number().min(2000, 'year must be from 2000').max(2100, 'year must be at most 2100'));
+  .pipe(z.number().min(2000, `must be ${YEAR}`).max(2100, `must be ${YEAR}`));
 
-export const position = z
-  .string()
-  .regex(/^(0|[1-9]\d{0,14})$/, 'asOfPosition must be a whole number from 0')
+const POSITION = 'a whole number from 0';
+export const position = queryText(POSITION)
+  .regex(/^(0|[1-9]\d{0,14})$/, `must be ${POSITION}`)
   .transform(Number);
 
+const FROM_POSITION = 'a whole number from 1';
+export const fromPosition = queryText(FROM_POSITION)
+  .regex(/^[1-9]\d{0,14}$/, `must be ${FROM_POSITION}`)
+  .transform(Number);
+
+/** Parses a query; a 400 names each parameter that is missing or bad, and what it must be. */
 export function parseQuery<T>(schema: z.ZodType<T>, value: unknown): T {
   const result = schema.safeParse(value);
   if (!result.success) {
@@ -36,7 +67,7 @@ export function forbidden(message: string): ForbiddenException {
 
 /** The region named in the path, if this token may use it (403 otherwise). */
 export function allowedRegion(token: TokenEntry, value: string): string {
-  const name = parseQuery(identifier, value);
+  const name = parseQuery(z.object({ region: identifier }), { region: value }).region;
   if (!mayUseRegion(token, name)) throw forbidden(`this token may not read region ${name}`);
   return name;
 }
