@@ -166,9 +166,13 @@ export const envelopeSchema = z.strictObject({
   type: z.enum(EVENT_TYPES, `unknown-type|must be one of ${EVENT_TYPES.join(', ')}`),
   occurredAt,
   actor: label.max(256, 'too-long|must be at most 256 characters'),
-  // Only its being an object is checked here (its fields by the type's schema); a loose object costs less than a
-  // record, which would also run a key and a value schema for every field.
-  data: z.looseObject({}, 'wrong-type|must be a JSON object'),
+  // Only its being an object is checked here (its fields by the type's schema, on the data as given). A check alone
+  // builds nothing: a loose object would copy every field (a third of this schema's time), a record would also run a
+  // key and a value schema for each.
+  data: z.custom<Record<string, unknown>>(
+    (value) => typeof value === 'object' && value !== null && !Array.isArray(value),
+    'wrong-type|must be a JSON object',
+  ),
 });
 
 export type EventDataMap = { [K in EventType]: z.output<(typeof eventDataSchemas)[K]> };

@@ -69,7 +69,7 @@ function toIssue(issue: z.core.$ZodIssue, prefix: string): MalformedIssue {
   const field = [prefix, ...issue.path.map(String)].filter((p) => p !== '').join('.');
   // An absent field is missing whatever its schema's own message says (a missing `type` is not an unknown type).
   if (
-    (issue.code === 'invalid_type' || issue.code === 'invalid_value') &&
+    (issue.code === 'invalid_type' || issue.code === 'invalid_value' || issue.code === 'custom') &&
     issue.input === undefined &&
     field !== ''
   ) {
