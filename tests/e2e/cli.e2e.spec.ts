@@ -360,6 +360,18 @@ describe('export, audit verify and replay', () => {
     ]);
   });
 
+  it('exports from a position on, from 1, and refuses --from-position 0 as the HTTP API refuses fromPosition=0', () => {
+    const from = (n: string) => cli.run(['export', '--region', 'zuid-limburg', '--from-position', n]);
+    expect(from('1')).toMatchObject({ code: 0, stdout: `${lines.join('\n')}\n` });
+    expect(from('15').stdout).toBe(`${lines.slice(14).join('\n')}\n`);
+    const zero = from('0');
+    expect(zero.code).toBe(2);
+    expect(zero.stdout).toBe('');
+    expect(zero.stderr).toContain(
+      'a position to start from is a whole number from 1 (the first position; leave the option out for the whole log)',
+    );
+  });
+
   it('verifies an intact chain and names the first position that fails', () => {
     expect(cli.run(['audit', 'verify', '--file', exportFile])).toMatchObject({
       code: 0,

@@ -432,6 +432,20 @@ describe('reading', () => {
     expect(((await beyond.json()) as { message: string }).message).toMatch(/^asOfPosition 99999 is outside/);
   });
 
+  it('starts the history at position 1 and refuses fromPosition=0, as `budget export --from-position` does', async () => {
+    const history = (query: string) =>
+      api(`/api/v1/regions/${ZL}/history${query}`, { token: token('auditor', ZL) });
+    const whole = await (await history('')).text();
+    expect(await (await history('?fromPosition=1')).text()).toBe(whole);
+    const zero = await history('?fromPosition=0');
+    expect(zero.status).toBe(400);
+    expect(await zero.json()).toEqual({
+      error: 'bad-request',
+      message:
+        'fromPosition: must be a whole number from 1 (the first position; leave it out for the whole log)',
+    });
+  });
+
   it('names the query parameter that is missing or bad, and what it must be, on every endpoint', async () => {
     const badRequest = async (path: string) => {
       const response = await api(path, { token: token('administrator', '*') });
@@ -466,7 +480,7 @@ describe('reading', () => {
       `${yearRequired}; asOfPosition: must be a whole number from 0`,
     );
     expect(await badRequest(`${regions}/history?fromPosition=x`)).toBe(
-      'fromPosition: must be a whole number from 1',
+      'fromPosition: must be a whole number from 1 (the first position; leave it out for the whole log)',
     );
     expect(
       await badRequest(`${regions}/history/page?toPosition=x&limit=0&type=Spent&outcome=maybe&funder=a%20b`),

@@ -39,6 +39,19 @@ function position(value: string): number {
   return Number(value);
 }
 
+/**
+ * Where an export starts. Positions start at 1 (CONTRACT section 5), so 0 is refused, as the HTTP API's
+ * `fromPosition` refuses it; leaving the option out exports the whole log.
+ */
+function startPosition(value: string): number {
+  if (!/^[1-9][0-9]{0,14}$/.test(value)) {
+    throw new InvalidArgumentError(
+      'a position to start from is a whole number from 1 (the first position; leave the option out for the whole log)',
+    );
+  }
+  return Number(value);
+}
+
 function regionList(value: string): string[] {
   const regions = value.split(',').map((r) => r.trim());
   if (regions.length === 0 || regions.some((r) => r !== '*' && !IDENTIFIER_PATTERN.test(r))) {
@@ -168,7 +181,7 @@ export function buildProgram(environment: Environment, io: Io, setExitCode: (cod
       "print a region's whole log as NDJSON with positions, outcomes and the hash chain (CONTRACT section 5)",
     )
     .requiredOption('--region <region>', 'region id', region)
-    .option('--from-position <n>', 'start at this position', position)
+    .option('--from-position <n>', 'start at this position (from 1, the first)', startPosition)
     .action(async (options: { region: string; fromPosition?: number }) => {
       await withStore(environment, 'read', async (store) => {
         let chunk = '';

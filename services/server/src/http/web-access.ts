@@ -45,7 +45,8 @@ export const position = queryText(POSITION)
   .regex(/^(0|[1-9]\d{0,14})$/, `must be ${POSITION}`)
   .transform(Number);
 
-const FROM_POSITION = 'a whole number from 1';
+/** Where a history starts: positions start at 1 (CONTRACT section 5); 0 is refused, as `budget export` refuses it. */
+const FROM_POSITION = 'a whole number from 1 (the first position; leave it out for the whole log)';
 export const fromPosition = queryText(FROM_POSITION)
   .regex(/^[1-9]\d{0,14}$/, `must be ${FROM_POSITION}`)
   .transform(Number);
