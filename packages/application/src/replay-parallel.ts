@@ -8,12 +8,12 @@ import {
   decide,
   evolve,
   initialState,
-  type EventBody,
+  parseDecisionLine,
   type RegionState,
 } from '@budget/domain';
 import { replayHistory, type ReplayResult } from './audit';
 import { eachLine } from './lines';
-import type { BlockResult, Decision } from './verify-block';
+import type { BlockResult } from './verify-block';
 import { verifyHistoryInParallel } from './verify-parallel';
 
 /** A history read more than once: as bytes (for the workers) and as batches of lines (for the slow path). */
@@ -47,12 +47,13 @@ class Decider {
     try {
       this.state ??= initialState(result.first.region);
       const state = this.state;
-      for (const [type, outcome, reason, data] of JSON.parse(result.decisions) as Decision[]) {
-        // The worker checked the record against the schema before returning it.
-        const event = { type, data } as EventBody;
-        const recomputed = decide(state, event);
+      // A block with a first record has a line for it and every record after it (a failed block never comes here).
+      for (const line of result.decisions.split('\n')) {
+        // The worker checked the record against the schema before writing its line.
+        const { body, outcome, reason } = parseDecisionLine(line);
+        const recomputed = decide(state, body);
         if (recomputed.outcome !== outcome || recomputed.reason !== reason) return this.fail();
-        if (recomputed.outcome === 'accepted') evolve(state, event);
+        if (recomputed.outcome === 'accepted') evolve(state, body);
         this.length += 1;
       }
       return true;

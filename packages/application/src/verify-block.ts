@@ -1,6 +1,6 @@
 //! One block of an exported history checked on its own, so that blocks can be checked side by side in workers.
 //! The caller links the blocks: each block's first record must follow the previous block's last one.
-import { decisiveData } from '@budget/domain';
+import { decisionLine } from '@budget/domain';
 import { checkLinkSafely, parseExportLine, parseForVerify } from './audit';
 
 /** What checking one block found. Records are counted in the block; positions are the records' own. */
@@ -13,15 +13,13 @@ export interface BlockResult {
   /** The first problem inside the block: its line (absolute) and how many records came before it in the block. */
   problem: { line: number; recordsBefore: number; problem: string } | null;
   /**
-   * With `decisions`: what deciding the block's records again needs, as one JSON array of `[type, outcome, reason,
-   * decisive data]` per record (`decisiveData`), up to the first problem. One string is cheaper to send and to parse
-   * than the records, so the thread that decides reads neither the file nor the records' other fields.
+   * With `decisions`: what deciding the block's records again needs, one `decisionLine` per record (its type,
+   * decisive data, and recorded outcome and reason), up to the first problem, joined by newlines. One string is
+   * cheaper to send than the records, and its lines are cheaper to read, so the thread that decides reads neither
+   * the file nor the records' other fields.
    */
   decisions?: string;
 }
-
-/** One record of `BlockResult.decisions`. */
-export type Decision = [type: string, outcome: string, reason: string | null, data: unknown];
 
 export interface CheckOptions {
   /** Check every event against the schema of section 2 too (a replay needs that; the hash covers it anyway). */
@@ -40,9 +38,9 @@ const NEWLINE = 0x0a;
  */
 export function checkBlock(bytes: Uint8Array, firstLine: number, options: CheckOptions = {}): BlockResult {
   const parse = options.schema === true ? parseExportLine : parseForVerify;
-  const decisions: Decision[] | undefined = options.decisions === true ? [] : undefined;
+  const decisions: string[] | undefined = options.decisions === true ? [] : undefined;
   const withDecisions = (result: BlockResult): BlockResult =>
-    decisions === undefined ? result : { ...result, decisions: JSON.stringify(decisions) };
+    decisions === undefined ? result : { ...result, decisions: decisions.join('\n') };
   const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
   let records = 0;
   let first: BlockResult['first'] = null;
@@ -83,7 +81,7 @@ export function checkBlock(bytes: Uint8Array, firstLine: number, options: CheckO
         lastHash: previousHash,
         problem: { line, recordsBefore: records, problem },
       });
-    decisions?.push([record.type, record.outcome, record.reason, decisiveData(record.type, record.data)]);
+    decisions?.push(decisionLine(record.type, record.outcome, record.reason, record.data));
     previousHash = record.hash;
     expected += 1;
     records += 1;

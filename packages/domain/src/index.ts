@@ -81,3 +81,4 @@ export {
 export { RegionLog, eventYear, type Appended } from './region-log';
 export { touchedYears } from './touched-years';
 export { restoreSnapshot, snapshotOf, snapshotYears, yearSnapshot, type RegionSnapshot } from './snapshot';
+export { decisionLine, parseDecisionLine, type DecisionInput } from './decision-text';

@@ -193,7 +193,7 @@ export type EventOf<K extends EventType> = Extract<BudgetEvent, { type: K }>;
  * description of a payment, say); every other type's data is read whole. `decide` and `evolve` take an `EventBody`,
  * so the compiler holds them to these fields, and a replay sends only these across threads.
  */
-const DECISIVE_FIELDS = {
+export const DECISIVE_FIELDS = {
   FundingCommitted: ['funder', 'year', 'amount'],
   SpendingRecorded: ['spendingId', 'actionId', 'year', 'amount'],
   SpendingCorrected: ['spendingId', 'amount'],
