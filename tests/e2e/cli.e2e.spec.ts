@@ -386,6 +386,31 @@ describe('export, audit verify and replay', () => {
     expect(result.stdout).toContain('hash chain broken at position 7');
   });
 
+  it('refuses to replay a partial export, naming the position it starts at, as audit verify refuses it', () => {
+    const partialFile = join(dir, 'from-15.ndjson');
+    writeFileSync(
+      partialFile,
+      cli.run(['export', '--region', 'zuid-limburg', '--from-position', '15']).stdout,
+    );
+    const verified = cli.run(['audit', 'verify', '--file', partialFile]);
+    expect(verified.code).toBe(1);
+    expect(verified.stdout).toContain('position is 15, expected 1');
+    const replayed = cli.run(['replay', '--file', partialFile, '--report', 'allocation', '--year', '2024']);
+    expect(replayed).toEqual({
+      code: 1,
+      stdout: '',
+      stderr:
+        'cannot replay: position 1 (line 1): the file starts at position 15, not at position 1: a replay needs ' +
+        'the whole history (an export without --from-position)\n',
+    });
+    // Standard input goes through the sequential replay alone: the same answer.
+    const fromStdin = cli.run(
+      ['replay', '--file', '-', '--report', 'allocation', '--year', '2024'],
+      readFileSync(partialFile, 'utf8'),
+    );
+    expect(fromStdin).toEqual(replayed);
+  });
+
   it('replays the history into the same report, and reports a recorded outcome that does not hold', () => {
     const live = cli.run(report2024Args()).stdout;
     const replayed = cli.run([

@@ -108,7 +108,8 @@ export async function verifyHistory(lines: AsyncIterable<string>): Promise<Verif
 
 /**
  * Rebuilds a region's state from its exported history alone, deciding every event again. A recomputed outcome
- * (or hash) that differs from the recorded one is a discrepancy. The report reflects every record.
+ * (or hash) that differs from the recorded one is a discrepancy. The report reflects every record. A history that
+ * does not start at position 1 is refused: its state before the first record is unknown.
  */
 export async function replayHistory(lines: AsyncIterable<string>, year: number): Promise<ReplayResult> {
   let log: RegionLog | undefined;
@@ -119,6 +120,18 @@ export async function replayHistory(lines: AsyncIterable<string>, year: number):
     const position = (log?.length ?? 0) + 1;
     if ('problem' in item) return { ok: false, position, line: item.line, problem: item.problem };
     const { record } = item;
+    if (log === undefined && record.position !== 1) {
+      // A partial export (`export --from-position`): deciding it from an empty state would make every record a
+      // discrepancy, when what is wrong is the file.
+      return {
+        ok: false,
+        position,
+        line: item.line,
+        problem:
+          `the file starts at position ${JSON.stringify(record.position)}, not at position 1: a replay needs ` +
+          'the whole history (an export without --from-position)',
+      };
+    }
     log ??= RegionLog.empty(record.region);
     if (record.region !== log.region) {
       return {

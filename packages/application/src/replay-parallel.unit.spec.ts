@@ -112,6 +112,24 @@ describe('replayHistoryInParallel', () => {
     expect(await replayHistoryInParallel(source(input), 2024, { workers: 0 })).toEqual(sequential);
   });
 
+  it('refuses a partial history (an export from a later position) in both replays, naming where it starts', async () => {
+    for (const from of [2, 50, RECORDS.length]) {
+      const input = text(RECORDS.slice(from - 1));
+      const expected = {
+        ok: false,
+        position: 1,
+        line: 1,
+        problem: `the file starts at position ${from}, not at position 1: a replay needs the whole history (an export without --from-position)`,
+      };
+      expect(await replayHistory(linesOf(input), 2024)).toEqual(expected);
+      for (const workers of [0, 2]) {
+        expect(await replayHistoryInParallel(source(input), 2024, { workers, blockBytes: 3000 })).toEqual(
+          expected,
+        );
+      }
+    }
+  });
+
   it('refuses an empty history as the sequential replay does', async () => {
     const parallel = await replayHistoryInParallel(source(''), 2024, { workers: 0 });
     expect(parallel).toEqual(await replayHistory(linesOf(''), 2024));
