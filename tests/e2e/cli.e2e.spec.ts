@@ -411,6 +411,29 @@ describe('export, audit verify and replay', () => {
     expect(fromStdin).toEqual(replayed);
   });
 
+  it('refuses to verify or replay a file with no records, in the same words', () => {
+    for (const [name, content] of [
+      ['empty.ndjson', ''],
+      ['blank.ndjson', '\n  \n\r\n'],
+    ] as const) {
+      const file = join(dir, name);
+      writeFileSync(file, content);
+      expect(cli.run(['audit', 'verify', '--file', file]), name).toEqual({
+        code: 1,
+        stdout: '',
+        stderr: 'cannot verify: the file holds no records (it is empty or has only blank lines)\n',
+      });
+      const replay = ['replay', '--report', 'allocation', '--year', '2024', '--file'];
+      const refused = {
+        code: 1,
+        stdout: '',
+        stderr: 'cannot replay: the file holds no records (it is empty or has only blank lines)\n',
+      };
+      expect(cli.run([...replay, file]), name).toEqual(refused);
+      expect(cli.run([...replay, '-'], content), name).toEqual(refused);
+    }
+  });
+
   it('replays the history into the same report, and reports a recorded outcome that does not hold', () => {
     const live = cli.run(report2024Args()).stdout;
     const replayed = cli.run([

@@ -28,6 +28,9 @@ export type ReplayResult =
 
 const RECORD_FIELDS = [...HASHED_FIELDS, 'hash'] as const;
 
+/** Why a file with no record in it (empty, or blank lines only) is refused: it cannot be the history asked for. */
+const NO_RECORDS = 'the file holds no records (it is empty or has only blank lines)';
+
 /** Parses one exported line into a record, checking the event's fields against the schema too. */
 export function parseExportLine(line: string): { record: LogRecord } | { problem: string } {
   const parsed = parseForVerify(line);
@@ -161,7 +164,8 @@ export async function replayHistory(lines: AsyncIterable<string>, year: number):
     }
     previousHash = record.hash;
   }
-  if (log === undefined) return { ok: false, position: 1, line: 0, problem: 'the history is empty' };
+  // Line 0: no line is at fault. `budget audit verify` refuses such a file in the same words.
+  if (log === undefined) return { ok: false, position: 1, line: 0, problem: NO_RECORDS };
   log.ledger.assertBalanced();
   return {
     ok: true,

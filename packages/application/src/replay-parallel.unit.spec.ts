@@ -130,9 +130,16 @@ describe('replayHistoryInParallel', () => {
     }
   });
 
-  it('refuses an empty history as the sequential replay does', async () => {
-    const parallel = await replayHistoryInParallel(source(''), 2024, { workers: 0 });
-    expect(parallel).toEqual(await replayHistory(linesOf(''), 2024));
-    expect(parallel.ok).toBe(false);
+  it('refuses an empty history, or one of blank lines only, as the sequential replay does', async () => {
+    for (const input of ['', '\n  \n\n']) {
+      const parallel = await replayHistoryInParallel(source(input), 2024, { workers: 0 });
+      expect(parallel).toEqual(await replayHistory(linesOf(input), 2024));
+      expect(parallel).toEqual({
+        ok: false,
+        position: 1,
+        line: 0,
+        problem: 'the file holds no records (it is empty or has only blank lines)',
+      });
+    }
   });
 });

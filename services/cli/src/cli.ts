@@ -204,7 +204,12 @@ export function buildProgram(environment: Environment, io: Io, setExitCode: (cod
     .requiredOption('--file <file>', 'exported NDJSON history')
     .action(async (options: { file: string }) => {
       const result = await verifyHistoryInParallel(fileBytes(inputPath(options.file)));
-      if (result.ok) {
+      if (result.ok && result.records === 0) {
+        // Nothing to check is not an intact chain: an auditor handed an empty file has the wrong file. The same
+        // words as `replay` of such a file.
+        io.err('cannot verify: the file holds no records (it is empty or has only blank lines)\n');
+        setExitCode(1);
+      } else if (result.ok) {
         io.out(`hash chain intact: ${result.records} records verified\n`);
       } else {
         io.out(`hash chain broken at position ${result.position} (line ${result.line}): ${result.problem}\n`);
@@ -232,7 +237,9 @@ export function buildProgram(environment: Environment, io: Io, setExitCode: (cod
               options.year,
             );
       if (!result.ok) {
-        io.err(`cannot replay: position ${result.position} (line ${result.line}): ${result.problem}\n`);
+        // Line 0: the file as a whole (it holds no records), not one line of it.
+        const where = result.line === 0 ? '' : `position ${result.position} (line ${result.line}): `;
+        io.err(`cannot replay: ${where}${result.problem}\n`);
         setExitCode(1);
         return;
       }
