@@ -2,6 +2,7 @@
 import {
   GENESIS_HASH,
   HASHED_FIELDS,
+  NOT_UTF8_MARK,
   RegionLog,
   allocationReport,
   checkLink,
@@ -27,6 +28,10 @@ export type ReplayResult =
   | { ok: false; position: number; line: number; problem: string };
 
 const RECORD_FIELDS = [...HASHED_FIELDS, 'hash'] as const;
+
+/** Why a line whose bytes are not UTF-8 cannot be part of an export (section 2: lines are UTF-8). */
+export const NOT_UTF8_PROBLEM =
+  'not UTF-8: an export is written as UTF-8, so this line was changed or saved in another encoding';
 
 /** Why a file with no record in it (empty, or blank lines only) is refused: it cannot be the history asked for. */
 const NO_RECORDS = 'the file holds no records (it is empty or has only blank lines)';
@@ -57,6 +62,8 @@ async function* records(
  * hash covers every field, so any change to a validated record shows up as a hash mismatch anyway.
  */
 export function parseForVerify(line: string): { record: LogRecord } | { problem: string } {
+  // Marked by the line readers (`decodeLine`): the line's bytes are not UTF-8, so they cannot be what was hashed.
+  if (line.startsWith(NOT_UTF8_MARK)) return { problem: NOT_UTF8_PROBLEM };
   let value: unknown;
   try {
     value = JSON.parse(line);

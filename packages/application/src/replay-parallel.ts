@@ -18,6 +18,7 @@ import { verifyHistoryInParallel } from './verify-parallel';
 
 /** A history read more than once: as bytes (for the workers) and as batches of lines (for the slow path). */
 export interface ReplaySource {
+  /** The bytes, in chunks the source does not reuse once yielded (as file streams give). */
   bytes: () => AsyncIterable<Uint8Array>;
   /** The lines in order, in batches of any size (`splitLineBatches`): one await per batch, not per line. */
   lineBatches: () => AsyncIterable<readonly string[]>;

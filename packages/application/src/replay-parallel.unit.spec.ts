@@ -1,9 +1,10 @@
 import { sealRecord, type LogRecord } from '@budget/domain';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { replayHistory, verifyHistory } from './audit';
-import { eachLine } from './lines';
+import { NOT_UTF8_PROBLEM, replayHistory, verifyHistory } from './audit';
+import { eachLine, splitLineBatches, splitLines } from './lines';
 import { replayHistoryInParallel } from './replay-parallel';
+import { verifyHistoryInParallel } from './verify-parallel';
 import { demoHistory } from './testing/demo-history';
 
 const RECORDS = demoHistory();
@@ -128,6 +129,44 @@ describe('replayHistoryInParallel', () => {
         );
       }
     }
+  });
+
+  it('refuses a line that is not UTF-8 in verify and in both replays, at its position, as the line reader does', async () => {
+    // Record 10's actor holds U+FFFD and the chain is sealed over that; then its three UTF-8 bytes become one 0xFF,
+    // which decodes to U+FFFD again: only the bytes tell that the line is not what was hashed.
+    const at = 9;
+    let prevHash = RECORDS[0]?.prevHash ?? '';
+    const sealed = RECORDS.map((record, i) => {
+      const next = sealRecord({ ...(i === at ? { ...record, actor: 'a\uFFFD' } : record), prevHash });
+      prevHash = next.hash;
+      return next;
+    });
+    const good = Buffer.from(text(sealed), 'utf8');
+    const mark = good.indexOf(Buffer.from('a\uFFFD', 'utf8'));
+    const bytes = Buffer.concat([good.subarray(0, mark + 1), Buffer.from([0xff]), good.subarray(mark + 4)]);
+    const chunks = async function* (): AsyncGenerator<Uint8Array> {
+      for (let i = 0; i < bytes.length; i += 1000) {
+        await Promise.resolve();
+        yield Buffer.from(bytes.subarray(i, i + 1000));
+      }
+    };
+    const refused = { ok: false, position: at + 1, line: at + 1, problem: NOT_UTF8_PROBLEM };
+    expect(await verifyHistory(splitLines(chunks()))).toEqual(refused);
+    expect(await replayHistory(splitLines(chunks()), 2024)).toEqual(refused);
+    for (const workers of [0, 2]) {
+      expect(await verifyHistoryInParallel(chunks(), { workers, blockBytes: 3000 })).toEqual(refused);
+      const input = { bytes: chunks, lineBatches: () => splitLineBatches(chunks()) };
+      expect(await replayHistoryInParallel(input, 2024, { workers, blockBytes: 3000 })).toEqual(refused);
+    }
+    // The same history with the bytes as sealed is intact.
+    const whole = async function* (): AsyncGenerator<Uint8Array> {
+      await Promise.resolve();
+      yield good;
+    };
+    expect(await verifyHistoryInParallel(whole(), { workers: 0, blockBytes: 3000 })).toEqual({
+      ok: true,
+      records: RECORDS.length,
+    });
   });
 
   it('refuses an empty history, or one of blank lines only, as the sequential replay does', async () => {

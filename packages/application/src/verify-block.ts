@@ -1,7 +1,9 @@
 //! One block of an exported history checked on its own, so that blocks can be checked side by side in workers.
 //! The caller links the blocks: each block's first record must follow the previous block's last one.
+import { isUtf8 } from 'node:buffer';
 import { decisionLine } from '@budget/domain';
 import { checkLinkSafely, parseExportLine, parseForVerify } from './audit';
+import { decodeLines } from './lines';
 
 /** What checking one block found. Records are counted in the block; positions are the records' own. */
 export interface BlockResult {
@@ -13,8 +15,8 @@ export interface BlockResult {
   /** The first problem inside the block: its line (absolute) and how many records came before it in the block. */
   problem: { line: number; recordsBefore: number; problem: string } | null;
   /**
-   * With `decisions`: what deciding the block's records again needs, one `decisionLine` per record (its type,
-   * decisive data, and recorded outcome and reason), up to the first problem, joined by newlines. One string is
+   * With `decisions`, for a block without a problem: what deciding its records again needs, one `decisionLine` per
+   * record (its type, decisive data, and recorded outcome and reason), joined by newlines. One string is
    * cheaper to send than the records, and its lines are cheaper to read, so the thread that decides reads neither
    * the file nor the records' other fields.
    */
@@ -31,17 +33,21 @@ export interface CheckOptions {
 const NEWLINE = 0x0a;
 
 /**
- * Checks the records of one block of lines (UTF-8, split on "\n"; a trailing "\r" is JSON whitespace). Within the
- * block it applies the same checks, in the same order, as the sequential verification; the first record's position
- * and prevHash are taken as given, for the caller to link. With `schema`, each event is also checked against the
- * schema of section 2, as a replay does; with `decisions`, what deciding the records again needs.
+ * Checks the records of one block of lines (split on "\n"; a trailing "\r" is JSON whitespace), read as the CLI's
+ * line reader reads them (`splitLineBatches`): a line that is not UTF-8 is marked and refused, and a byte-order mark
+ * before the first line is dropped. Within the block it applies the same checks, in the same order, as the
+ * sequential verification; the first record's position and prevHash are taken as given, for the caller to link.
+ * With `schema`, each event is also checked against the schema of section 2, as a replay does; with `decisions`,
+ * what deciding the records again needs.
  */
 export function checkBlock(bytes: Uint8Array, firstLine: number, options: CheckOptions = {}): BlockResult {
   const parse = options.schema === true ? parseExportLine : parseForVerify;
   const decisions: string[] | undefined = options.decisions === true ? [] : undefined;
-  const withDecisions = (result: BlockResult): BlockResult =>
-    decisions === undefined ? result : { ...result, decisions: decisions.join('\n') };
-  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let text = buffer.toString('utf8');
+  // Bytes that are not UTF-8 show as U+FFFD (rare): then each line is decoded on its own, as the sequential reader
+  // does, so that such a line is marked (`decodeLine`) and refused instead of read with replacement characters.
+  if (text.includes('\uFFFD') && !isUtf8(buffer)) text = decodeLines(buffer).join('\n');
   let records = 0;
   let first: BlockResult['first'] = null;
   let expected = 0;
@@ -57,13 +63,14 @@ export function checkBlock(bytes: Uint8Array, firstLine: number, options: CheckO
     if (line === 1 && lineText.startsWith('\uFEFF')) lineText = lineText.slice(1);
     if (lineText.trim() === '') continue;
     const parsed = parse(lineText);
+    // A block with a problem is never decided (the caller stops at it), so it carries no decisions.
     if ('problem' in parsed)
-      return withDecisions({
+      return {
         records,
         first,
         lastHash: previousHash || null,
         problem: { line, recordsBefore: records, problem: parsed.problem },
-      });
+      };
     const { record } = parsed;
     if (first === null) {
       first = { line, position: record.position, prevHash: record.prevHash, region: record.region };
@@ -75,18 +82,19 @@ export function checkBlock(bytes: Uint8Array, firstLine: number, options: CheckO
         ? `region is ${record.region}, expected ${first.region}`
         : checkLinkSafely(record, expected, previousHash);
     if (problem !== null)
-      return withDecisions({
-        records,
-        first,
-        lastHash: previousHash,
-        problem: { line, recordsBefore: records, problem },
-      });
+      return { records, first, lastHash: previousHash, problem: { line, recordsBefore: records, problem } };
     decisions?.push(decisionLine(record.type, record.outcome, record.reason, record.data));
     previousHash = record.hash;
     expected += 1;
     records += 1;
   }
-  return withDecisions({ records, first, lastHash: first === null ? null : previousHash, problem: null });
+  const result: BlockResult = {
+    records,
+    first,
+    lastHash: first === null ? null : previousHash,
+    problem: null,
+  };
+  return decisions === undefined ? result : { ...result, decisions: decisions.join('\n') };
 }
 
 /** Number of lines a block holds, as the sequential reader counts them: a final line without "\n" counts too. */

@@ -149,7 +149,8 @@ class InThread {
 }
 
 /**
- * Verifies an exported history read as bytes. Input of one block or less is checked in this thread; larger input
+ * Verifies an exported history read as bytes (chunks the source does not reuse once yielded, as file streams give:
+ * they are kept until a block is full). Input of one block or less is checked in this thread; larger input
  * is cut into blocks that worker threads check while the next blocks are read. At most two blocks per worker are
  * in flight, so memory stays flat however long the history is.
  */

@@ -38,11 +38,7 @@ export function decisionLine(type: string, outcome: unknown, reason: unknown, da
     let ok = true;
     for (const field of fields) {
       const value = (data as Record<string, unknown>)[field];
-      if (
-        field === 'year'
-          ? Number.isSafeInteger(value) && !Object.is(value, -0)
-          : typeof value === 'string' && plain(value)
-      ) {
+      if (field === 'year' ? Number.isSafeInteger(value) : typeof value === 'string' && plain(value)) {
         line += `\t${String(value)}`;
       } else {
         ok = false;
