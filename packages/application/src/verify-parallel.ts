@@ -24,7 +24,12 @@ export interface ParallelVerifyOptions {
   signal?: AbortSignal;
 }
 
-const DEFAULT_BLOCK_BYTES = 4 << 20;
+/**
+ * Half a mebibyte: a block's text and records stay closer to the worker's caches than with 4 MiB. Replaying
+ * 1,000,000 records took 10.0-10.5 s against 11.1 s with 4 MiB blocks (alternating runs); 256 and 128 KiB were
+ * slower again.
+ */
+const DEFAULT_BLOCK_BYTES = 512 << 10;
 const STOPPED: VerifyResult = { ok: false, position: 0, line: 0, problem: 'the check was stopped' };
 
 interface Block {
