@@ -29,17 +29,27 @@ export function decodeLine(bytes: Uint8Array): string {
 }
 
 /**
- * The lines of bytes (split at "\n", a "\r" right before it dropped), each decoded on its own by `decodeLine`: for
- * text that may not be UTF-8, whose lines that are not must be marked one by one.
+ * The text of whole lines of bytes: decoded in one go when they are UTF-8 (or hold no U+FFFD, which bytes that are
+ * not UTF-8 always decode to), else line by line with `decodeLine`, so that each line that is not UTF-8 is marked.
+ * "\n" is never part of a multi-byte character, so the text splits at "\n" into the same lines either way.
  */
-export function decodeLines(bytes: Buffer): string[] {
+export function decodeText(bytes: Buffer): string {
+  const text = bytes.toString('utf8');
+  if (!text.includes('\uFFFD') || isUtf8(bytes)) return text;
   const lines: string[] = [];
   let start = 0;
   for (let end = bytes.indexOf(NEWLINE); end !== -1; end = bytes.indexOf(NEWLINE, start)) {
-    lines.push(withoutReturn(decodeLine(bytes.subarray(start, end))));
+    lines.push(decodeLine(bytes.subarray(start, end)));
     start = end + 1;
   }
-  lines.push(withoutReturn(decodeLine(bytes.subarray(start))));
+  lines.push(decodeLine(bytes.subarray(start)));
+  return lines.join('\n');
+}
+
+/** The lines of bytes (split at "\n", a "\r" right before it dropped), as `decodeText` reads them. */
+export function decodeLines(bytes: Buffer): string[] {
+  const lines = decodeText(bytes).split('\n');
+  for (let i = 0; i < lines.length; i++) lines[i] = withoutReturn(lines[i] as string);
   return lines;
 }
 
@@ -67,15 +77,7 @@ export async function* splitLineBatches(chunks: AsyncIterable<Uint8Array>): Asyn
       partial = [];
     }
     if (last + 1 < bytes.length) partial.push(bytes.subarray(last + 1));
-    const text = whole.toString('utf8');
-    // Bytes that are not UTF-8 show as U+FFFD (rare): then each line is decoded, and marked, on its own.
-    if (text.includes('\uFFFD')) {
-      yield decodeLines(whole);
-      continue;
-    }
-    const lines = text.split('\n');
-    for (let i = 0; i < lines.length; i++) lines[i] = withoutReturn(lines[i] as string);
-    yield lines;
+    yield decodeLines(whole);
   }
   if (partial.length > 0) yield [withoutReturn(decodeLine(Buffer.concat(partial)))];
 }

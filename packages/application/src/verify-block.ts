@@ -1,9 +1,8 @@
 //! One block of an exported history checked on its own, so that blocks can be checked side by side in workers.
 //! The caller links the blocks: each block's first record must follow the previous block's last one.
-import { isUtf8 } from 'node:buffer';
 import { decisionLine } from '@budget/domain';
 import { checkLinkSafely, parseExportLine, parseForVerify } from './audit';
-import { decodeLines } from './lines';
+import { decodeText } from './lines';
 
 /** What checking one block found. Records are counted in the block; positions are the records' own. */
 export interface BlockResult {
@@ -43,11 +42,8 @@ const NEWLINE = 0x0a;
 export function checkBlock(bytes: Uint8Array, firstLine: number, options: CheckOptions = {}): BlockResult {
   const parse = options.schema === true ? parseExportLine : parseForVerify;
   const decisions: string[] | undefined = options.decisions === true ? [] : undefined;
-  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  let text = buffer.toString('utf8');
-  // Bytes that are not UTF-8 show as U+FFFD (rare): then each line is decoded on its own, as the sequential reader
-  // does, so that such a line is marked (`decodeLine`) and refused instead of read with replacement characters.
-  if (text.includes('\uFFFD') && !isUtf8(buffer)) text = decodeLines(buffer).join('\n');
+  // As the sequential reader decodes: a line that is not UTF-8 is marked, and refused, not read with U+FFFD.
+  const text = decodeText(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
   let records = 0;
   let first: BlockResult['first'] = null;
   let expected = 0;

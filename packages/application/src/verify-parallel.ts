@@ -6,20 +6,17 @@ import type { VerifyResult } from './audit';
 import { checkBlock, countLines, type BlockResult, type CheckOptions } from './verify-block';
 import { WorkerPool } from './worker-pool';
 
-export interface ParallelVerifyOptions {
+/** `schema` and `decisions` as `checkBlock` takes them, for every block. */
+export interface ParallelVerifyOptions extends CheckOptions {
   /** Bytes per block; a block is cut after its last complete line. */
   blockBytes?: number;
   /** Worker threads; defaults to the number of cores (at most 8). 0 checks every block in this thread. */
   workers?: number;
-  /** Also check every event against the schema of section 2 (a replay needs that; the hash covers it anyway). */
-  schema?: boolean;
   /**
    * Called with each block's result in order, once the block has linked to the ones before it: with `decisions`,
    * a replay decides the block's records here while the workers check the next blocks.
    */
   onBlock?: (result: BlockResult) => void;
-  /** Have each block's result carry `decisions` (`checkBlock`). */
-  decisions?: boolean;
   /** Stops early: the result is then a failure whose problem says the check was stopped. */
   signal?: AbortSignal;
 }
