@@ -1,5 +1,6 @@
 //! The state of one region's log after some prefix of it: what decide() reads and evolve() changes.
 import type { FundingKey } from './funding-key';
+import { IdTable } from './id-table';
 import type { EventDataMap, Theme } from './schemas';
 
 export type ActionDefinition = EventDataMap['ActionDefined'] & { theme: Theme };
@@ -108,43 +109,48 @@ const INITIAL_CAPACITY = 1024;
 /**
  * Every spending item of a region, in columns indexed by slot (0, 1, ... in the order they were recorded): the id,
  * the (action, year) it belongs to, the amount in cents and whether it is still active. A region's state holds one
- * item per spending event it accepted, so this is what a long log's memory is made of: as columns an item costs its
- * id, one entry in the id map and about 25 bytes, against an object, a bigint and a reference (some 110 bytes more)
- * each, and the garbage collector has one object per item to trace instead of three.
+ * item per spending event it accepted, so this is what a long log's memory is made of. Every column is a typed array
+ * (the ids in an `IdTable`), outside the JavaScript heap: an item costs its id's characters and about 40 bytes, and
+ * the garbage collector has nothing per item to trace (a `Map` of id strings and an array of entries cost some 80
+ * bytes more an item on the heap, which the collector then kept two to three times over as headroom). Only each
+ * entry's list of slots is a JavaScript array.
  */
 export class SpendingItems {
-  private readonly slotById = new Map<string, number>();
-  private readonly ids: string[] = [];
+  private readonly ids = new IdTable();
+  /** Each slot's (action, year), as an index into `entries`: a region has few of them, and one number a slot. */
+  private entrySlots = new Uint32Array(INITIAL_CAPACITY);
   private readonly entries: ActionYear[] = [];
+  private readonly entryIndexes = new Map<ActionYear, number>();
   /** Amounts in cents; LARGE where the amount does not fit in 64 bits (an amount may have any number of digits). */
   private amounts = new BigInt64Array(INITIAL_CAPACITY);
   private active = new Uint8Array(INITIAL_CAPACITY);
   private readonly large = new Map<number, bigint>();
 
   get size(): number {
-    return this.ids.length;
+    return this.ids.size;
   }
 
   has(spendingId: string): boolean {
-    return this.slotById.has(spendingId);
+    return this.ids.find(spendingId) !== -1;
   }
 
   slotOf(spendingId: string): number | undefined {
-    return this.slotById.get(spendingId);
+    const slot = this.ids.find(spendingId);
+    return slot === -1 ? undefined : slot;
   }
 
   /** Records a new item in its (action, year) entry; returns its slot. */
   add(spendingId: string, entry: ActionYear, amountCents: bigint, active = true): number {
-    const slot = this.ids.length;
-    // One lookup, not a `has` before the `set`: a repeated id leaves the map's size unchanged (and is put back).
-    this.slotById.set(spendingId, slot);
-    if (this.slotById.size === slot) {
-      this.slotById.set(spendingId, this.ids.indexOf(spendingId));
-      throw new Error(`spending item ${spendingId} is already recorded`);
-    }
+    const slot = this.ids.size;
     if (slot === this.amounts.length) this.grow();
-    this.ids.push(spendingId);
-    this.entries.push(entry);
+    if (this.ids.add(spendingId) === -1) throw new Error(`spending item ${spendingId} is already recorded`);
+    let index = this.entryIndexes.get(entry);
+    if (index === undefined) {
+      index = this.entries.length;
+      this.entries.push(entry);
+      this.entryIndexes.set(entry, index);
+    }
+    this.entrySlots[slot] = index;
     this.setAmount(slot, amountCents);
     this.active[slot] = active ? 1 : 0;
     entry.slots.push(slot);
@@ -153,16 +159,18 @@ export class SpendingItems {
   }
 
   idOf(slot: number): string {
-    return this.ids[slot] ?? missing(slot);
+    if (!this.holds(slot)) return missing(slot);
+    return this.ids.idAt(slot);
   }
 
   entryOf(slot: number): ActionYear {
-    return this.entries[slot] ?? missing(slot);
+    if (!this.holds(slot)) return missing(slot);
+    return this.entries[this.entrySlots[slot] ?? 0] ?? missing(slot);
   }
 
   amountOf(slot: number): bigint {
     const cents = this.amounts[slot];
-    if (cents === undefined || slot >= this.ids.length) return missing(slot);
+    if (cents === undefined || !this.holds(slot)) return missing(slot);
     return cents === LARGE ? (this.large.get(slot) ?? missing(slot)) : cents;
   }
 
@@ -192,7 +200,7 @@ export class SpendingItems {
 
   /** One item as a plain object (for tests and tools; the state does not keep items so). */
   item(spendingId: string): SpendingItem | undefined {
-    const slot = this.slotById.get(spendingId);
+    const slot = this.slotOf(spendingId);
     if (slot === undefined) return undefined;
     const entry = this.entryOf(slot);
     return {
@@ -204,7 +212,14 @@ export class SpendingItems {
     };
   }
 
+  private holds(slot: number): boolean {
+    return Number.isInteger(slot) && slot >= 0 && slot < this.ids.size;
+  }
+
   private grow(): void {
+    const entrySlots = new Uint32Array(this.entrySlots.length * 2);
+    entrySlots.set(this.entrySlots);
+    this.entrySlots = entrySlots;
     const amounts = new BigInt64Array(this.amounts.length * 2);
     amounts.set(this.amounts);
     this.amounts = amounts;
