@@ -5,7 +5,10 @@ import { createReadStream } from 'node:fs';
 import { Kafka, Partitioners, logLevel, type Message } from 'kafkajs';
 import { parseArgs, stringFlag } from './args';
 import { splitLines } from '@budget/application';
+import { topicOffsets } from '@budget/engines';
 
+/** The consumer reads 100,000 messages in about a second here: one that has not in minutes is stuck. */
+const CONSUME_DEADLINE_MS = 180_000;
 /** Messages per produce request: well below the broker's 1 MiB request limit at ~330 bytes a line. */
 const BATCH = 1000;
 
@@ -29,6 +32,9 @@ async function main(): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();
   await admin.createTopics({ topics: [{ topic, numPartitions: 3 }], waitForLeaders: true });
+  // Every partition answers offset requests before anyone produces: a producer or consumer that meets a partition
+  // whose leader is still being elected (a broker started moments ago) would wait on stale metadata.
+  await topicOffsets(admin, topic);
   await admin.disconnect();
   // Durable like the pipeline's producers: acks from all in-sync replicas, idempotent.
   const producer = kafka.producer({
@@ -60,7 +66,15 @@ async function main(): Promise<void> {
   let consumed = 0;
   let bytes = 0;
   await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      reject(
+        new Error(
+          `consumed ${String(consumed)} of ${String(produced)} messages in ${String(CONSUME_DEADLINE_MS)} ms: giving up`,
+        ),
+      );
+    }, CONSUME_DEADLINE_MS);
     consumer.on(consumer.events.CRASH, ({ payload }) => {
+      clearTimeout(timer);
       reject(payload.error);
     });
     consumer
@@ -73,7 +87,10 @@ async function main(): Promise<void> {
             payload.resolveOffset(message.offset);
           }
           await payload.heartbeat();
-          if (consumed >= produced) resolve();
+          if (consumed >= produced) {
+            clearTimeout(timer);
+            resolve();
+          }
         },
       })
       .catch(reject);
@@ -94,4 +111,12 @@ async function main(): Promise<void> {
   );
 }
 
-await main();
+try {
+  await main();
+} catch (error) {
+  // Exit rather than wait on whatever kafkajs still has open: the benchmark reports the failure.
+  process.stderr.write(
+    `kafka-baseline: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
+  process.exit(1);
+}

@@ -19,7 +19,7 @@ import {
 } from './results';
 import { resultsMarkdown } from './results-markdown';
 import { round, spread } from './stats';
-import { requireGnuTime, statsPath, timed, type TimedResult } from './timed-run';
+import { requireGnuTime, statsPath, timed, type TimedOptions, type TimedResult } from './timed-run';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const RESULTS = join(ROOT, 'bench', 'results');
@@ -37,12 +37,17 @@ const NODE_TSX = [process.execPath, '--import', 'tsx'] as const;
 const CLI_LAUNCHER = join(ROOT, 'services', 'cli', 'bin', 'budget.mjs');
 
 let stepCounter = 0;
+/** No step takes this long on a machine the benchmark is meant for: one that does has hung (a lost broker, say). */
+const STEP_TIMEOUT_MS = 20 * 60_000;
 
 function log(message: string): void {
   process.stderr.write(`bench: ${message}\n`);
 }
 
-/** Runs a TypeScript file of this repository under /usr/bin/time; a failure stops the benchmark with its stderr. */
+/**
+ * Runs a TypeScript file of this repository under /usr/bin/time; a failure, or a step still running after
+ * STEP_TIMEOUT_MS, stops the benchmark with its stderr.
+ */
 async function runTs(
   file: string,
   args: readonly string[],
@@ -51,8 +56,8 @@ async function runTs(
 ): Promise<TimedResult> {
   const [node, ...nodeArgs] = NODE_TSX;
   const statsFile = statsPath(TMP, `step-${++stepCounter}`);
-  const options =
-    stdoutFile === undefined ? { cwd: ROOT, env, statsFile } : { cwd: ROOT, env, statsFile, stdoutFile };
+  const options: TimedOptions = { cwd: ROOT, env, statsFile, timeoutMs: STEP_TIMEOUT_MS };
+  if (stdoutFile !== undefined) options.stdoutFile = stdoutFile;
   const command = file === CLI_MAIN ? [CLI_LAUNCHER] : [...nodeArgs, file];
   const result = await timed(node, [...cpuProfileArgs(env), ...command, ...args], options);
   if (result.exitCode !== 0) {

@@ -25,6 +25,8 @@ export interface TimedOptions {
   statsFile: string;
   /** Send stdout to this file instead of capturing it (exports are large). */
   stdoutFile?: string;
+  /** Kill the program (and GNU time) after this long and fail, saying so, rather than wait for ever. */
+  timeoutMs?: number;
 }
 
 /** Fails early with the fix when GNU time is missing: peak memory is one of the targets. */
@@ -71,14 +73,31 @@ export async function timed(
   const stderr: Buffer[] = [];
   child.stdout?.on('data', (b: Buffer) => stdout.push(b));
   child.stderr?.on('data', (b: Buffer) => stderr.push(b));
+  // An object, so the type checker does not narrow what the timer changes.
+  const limit = { reached: false };
+  const timer =
+    options.timeoutMs === undefined
+      ? undefined
+      : setTimeout(() => {
+          limit.reached = true;
+          killTree(child.pid);
+        }, options.timeoutMs);
   const exitCode = await new Promise<number>((resolve, reject) => {
     child.on('error', reject);
     child.on('close', (code) => {
       resolve(code ?? 1);
     });
+  }).finally(() => {
+    clearTimeout(timer);
   });
   const wallMs = performance.now() - started;
   if (outFd !== undefined) closeSync(outFd);
+  if (limit.reached) {
+    const tail = Buffer.concat(stderr).toString('utf8').slice(-4000);
+    throw new Error(
+      `${[program, ...args].join(' ')} was still running after ${String(options.timeoutMs)} ms and was killed:\n${tail}`,
+    );
+  }
   const report = readFileSync(options.statsFile, 'utf8');
   return {
     command: [program, ...args].join(' '),
@@ -89,6 +108,26 @@ export async function timed(
     stdout: Buffer.concat(stdout).toString('utf8'),
     stderr: Buffer.concat(stderr).toString('utf8'),
   };
+}
+
+/**
+ * SIGKILL to a process and everything it started (GNU time's program, and whatever that program spawned), children
+ * first, read from /proc: a killed `time` alone would leave its program running.
+ */
+function killTree(pid: number | undefined): void {
+  if (pid === undefined) return;
+  let children: string[] = [];
+  try {
+    children = readFileSync(`/proc/${String(pid)}/task/${String(pid)}/children`, 'utf8').split(' ');
+  } catch {
+    // Gone already, or no /proc here: kill what we know of.
+  }
+  for (const child of children) if (child.trim() !== '') killTree(Number(child));
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch {
+    // It ended on its own meanwhile.
+  }
 }
 
 /** Stats files live next to the other temporary files of a run. */

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { existsSync } from 'node:fs';
@@ -35,4 +35,42 @@ describe('timed runs under GNU time', () => {
     expect(result.wallMs).toBeGreaterThanOrEqual(280);
     expect(result.maxRssKb).toBeGreaterThan(10_000);
   });
+
+  it.runIf(existsSync(GNU_TIME))(
+    'kill a program that outlives its time limit, with what it started, and say so',
+    async () => {
+      const pidFile = join(dir, 'grandchild.pid');
+      // The program starts a child of its own that would run for a minute, then waits for ever.
+      const script = [
+        "const { spawn } = require('node:child_process');",
+        "const fs = require('node:fs');",
+        "const c = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { stdio: 'ignore' });",
+        `fs.writeFileSync(${JSON.stringify(pidFile)}, String(c.pid));`,
+        "process.stderr.write('started\\n');",
+        'setInterval(() => {}, 1000);',
+      ].join('\n');
+      const started = performance.now();
+      await expect(
+        timed(process.execPath, ['-e', script], {
+          cwd: dir,
+          env: process.env,
+          statsFile: join(dir, 'hang.time.txt'),
+          timeoutMs: 1500,
+        }),
+      ).rejects.toThrow(/was still running after 1500 ms and was killed:\nstarted/);
+      expect(performance.now() - started).toBeLessThan(20_000);
+      const grandchild = Number(readFileSync(pidFile, 'utf8'));
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(alive(grandchild)).toBe(false);
+    },
+  );
 });
+
+/** Running, that is: neither gone nor a zombie waiting for whoever adopted it to reap it. */
+function alive(pid: number): boolean {
+  try {
+    return !/^State:\s+Z/m.test(readFileSync(`/proc/${String(pid)}/status`, 'utf8'));
+  } catch {
+    return false;
+  }
+}
