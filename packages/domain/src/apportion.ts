@@ -60,7 +60,7 @@ export function apportion(amountCents: bigint, key: FundingKey): bigint[] {
  * sum).
  */
 export function apportionSum<T>(
-  items: readonly T[],
+  items: ArrayLike<T>,
   /** The item's amount in cents, or null to leave it out. */
   amountOf: (item: T) => bigint | null,
   key: FundingKey,

@@ -31,7 +31,7 @@ export function spentParts(
     return zeros(funderCount);
   }
   if (entry.spent?.fingerprint === key.fingerprint) return entry.spent.partsCents;
-  const parts = apportionSum(entry.slots, spending.activeAmount, key);
+  const parts = apportionSum(entry.slots.view(), spending.activeAmount, key);
   entry.spent = { fingerprint: key.fingerprint, partsCents: parts };
   return parts;
 }

@@ -93,7 +93,7 @@ export function snapshotOf(log: RegionLog): RegionSnapshot {
 }
 
 function itemColumns(spending: SpendingItems, entry: ActionYear): ItemColumns {
-  const { slots } = entry;
+  const slots = entry.slots.view();
   const ids = new Array<string>(slots.length);
   const cents = new Array<string>(slots.length);
   const inactive: number[] = [];

@@ -27,7 +27,7 @@ export interface ActionYear {
   budgetCents: bigint;
   key: FundingKey | undefined;
   /** Its spending items, as slots of the region's `SpendingItems`, in the order they were recorded. */
-  slots: number[];
+  readonly slots: SlotList;
   activeCount: number;
   spent: SpentCache | undefined;
   /** The budget per funder, valid while the budget and the key's fingerprint are unchanged. */
@@ -87,7 +87,7 @@ export function actionYear(action: ActionState, year: number): ActionYear {
       year,
       budgetCents: 0n,
       key: undefined,
-      slots: [],
+      slots: new SlotList(),
       activeCount: 0,
       spent: undefined,
       allocated: undefined,
@@ -101,6 +101,31 @@ export function includesYear(definition: ActionDefinition, year: number): boolea
   return definition.startYear <= year && year <= definition.endYear;
 }
 
+/** A growing list of slots in an Int32Array: an (action, year) can have as many items as the region. */
+export class SlotList {
+  private data = new Int32Array(4);
+  private count = 0;
+
+  get length(): number {
+    return this.count;
+  }
+
+  push(slot: number): void {
+    if (this.count === this.data.length) {
+      const data = new Int32Array(this.data.length * 2);
+      data.set(this.data);
+      this.data = data;
+    }
+    this.data[this.count] = slot;
+    this.count += 1;
+  }
+
+  /** The slots so far, as a view that later pushes may leave behind (use it, then let it go). */
+  view(): Int32Array {
+    return this.data.subarray(0, this.count);
+  }
+}
+
 /** Marks an amount kept in `SpendingItems.large` rather than in the 64-bit column (spending amounts are >= 0). */
 const LARGE = -1n;
 const INT64_MAX = 2n ** 63n - 1n;
@@ -112,8 +137,8 @@ const INITIAL_CAPACITY = 1024;
  * item per spending event it accepted, so this is what a long log's memory is made of. Every column is a typed array
  * (the ids in an `IdTable`), outside the JavaScript heap: an item costs its id's characters and about 40 bytes, and
  * the garbage collector has nothing per item to trace (a `Map` of id strings and an array of entries cost some 80
- * bytes more an item on the heap, which the collector then kept two to three times over as headroom). Only each
- * entry's list of slots is a JavaScript array.
+ * bytes more an item on the heap, which the collector then kept two to three times over as headroom), and each
+ * (action, year) lists its slots in a `SlotList`.
  */
 export class SpendingItems {
   private readonly ids = new IdTable();
