@@ -67,7 +67,9 @@ describe('SpendingItems', () => {
         for (const year of [2023, 2024]) {
           const entry = a.years.get(year);
           const ofYear = model.filter((item) => item.year === year);
-          expect([...(entry?.slots.view() ?? [])].map((slot) => spending.idOf(slot))).toEqual(ofYear.map((i) => i.id));
+          expect([...(entry?.slots.view() ?? [])].map((slot) => spending.idOf(slot))).toEqual(
+            ofYear.map((i) => i.id),
+          );
           expect(entry?.activeCount ?? 0).toBe(ofYear.filter((i) => i.active).length);
         }
       }),
