@@ -1,7 +1,7 @@
 //! One line of text per record for a replay's deciding thread: what `decide` and `evolve` read of the record
 //! (`decisiveData`) and the outcome it was recorded with. Worker threads write these lines; the deciding thread
 //! reads them instead of the records.
-import { DECISIVE_FIELDS, decisiveData, type EventBody } from './schemas';
+import { decisiveData, decisiveFields, type EventBody } from './schemas';
 
 /** A record as a replay decides it again: its type and decisive data, and its outcome and reason as recorded. */
 export interface DecisionInput {
@@ -9,8 +9,6 @@ export interface DecisionInput {
   outcome: unknown;
   reason: unknown;
 }
-
-const FIELDS: Partial<Record<string, readonly string[]>> = DECISIVE_FIELDS;
 
 /** Text that survives being a tab-separated field of a line. */
 function plain(value: string): boolean {
@@ -25,7 +23,7 @@ function plain(value: string): boolean {
  * `[type, outcome, reason, decisive data]`, which starts with "[" where a type name cannot.
  */
 export function decisionLine(type: string, outcome: unknown, reason: unknown, data: unknown): string {
-  const fields = FIELDS[type];
+  const fields = decisiveFields(type);
   if (
     fields !== undefined &&
     typeof data === 'object' &&
@@ -58,7 +56,7 @@ export function parseDecisionLine(line: string): DecisionInput {
   }
   const parts = line.split('\t');
   const [type = '', outcome, reason] = parts;
-  const fields = FIELDS[type];
+  const fields = decisiveFields(type);
   if (fields?.length !== parts.length - 3) throw new Error(`not a decision line: ${line.slice(0, 80)}`);
   const data: Record<string, unknown> = {};
   for (let i = 0; i < fields.length; i++) {

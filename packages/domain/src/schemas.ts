@@ -209,11 +209,14 @@ type DecisiveData<K extends EventType> = K extends keyof DecisiveFields
 export type EventBody = { [K in EventType]: { type: K; data: DecisiveData<K> } }[EventType];
 export type EventBodyOf<K extends EventType> = Extract<EventBody, { type: K }>;
 
+/** The fields `decide` and `evolve` read of a type's data, in order; undefined for a type they read whole. */
+export function decisiveFields(type: string): readonly string[] | undefined {
+  return (DECISIVE_FIELDS as Partial<Record<string, readonly string[]>>)[type];
+}
+
 /** An event's data cut down to what `decide` and `evolve` read of it (the same object when they read it whole). */
 export function decisiveData(type: string, data: unknown): unknown {
-  const fields: readonly string[] | undefined = (
-    DECISIVE_FIELDS as Partial<Record<string, readonly string[]>>
-  )[type];
+  const fields = decisiveFields(type);
   if (fields === undefined || typeof data !== 'object' || data === null) return data;
   const whole = data as Record<string, unknown>;
   const cut: Record<string, unknown> = {};
