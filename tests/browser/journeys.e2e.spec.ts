@@ -119,28 +119,56 @@ describe('browser journeys', () => {
     await page.getByText('3 regels met fouten; er is niets toegevoegd.').waitFor();
     const preview = page.locator('table.preview');
     await expect.poll(() => preview.locator('tr.bad').count()).toBe(3);
-    expect(await preview.textContent()).toContain('unknown-action');
+    // A rejection the dry run foresees is explained, not just named.
+    expect(await preview.textContent()).toContain(
+      'zou worden afgewezen: Deze actie bestaat niet in de regio.',
+    );
     expect(await preview.textContent()).toContain('bad-amount');
     expect(await preview.textContent()).toContain('bad-date');
     expect(await page.getByRole('button', { name: /^Toevoegen/ }).isDisabled()).toBe(true);
     await check('3-csv-errors');
 
-    // The fixed file appends; the same file again is a no-op.
+    // The fixed file appends; the same file again (whoever uploads it) is shown as already recorded, not appended.
     const good = bad
       .split('\r\n')
       .filter((line) => !line.startsWith('web-csv-2') && !line.startsWith('web-csv-3'))
       .join('\r\n')
       .replace('31-02-2024', '29-02-2024');
-    for (const expected of [
-      'Toegevoegd: 2 (2 geaccepteerd, 0 afgewezen, 0 al aanwezig)',
-      'Toegevoegd: 0 (0 geaccepteerd, 0 afgewezen, 2 al aanwezig)',
-    ]) {
-      await page.locator('#csv-file').setInputFiles(csvFile('good.csv', good));
-      await page.getByRole('button', { name: 'Controleren' }).click();
-      await page.getByText('Alle regels zijn in orde.').waitFor();
-      await page.getByRole('button', { name: /^Toevoegen/ }).click();
-      await page.getByText(expected).waitFor();
-    }
+    await page.locator('#csv-file').setInputFiles(csvFile('good.csv', good));
+    await page.getByRole('button', { name: 'Controleren' }).click();
+    await page.getByText('Alle regels zijn in orde.').waitFor();
+    await page.getByRole('button', { name: 'Toevoegen (2)' }).click();
+    await page.getByText('Toegevoegd: 2 (2 geaccepteerd, 0 afgewezen, 0 al aanwezig)').waitFor();
+    await page.locator('#csv-file').setInputFiles(csvFile('good-again.csv', good));
+    await page.getByRole('button', { name: 'Controleren' }).click();
+    await expect.poll(() => preview.getByText('al vastgelegd', { exact: true }).count()).toBe(2);
+    expect(await page.getByRole('button', { name: 'Toevoegen (0)' }).isDisabled()).toBe(true);
+
+    // What a bank or ERP export gets wrong is caught, by line: a quote never closed, a row with a cell too many.
+    const broken = [
+      'Boekstuk;Actie;Bedrag;Boekdatum;Crediteur;Factuurnummer',
+      'web-csv-5;zl-ib-02;10,00;15-05-2024;Partner E;E-1',
+      'web-csv-6;zl-ib-02;10,00;15-05-2024;Partner F; afdeling G;F-1',
+      'web-csv-7;zl-ib-02;10,00;15-05-2024;"Partner H;H-1',
+      'web-csv-8;zl-ib-02;10,00;15-05-2024;Partner I;I-1',
+    ].join('\r\n');
+    await page.locator('#csv-file').setInputFiles(csvFile('broken.csv', broken));
+    await page.getByRole('button', { name: 'Controleren' }).click();
+    await page.getByText('2 regels met fouten; er is niets toegevoegd.').waitFor();
+    expect(await preview.textContent()).toContain('6 kolommen verwacht (zoals de kopregel), 7 gevonden');
+    expect(await preview.textContent()).toContain('aanhalingsteken dat nergens wordt gesloten');
+    expect(await page.getByRole('button', { name: /^Toevoegen/ }).isDisabled()).toBe(true);
+
+    // A Windows-1252 export is read as such and said so; its names are shown as they are, never garbled.
+    const cp1252 = Buffer.from(
+      'Boekstuk;Actie;Bedrag;Boekdatum;Crediteur;Factuurnummer\r\nweb-csv-9;zl-ib-02;12,50;15-05-2024;Caf\xe9 R\xe9nov\xe9;J-1\r\n',
+      'latin1',
+    );
+    await page.locator('#csv-file').setInputFiles({ name: 'ansi.csv', mimeType: 'text/csv', buffer: cp1252 });
+    await page.getByText('niet in UTF-8 opgeslagen').waitFor();
+    await page.getByRole('button', { name: 'Controleren' }).click();
+    await page.getByText('Alle regels zijn in orde.').waitFor();
+    await preview.getByRole('cell', { name: 'Café Rénové', exact: true }).waitFor();
     await check('4-csv-appended');
 
     // Correct one item, reverse another, each with a reason.

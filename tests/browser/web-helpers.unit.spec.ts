@@ -8,6 +8,7 @@ import { parseCsv } from '../../services/web/app/csv';
 import {
   formatEuro,
   formatUtilisation,
+  looksNegative,
   parseUserAmount,
   parseUserDate,
   parseUserShare,
@@ -38,12 +39,52 @@ describe('amounts', () => {
     expect(parseUserAmount(typed)).toBe(amount);
   });
 
-  it.each(['', 'abc', '1,234,5', '12,3a', '-5', '1.2.3', '1,234'.replace(',', ',,')])(
+  it.each(['', 'abc', '1,234,5', '12,3a', '-5', '1.2.3', '1,234'.replace(',', ',,'), '5.', '.5', '1,2.3,4'])(
     'refuses %j',
     (typed) => {
       expect(parseUserAmount(typed)).toBeNull();
+      expect(parseUserAmount(typed, 'en')).toBeNull();
     },
   );
+
+  it.each([
+    // typed, Dutch reading, English reading (null: refused)
+    ['12,500', null, '12500.00'],
+    ['70.000', '70000.00', null],
+    ['0,125', null, null],
+    ['0.125', null, null],
+    ['012.500', null, null],
+    ['1.234', '1234.00', null],
+    ['1,234', null, '1234.00'],
+    ['1.234,5', '1234.50', '1234.50'],
+    ['1,234.5', '1234.50', '1234.50'],
+    ['12,50', '12.50', '12.50'],
+    ['12.5', '12.50', '12.50'],
+    ['1.234.567', '1234567.00', '1234567.00'],
+    ['1,234,567', '1234567.00', '1234567.00'],
+  ])(
+    'reads %s as %s in Dutch and %s in English: one separator before three digits is the convention’s',
+    (typed, nl, en) => {
+      expect(parseUserAmount(typed, 'nl')).toBe(nl);
+      expect(parseUserAmount(typed, 'en')).toBe(en);
+    },
+  );
+
+  it('tells a negative amount by its sign', () => {
+    expect(['-250,00', '- 5', '€ -1.234,56', '-€ 3'].map(looksNegative)).toEqual([true, true, true, true]);
+    expect(['250,00', '5-', 'abc', ''].map(looksNegative)).toEqual([false, false, false, false]);
+  });
+
+  it('reads every amount of up to two decimals, written either way, as itself', () => {
+    fc.assert(
+      fc.property(fc.bigInt({ min: 0n, max: 10n ** 15n }), fc.boolean(), (cents, dutch) => {
+        const amount = `${String(cents / 100n)}.${String(cents % 100n).padStart(2, '0')}`;
+        const shown = formatEuro(amount, dutch ? 'nl' : 'en');
+        expect(parseUserAmount(shown, dutch ? 'nl' : 'en')).toBe(amount);
+      }),
+      { numRuns: 1000 },
+    );
+  });
 
   it('round-trips every amount in cents through the Dutch display', () => {
     fc.assert(
@@ -88,15 +129,37 @@ describe('shares and dates', () => {
 describe('CSV', () => {
   it('detects the delimiter and reads quotes, doubled quotes, CRLF and a BOM, with file line numbers', () => {
     const text = '\uFEFFa;b;c\r\n"x;1";"say ""hi""";3\r\n\r\n"multi\nline";2;3\r\n';
-    expect(parseCsv(text)).toEqual([
-      { line: 1, cells: ['a', 'b', 'c'] },
-      { line: 2, cells: ['x;1', 'say "hi"', '3'] },
-      { line: 4, cells: ['multi\nline', '2', '3'] },
-    ]);
-    expect(parseCsv('a,b\n1,2').map((r) => r.cells)).toEqual([
+    expect(parseCsv(text)).toEqual({
+      rows: [
+        { line: 1, cells: ['a', 'b', 'c'] },
+        { line: 2, cells: ['x;1', 'say "hi"', '3'] },
+        { line: 4, cells: ['multi\nline', '2', '3'] },
+      ],
+      problems: [],
+      delimiter: ';',
+    });
+    expect(parseCsv('a,b\n1,2').rows.map((r) => r.cells)).toEqual([
       ['a', 'b'],
       ['1', '2'],
     ]);
+    expect(parseCsv('a\tb\n1\t2\n').delimiter).toBe('\t');
+  });
+
+  it('splits mixed line ends and counts lines across blank ones and line breaks in quotes', () => {
+    const text = 'h1;h2\r\nx;1\n\n\r\n"a\r\nb";2\ry;3\n';
+    expect(parseCsv(text).rows).toEqual([
+      { line: 1, cells: ['h1', 'h2'] },
+      { line: 2, cells: ['x', '1'] },
+      { line: 5, cells: ['a\nb', '2'] },
+      { line: 7, cells: ['y', '3'] },
+    ]);
+  });
+
+  it('reports an opening quote that is never closed, at the line it opens, instead of taking the rest as one cell', () => {
+    const text = 'id;text\nu-1;"Zomer campagne\nu-2;b\nu-3;c\n';
+    const file = parseCsv(text);
+    expect(file.problems).toEqual([{ line: 2, kind: 'unterminated-quote' }]);
+    expect(file.rows.map((r) => r.line)).toEqual([1, 2]);
   });
 });
 

@@ -33,17 +33,39 @@ function normalise(whole: string, fraction: string | undefined): string {
 /**
  * Reads an amount as people type it: `1234,56`, `1.234,56`, `1234.56`, `1,234.56`, `€ 12` -> the API's `"1234.56"`;
  * null when it is not an amount with at most two decimals (or is negative).
+ *
+ * Where both `.` and `,` occur, the last one is the decimal separator. Where one of them occurs more than once, it
+ * groups thousands. Where one occurs once with exactly three digits after it (`12,500`, `70.000`), only the
+ * convention can tell: in Dutch (`nl`, the default) `,` is the decimal separator, so `12,500` has three decimals
+ * (refused) and `70.000` is seventy thousand; in English (`en`) the other way round. A leading group of thousands
+ * never starts with 0 (`0,125` is not 125).
  */
-export function parseUserAmount(input: string): string | null {
+export function parseUserAmount(input: string, convention: Lang = 'nl'): string | null {
   const text = input.replace(/[\s\u00a0€]/g, '');
-  const dutchGrouped = /^(\d{1,3}(?:\.\d{3})+)(?:,(\d{1,2}))?$/.exec(text);
-  if (dutchGrouped !== null) return normalise((dutchGrouped[1] ?? '').replaceAll('.', ''), dutchGrouped[2]);
-  const englishGrouped = /^(\d{1,3}(?:,\d{3})+)(?:\.(\d{1,2}))?$/.exec(text);
-  if (englishGrouped !== null)
-    return normalise((englishGrouped[1] ?? '').replaceAll(',', ''), englishGrouped[2]);
-  const plain = /^(\d+)(?:[.,](\d{1,2}))?$/.exec(text);
-  if (plain !== null) return normalise(plain[1] ?? '0', plain[2]);
-  return null;
+  if (!/^\d[\d.,]*$/.test(text)) return null;
+  const dots = text.split('.').length - 1;
+  const commas = text.split(',').length - 1;
+  let decimal: '.' | ',' | undefined;
+  if (dots > 0 && commas > 0) decimal = text.lastIndexOf('.') > text.lastIndexOf(',') ? '.' : ',';
+  else if (dots + commas === 1) {
+    const separator = dots === 1 ? '.' : ',';
+    const after = text.length - text.indexOf(separator) - 1;
+    const conventional = convention === 'nl' ? ',' : '.';
+    decimal = after !== 3 || separator === conventional ? separator : undefined;
+  }
+  const at = decimal === undefined ? -1 : text.lastIndexOf(decimal);
+  const whole = at === -1 ? text : text.slice(0, at);
+  const fraction = at === -1 ? undefined : text.slice(at + 1);
+  if (fraction !== undefined && !/^\d{1,2}$/.test(fraction)) return null;
+  if (/^\d+$/.test(whole)) return normalise(whole, fraction);
+  const grouping = decimal === '.' ? ',' : decimal === ',' ? '.' : dots > 0 ? '.' : ',';
+  const grouped = new RegExp(`^[1-9]\\d{0,2}(?:\\${grouping}\\d{3})+$`);
+  return grouped.test(whole) ? normalise(whole.replaceAll(grouping, ''), fraction) : null;
+}
+
+/** Whether typed text is an amount with a minus sign: such text gets its own message (use a correction). */
+export function looksNegative(input: string): boolean {
+  return /^-\s*€?\s*\d|^€\s*-\s*\d/.test(input.trim());
 }
 
 /** Whether an API amount is above zero. */

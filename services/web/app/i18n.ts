@@ -4,6 +4,8 @@ import { useContext } from 'preact/hooks';
 import type { Lang } from './format';
 
 const nl = {
+  /** How typed amounts are read where one separator before three digits could be either (`parseUserAmount`). */
+  amountConvention: 'nl' as Lang,
   appName: 'Limburg budget',
   skipToContent: 'Naar de inhoud',
   language: 'Taal',
@@ -48,7 +50,7 @@ const nl = {
   yearClosed: 'Dit jaar is afgesloten: er kan niets meer worden vastgelegd.',
   badAmount: 'Geen geldig bedrag: gebruik euro’s met hoogstens twee decimalen, bijvoorbeeld 1.234,56.',
   amountNotPositive: 'Het bedrag moet groter dan nul zijn.',
-  badDate: 'Geen geldige datum.',
+  badDate: 'Geen geldige datum: gebruik bijvoorbeeld 2024-03-01 of 01-03-2024 (dag-maand-jaar).',
   badYear: 'Een jaar van 2000 tot en met 2100.',
   noFundingKey: 'Er is voor deze actie en dit jaar geen verdeelsleutel: de uitgave zou worden afgewezen.',
   willBeRecorded: 'Wordt vastgelegd als',
@@ -73,6 +75,37 @@ const nl = {
   appendAll: 'Toevoegen',
   previewErrors: 'regels met fouten; er is niets toegevoegd.',
   previewOk: 'Alle regels zijn in orde.',
+  amountNegative:
+    'Een bedrag kan niet negatief zijn. Een creditnota of terugboeking legt u vast met Corrigeren of Terugdraaien bij de uitgave.',
+  csvNotUtf8:
+    'Dit bestand is niet in UTF-8 opgeslagen; het is gelezen als Windows-1252. Controleer de namen en omschrijvingen in de controle hieronder voordat u toevoegt.',
+  csvUnterminatedQuote:
+    'Hier begint een veld met een aanhalingsteken dat nergens wordt gesloten: de rest van het bestand zou in dat ene veld belanden. Herstel het bestand en lees het opnieuw in.',
+  csvMalformedQuotes:
+    'Een aanhalingsteken staat midden in een veld. Herstel het bestand en lees het opnieuw in.',
+  csvColumns: (expected: number, found: number): string =>
+    `${String(expected)} kolommen verwacht (zoals de kopregel), ${String(found)} gevonden: de velden zouden verschuiven.`,
+  csvNoRows: 'Het bestand heeft geen regels onder de kopregel.',
+  csvEarlierLine: (line: number): string =>
+    `Deze uitgave-id staat ook al op regel ${String(line)} van dit bestand.`,
+  alreadyRecorded: 'al vastgelegd',
+  alreadyRecordedNote:
+    'Deze uitgave is al vastgelegd met dezelfde gegevens; de regel wordt niet opnieuw toegevoegd.',
+  recordedDifferently: (amount: string, actionId: string, year: number): string =>
+    `Deze uitgave-id is al vastgelegd (${amount}, actie ${actionId}, ${String(year)}). Pas een bedrag aan met Corrigeren bij de uitgave, of geef deze regel een eigen id.`,
+  appendFailed: 'Toevoegen is mislukt; er is niets toegevoegd. De fouten staan per regel hieronder.',
+  rejectionHelp: {
+    'region-not-configured': 'De regio is nog niet ingericht.',
+    'unknown-action': 'Deze actie bestaat niet in de regio.',
+    'outside-lead-time': 'Het jaar valt buiten de doorlooptijd van de actie.',
+    'year-closed': 'Dit jaar is afgesloten: er kan niets meer worden vastgelegd.',
+    'duplicate-spending': 'Deze uitgave-id is al gebruikt.',
+    'no-funding-key':
+      'Er is voor deze actie en dit jaar geen verdeelsleutel: vraag de controller er een vast te stellen.',
+    'unknown-spending': 'Deze uitgave bestaat niet.',
+    'spending-reversed': 'Deze uitgave is teruggedraaid.',
+  } as Record<string, string>,
+  wouldBeRejected: 'zou worden afgewezen',
   appended: 'Toegevoegd',
   items: 'Uitgaven in dit jaar',
   correct: 'Corrigeren',
@@ -227,6 +260,7 @@ const nl = {
 export type Words = typeof nl;
 
 const en: Words = {
+  amountConvention: 'en',
   appName: 'Limburg budget',
   skipToContent: 'Skip to content',
   language: 'Language',
@@ -294,6 +328,34 @@ const en: Words = {
   appendAll: 'Append',
   previewErrors: 'lines with errors; nothing was appended.',
   previewOk: 'Every line is fine.',
+  amountNegative:
+    'An amount cannot be negative. Record a credit note or refund with Correct or Reverse on the spending item.',
+  csvNotUtf8:
+    'This file is not saved as UTF-8; it was read as Windows-1252. Check the names and descriptions in the preview below before appending.',
+  csvUnterminatedQuote:
+    'A field starts here with a quote that is never closed: the rest of the file would end up in that one field. Fix the file and read it again.',
+  csvMalformedQuotes: 'A quote stands in the middle of a field. Fix the file and read it again.',
+  csvColumns: (expected: number, found: number): string =>
+    `${String(expected)} columns expected (as in the header), ${String(found)} found: the fields would shift.`,
+  csvNoRows: 'The file has no lines below its header.',
+  csvEarlierLine: (line: number): string => `This spending id is also on line ${String(line)} of this file.`,
+  alreadyRecorded: 'already recorded',
+  alreadyRecordedNote:
+    'This spending is already recorded with the same details; the line is not appended again.',
+  recordedDifferently: (amount: string, actionId: string, year: number): string =>
+    `This spending id is already recorded (${amount}, action ${actionId}, ${String(year)}). Change an amount with Correct on the spending item, or give this line an id of its own.`,
+  appendFailed: 'Appending failed; nothing was appended. The errors are listed by line below.',
+  rejectionHelp: {
+    'region-not-configured': 'The region is not set up yet.',
+    'unknown-action': 'This action does not exist in the region.',
+    'outside-lead-time': 'The year is outside the action’s lead time.',
+    'year-closed': 'This year is closed: nothing more can be recorded.',
+    'duplicate-spending': 'This spending id is already in use.',
+    'no-funding-key': 'There is no funding key for this action and year: ask the controller to set one.',
+    'unknown-spending': 'This spending item does not exist.',
+    'spending-reversed': 'This spending item has been reversed.',
+  },
+  wouldBeRejected: 'would be rejected',
   appended: 'Appended',
   items: 'Spending in this year',
   correct: 'Correct',

@@ -149,7 +149,7 @@ export function TextInput(
 /** An amount as people type it, with the amount it will be recorded as (or an example) as its hint. */
 export function AmountInput(props: ControlProps): JSX.Element {
   const { t } = useWords();
-  const parsed = parseUserAmount(props.value);
+  const parsed = parseUserAmount(props.value, t.amountConvention);
   const hint = parsed !== null && props.error === undefined ? `${t.willBeRecorded} ${parsed}` : t.amountHint;
   return <TextInput {...props} hint={hint} inputMode="decimal" />;
 }

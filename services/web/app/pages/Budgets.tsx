@@ -54,14 +54,14 @@ function BudgetForm({ session, actions, onDone }: Props): JSX.Element {
       if (actions.closed) errors.form = t.yearClosed;
       errors.action = values.action === '' ? t.required : actionError(actions, values.action, t);
       if (values.amount.trim() === '') errors.amount = t.required;
-      else if (parseUserAmount(values.amount) === null) errors.amount = t.badAmount;
+      else if (parseUserAmount(values.amount, t.amountConvention) === null) errors.amount = t.badAmount;
       return errors;
     },
     events: (values) => [
       event(session, 'BudgetSet', {
         actionId: values.action,
         year: session.year,
-        amount: parseUserAmount(values.amount),
+        amount: parseUserAmount(values.amount, t.amountConvention),
       }),
     ],
     onAppended: onDone,

@@ -84,7 +84,7 @@ function CommitForm(props: { session: Session; actions: RegionActions; onDone: (
         checks.year(values.year, t) ??
         (actions.closedYears.includes(Number(values.year)) ? t.yearIsClosed : undefined);
       if (values.amount.trim() === '') errors.amount = t.required;
-      else if (parseUserAmount(values.amount) === null) errors.amount = t.badAmount;
+      else if (parseUserAmount(values.amount, t.amountConvention) === null) errors.amount = t.badAmount;
       errors.reference = checks.text(values.reference, true, t);
       return errors;
     },
@@ -92,7 +92,7 @@ function CommitForm(props: { session: Session; actions: RegionActions; onDone: (
       event(props.session, 'FundingCommitted', {
         funder: values.funder,
         year: Number(values.year),
-        amount: parseUserAmount(values.amount),
+        amount: parseUserAmount(values.amount, t.amountConvention),
         reference: values.reference,
       }),
     ],

@@ -42,7 +42,7 @@ export function ReportPage({ session, asOf }: { session: Session; asOf: string }
       const csv = await session.api.text(path, 'text/csv');
       if (kind === 'csv') download(`${name}.csv`, csv, 'text/csv');
       else {
-        const rows = parseCsv(csv, ',').map((r) => r.cells);
+        const rows = parseCsv(csv, ',').rows.map((r) => r.cells);
         download(
           `${name}.xlsx`,
           xlsxWorkbook('allocation', rows),

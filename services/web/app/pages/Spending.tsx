@@ -5,7 +5,7 @@ import { useState } from 'preact/hooks';
 import type { RegionActions, SpendingItem } from '../api';
 import { event, spendingData } from '../events';
 import { EventFormBody, FormSection, useEventForm, type FormErrors } from '../form';
-import { isPositive, parseUserAmount, parseUserDate } from '../format';
+import { isPositive, looksNegative, parseUserAmount, parseUserDate } from '../format';
 import { useWords, type Words } from '../i18n';
 import {
   AmountInput,
@@ -74,9 +74,9 @@ function formErrors(form: Form, actions: RegionActions, usedIds: Set<string>, t:
     errors.actionId = `${t.outsideLeadTime} (${String(action.startYear)}-${String(action.endYear)}).`;
   else if (!action.hasFundingKey) errors.actionId = t.noFundingKey;
   if (actions.closed) errors.form = t.yearClosed;
-  const amount = parseUserAmount(form.amount);
+  const amount = parseUserAmount(form.amount, t.amountConvention);
   if (form.amount.trim() === '') errors.amount = t.required;
-  else if (amount === null) errors.amount = t.badAmount;
+  else if (amount === null) errors.amount = looksNegative(form.amount) ? t.amountNegative : t.badAmount;
   else if (!isPositive(amount)) errors.amount = t.amountNotPositive;
   if (form.bookedOn === '') errors.bookedOn = t.required;
   else if (parseUserDate(form.bookedOn) === null) errors.bookedOn = t.badDate;
@@ -113,7 +113,7 @@ function RecordForm(props: {
         spendingData({
           ...values,
           year: props.session.year,
-          amount: parseUserAmount(values.amount) ?? '',
+          amount: parseUserAmount(values.amount, t.amountConvention) ?? '',
           bookedOn: parseUserDate(values.bookedOn) ?? '',
         }),
       ),
@@ -242,7 +242,7 @@ function ChangeForm(props: {
     initial: { amount: props.item.amount, reason: '' },
     check: (values) => {
       const errors: FormErrors<typeof values> = {};
-      const parsed = parseUserAmount(values.amount);
+      const parsed = parseUserAmount(values.amount, t.amountConvention);
       if (props.kind === 'correct') {
         if (parsed === null) errors.amount = t.badAmount;
         else if (!isPositive(parsed)) errors.amount = t.amountNotPositive;
@@ -254,7 +254,7 @@ function ChangeForm(props: {
       props.kind === 'correct'
         ? event(props.session, 'SpendingCorrected', {
             spendingId,
-            amount: parseUserAmount(values.amount),
+            amount: parseUserAmount(values.amount, t.amountConvention),
             reason: values.reason,
           })
         : event(props.session, 'SpendingReversed', { spendingId, reason: values.reason }),
