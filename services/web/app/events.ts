@@ -1,7 +1,9 @@
 //! Event records the app sends (CONTRACT section 2), and the dry run before every append.
 import type { Api, DryRun, ImportCounts } from './api';
 import { newEventId, nowTimestamp } from './api';
-import type { Session } from './ui';
+
+/** Identifiers as CONTRACT section 1 has them. */
+export const IDENTIFIER = /^[A-Za-z0-9._:-]{1,64}$/;
 
 export interface EventRecord {
   id: string;
@@ -13,7 +15,7 @@ export interface EventRecord {
 }
 
 export function event(
-  session: Session,
+  session: { region: string; actor: string },
   type: string,
   data: Record<string, unknown>,
   id = newEventId('web'),

@@ -303,7 +303,7 @@ const en: Words = {
   yearClosed: 'This year is closed: nothing more can be recorded.',
   badAmount: 'Not a valid amount: use euros with at most two decimals, for example 1,234.56.',
   amountNotPositive: 'The amount must be above zero.',
-  badDate: 'Not a valid date.',
+  badDate: 'Not a valid date: use for example 2024-03-01 or 01-03-2024 (day-month-year).',
   badYear: 'A year from 2000 to 2100.',
   noFundingKey: 'There is no funding key for this action and year: the spending would be rejected.',
   willBeRecorded: 'Will be recorded as',

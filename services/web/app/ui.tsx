@@ -197,7 +197,7 @@ export function Select(props: {
   );
 }
 
-export const IDENTIFIER = /^[A-Za-z0-9._:-]{1,64}$/;
+export { IDENTIFIER } from './events';
 
 export function Message({
   kind,

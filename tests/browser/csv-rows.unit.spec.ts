@@ -1,0 +1,177 @@
+// The CSV upload's row checks, apart from the page: what each row becomes and what is said of it.
+import { describe, expect, it } from 'vitest';
+import type { SpendingItem } from '../../services/web/app/api';
+import { parseCsv } from '../../services/web/app/csv';
+import {
+  conventionOf,
+  guessMapping,
+  lineErrors,
+  markRecorded,
+  markRepeats,
+  readText,
+  rowEvent,
+  type PreviewLine,
+} from '../../services/web/app/csv-rows';
+import { WORDS } from '../../services/web/app/i18n';
+
+const t = WORDS.nl;
+const author = { region: 'zuid-limburg', actor: 'FO Maastricht' };
+const HEADER = 'Boekstuk;Actie;Bedrag;Boekdatum;Crediteur;Factuurnummer;Omschrijving';
+
+async function lines(csv: string, convention: 'nl' | 'en' = 'nl'): Promise<PreviewLine[]> {
+  const { rows } = parseCsv(csv);
+  const header = rows[0]?.cells ?? [];
+  const mapping = guessMapping(header);
+  return Promise.all(
+    rows.slice(1).map((row) => rowEvent(author, row, header.length, mapping, convention, t)),
+  );
+}
+
+describe('CSV rows', () => {
+  it('turn a row into a SpendingRecorded event with a repeatable id, the year of its booking date', async () => {
+    const [line] = await lines(`${HEADER}\nu-1;zl-ib-01;1.234,56;01-03-2024;Stichting X;F-1;training`);
+    expect(line?.problems).toEqual([]);
+    expect(line?.event).toEqual({
+      id: 'csv.u-1',
+      region: 'zuid-limburg',
+      type: 'SpendingRecorded',
+      occurredAt: '2024-03-01T00:00:00Z',
+      actor: 'FO Maastricht',
+      data: {
+        spendingId: 'u-1',
+        actionId: 'zl-ib-01',
+        year: 2024,
+        amount: '1234.56',
+        bookedOn: '2024-03-01',
+        payee: 'Stichting X',
+        invoiceRef: 'F-1',
+        description: 'training',
+      },
+    });
+  });
+
+  it('say what is wrong: cells out of line with the header, an id that is no identifier, a negative amount', async () => {
+    const found = await lines(
+      [
+        HEADER,
+        'g-1;zl-ib-01;10,00;01-03-2024;Stichting X; afdeling Y;F-9;training',
+        'b 11/2;zl-ib-01;10,00;01-03-2024;X;F;d',
+        'n-1;zl-ib-01;-250,00;01-03-2024;X;F;d',
+        'd-1;zl-ib-01;10,00;2024/31/12;X;F;d',
+      ].join('\n'),
+    );
+    expect(found.map((l) => l.problems)).toEqual([
+      [t.csvColumns(7, 8)],
+      [`${t.spendingId}: ${t.badIdentifier}`],
+      [`${t.amount}: ${t.amountNegative}`],
+      [`${t.bookedOn}: ${t.badDate}`],
+    ]);
+  });
+
+  it('read amounts by the file’s convention: a `;` file is Dutch, a `,` file English', async () => {
+    expect([conventionOf(';', t), conventionOf(',', t), conventionOf('\t', WORDS.en)]).toEqual([
+      'nl',
+      'en',
+      'en',
+    ]);
+    const dutch = await lines(
+      `${HEADER}\na;zl-ib-01;12,500;01-03-2024;X;F;d\nb;zl-ib-01;0,125;01-03-2024;X;F;d`,
+    );
+    expect(dutch.map((l) => l.problems)).toEqual([
+      [`${t.amount}: ${t.badAmount}`],
+      [`${t.amount}: ${t.badAmount}`],
+    ]);
+    const english = await lines(`Id,Action,Amount,Date,Payee\na,zl-ib-01,"12,500",2024-03-01,X`, 'en');
+    expect(english[0]?.event.data['amount']).toBe('12500.00');
+  });
+
+  it('give a spending id too long for `csv.` and it the same hashed id each time, within 64 characters', async () => {
+    const long = 'L'.repeat(61);
+    const [first] = await lines(`${HEADER}\n${long};zl-ib-01;10,00;01-03-2024;X;F;d`);
+    const [again] = await lines(`${HEADER}\n${long};zl-ib-01;10,00;01-03-2024;X;F;d`);
+    expect(first?.event.id).toMatch(/^csv\.L{40}\.[0-9a-f]{19}$/);
+    expect(first?.event.id.length).toBe(64);
+    expect(again?.event.id).toBe(first?.event.id);
+    const [sixty] = await lines(`${HEADER}\n${'S'.repeat(60)};zl-ib-01;10,00;01-03-2024;X;F;d`);
+    expect(sixty?.event.id).toBe(`csv.${'S'.repeat(60)}`);
+  });
+
+  it('name the earlier line of a repeated spending id with other details, and let an identical repeat pass', async () => {
+    const found = await lines(
+      [
+        HEADER,
+        'r-1;zl-ib-01;10,00;01-03-2024;X;F;d',
+        'r-1;zl-ib-01;10,00;01-03-2024;X;F;d',
+        'r-1;zl-ib-01;99,00;01-03-2024;X;F;d',
+      ].join('\n'),
+    );
+    markRepeats(found, t);
+    expect(found.map((l) => l.problems)).toEqual([[], [], [t.csvEarlierLine(2)]]);
+  });
+
+  it('mark rows recorded before: the same details are left out, other details are an error saying what to do', async () => {
+    const found = await lines(
+      [
+        HEADER,
+        'k-1;zl-ib-01;10,00;01-03-2024;X;F-other-ref;other description',
+        'k-2;zl-ib-01;12,00;01-03-2024;X;F;d',
+        'k-3;zl-ib-01;10,00;01-03-2024;X;F;d',
+      ].join('\n'),
+    );
+    const recorded: SpendingItem[] = [
+      // Recorded by someone else, with another invoice reference and description: still the same spending.
+      { ...item('k-1'), invoiceRef: 'F-1', description: null },
+      { ...item('k-2'), amount: '10.00' },
+    ];
+    const asked: number[] = [];
+    await markRecorded(
+      (year) => {
+        asked.push(year);
+        return Promise.resolve(recorded.filter((i) => i.year === year));
+      },
+      found,
+      t,
+    );
+    expect(asked).toEqual([2024]);
+    expect(found.map((l) => [l.recorded, l.problems])).toEqual([
+      [true, []],
+      [false, [t.recordedDifferently('10.00', 'zl-ib-01', 2024)]],
+      [false, []],
+    ]);
+  });
+
+  it('read the per-line errors of a refused append', () => {
+    expect(
+      lineErrors({
+        errors: [
+          { line: 2, reason: 'conflicting-id', field: 'id', detail: 'the id csv.u-1 is already used' },
+          { line: 'x', reason: 'bad' },
+        ],
+        errorCount: 2,
+      }),
+    ).toEqual([{ line: 2, reason: 'conflicting-id: the id csv.u-1 is already used' }]);
+    expect(lineErrors('HTTP 500')).toEqual([]);
+  });
+
+  it('read a UTF-8 file as UTF-8 and any other as Windows-1252, saying so, never with U+FFFD', async () => {
+    const utf8 = await readText(new File([Buffer.from('Café Rénové', 'utf8')], 'a.csv'));
+    const ansi = await readText(new File([Buffer.from('Caf\xe9 R\xe9nov\xe9', 'latin1')], 'b.csv'));
+    expect(utf8).toEqual({ text: 'Café Rénové', notUtf8: false });
+    // (Node's TextDecoder reads windows-1252 as ISO-8859-1, so 0x80-0x9f are not tried here; browsers read 0x80 as €.)
+    expect(ansi).toEqual({ text: 'Café Rénové', notUtf8: true });
+  });
+});
+
+function item(spendingId: string): SpendingItem {
+  return {
+    spendingId,
+    actionId: 'zl-ib-01',
+    year: 2024,
+    amount: '10.00',
+    bookedOn: '2024-03-01',
+    payee: 'X',
+    invoiceRef: 'F',
+    description: 'd',
+    active: true,
+  };
+}
