@@ -193,7 +193,7 @@ describe('the web endpoints over Kafka and MongoDB answer as over the embedded s
     const answers = await Promise.all(
       [embedded, engines].map(async (server) => {
         const response = await post(server, '/api/v1/events/validate', lines, tokens.administrator!);
-        return { status: response.status, body: await response.json() };
+        return { status: response.status, body: (await response.json()) as unknown };
       }),
     );
     expect(answers[1]).toEqual(answers[0]);
@@ -225,7 +225,7 @@ describe('the web endpoints over Kafka and MongoDB answer as over the embedded s
     const counts = await Promise.all(
       [embedded, engines].map(async (server) => {
         const response = await post(server, '/api/v1/events', ndjson(events), tokens.administrator!);
-        return await response.json();
+        return (await response.json()) as unknown;
       }),
     );
     expect(counts[0]).toEqual({ appended: 6, alreadyPresent: 0, accepted: 5, rejected: 1 });
