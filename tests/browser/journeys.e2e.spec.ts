@@ -5,7 +5,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { axeViolations, launchChromium, type Browser, type Page } from '../../services/web/testing/browser';
-import { SCREENSHOTS, ZL, startFixture, type Fixture, type Role } from './support';
+import { NL, SCREENSHOTS, ZL, startFixture, type Fixture, type Role } from './support';
 
 let f: Fixture;
 let browser: Browser;
@@ -328,7 +328,7 @@ describe('browser journeys', () => {
     await check('8-funding-recorded');
 
     await page.getByRole('link', { name: 'Provincie' }).click();
-    await page.getByRole('heading', { name: /Provincie: alle regio/ }).waitFor();
+    await page.getByRole('heading', { name: /Provincie: de regio’s die u mag zien/ }).waitFor();
     await page
       .getByRole('row', { name: /noord-limburg/ })
       .first()
@@ -515,6 +515,36 @@ describe('browser journeys', () => {
     await page.getByRole('link', { name: 'Gebeurtenissen heerlen' }).click();
     await page.getByRole('heading', { name: /Herkomst: Financier heerlen, 2024/ }).waitFor();
     await check('6-provenance-funder');
+    expect(errors).toEqual([]);
+  });
+
+  it('a switch of region leaves nothing of the other region on the page: a chain check, an as-of position, a CSV', async () => {
+    const { page, errors } = await signIn('administrator', '*', 'region-switch');
+    await page.getByRole('link', { name: 'Geschiedenis' }).click();
+    await page.getByRole('button', { name: 'Hash-keten controleren' }).click();
+    await page.getByText(/De hash-keten is intact: \d+ gebeurtenissen/).waitFor();
+    await page.locator('#region').selectOption(NL);
+    await page.getByRole('heading', { name: `Geschiedenis ${NL}` }).waitFor();
+    expect(await page.getByText(/De hash-keten is intact/).count()).toBe(0);
+
+    await page.locator('#region').selectOption(ZL);
+    await page.getByRole('link', { name: 'Verdeelrapport' }).click();
+    await page.locator('#asOf').fill('4');
+    await page.getByRole('button', { name: 'Tonen' }).click();
+    await page.getByText('stand na positie 4;').waitFor();
+    await page.locator('#region').selectOption(NL);
+    await expect.poll(() => page.locator('#asOf').inputValue()).toBe('');
+    expect(await page.getByText('stand na positie 4;').count()).toBe(0);
+
+    await page.locator('#region').selectOption(ZL);
+    await page.getByRole('link', { name: 'Uitgaven' }).click();
+    const csv = ['Boekstuk;Actie;Bedrag;Boekdatum;Crediteur', 'switch-1;zl-ib-01;5,00;01-06-2024;Partner X'];
+    await page.locator('#csv-file').setInputFiles(csvFile('switch.csv', csv.join('\r\n')));
+    await page.getByRole('button', { name: 'Controleren' }).click();
+    await page.getByText(`Controle per regel (${ZL})`).waitFor();
+    await page.locator('#region').selectOption(NL);
+    await expect.poll(() => page.locator('table.preview').count()).toBe(0);
+    expect(await page.getByRole('button', { name: /^Toevoegen/ }).count()).toBe(0);
     expect(errors).toEqual([]);
   });
 });

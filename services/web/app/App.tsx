@@ -279,7 +279,9 @@ export function App(): JSX.Element {
         ) : session === undefined ? (
           <p role="status">{t.loading}</p>
         ) : (
-          <PageView page={page} session={session} params={route.params} />
+          // Keyed by region: a page's state (a checked CSV, a chain check, an as-of position) belongs to one region
+          // and must not survive a switch to another.
+          <PageView key={session.region} page={page} session={session} params={route.params} />
         )}
       </main>
     </LangContext.Provider>

@@ -192,7 +192,7 @@ const nl = {
   provenanceTitle: 'Herkomst',
   provenanceIntro: 'De gebeurtenissen die dit cijfer bepalen, in volgorde van het logboek.',
   // province
-  provinceTitle: 'Provincie: alle regio’s samen',
+  provinceTitle: 'Provincie: de regio’s die u mag zien, samen',
   regions: 'Regio’s',
   overspentActions: 'Overschreden acties',
   none: 'geen',
@@ -437,7 +437,7 @@ const en: Words = {
   reportAsOfHere: 'Report as of here',
   provenanceTitle: 'Provenance',
   provenanceIntro: 'The events that determine this figure, in log order.',
-  provinceTitle: 'Province: all regions together',
+  provinceTitle: 'Province: the regions you may see, together',
   regions: 'Regions',
   overspentActions: 'Overspent actions',
   none: 'none',

@@ -105,6 +105,11 @@ export function CsvUpload({
   const append = async (): Promise<void> => {
     if (preview === undefined) return;
     const toAppend = preview.filter((l) => !l.recorded);
+    // The page is remounted when the region changes; should a preview still outlive that, it is not appended.
+    if (toAppend.some((l) => l.event.region !== session.region)) {
+      setPreview(undefined);
+      return;
+    }
     try {
       setAppended(
         await session.api.post<ImportCounts>(
@@ -192,7 +197,9 @@ export function CsvUpload({
             <Message kind="ok">{t.previewOk}</Message>
           )}
           <table class="preview">
-            <caption>{t.preview}</caption>
+            <caption>
+              {t.preview} ({session.region})
+            </caption>
             <thead>
               <tr>
                 <th scope="col">{t.line}</th>
