@@ -497,5 +497,19 @@ describe('reading', () => {
     expect(await badRequest('/api/v1/regions/a%20b/reports/allocation?year=2024')).toBe(
       'region: must be an identifier of 1-64 [A-Za-z0-9._:-]',
     );
+    // A parameter the request does not take is refused, not ignored: a misspelt asOfPosition would otherwise get the
+    // current report, and the province has no single position to report as of.
+    expect(await badRequest(`${regions}/reports/allocation?year=2024&asOfPositon=3`)).toBe(
+      'asOfPositon: not a parameter of this request (it takes year, asOfPosition)',
+    );
+    expect(await badRequest('/api/v1/province/allocation?year=2024&asOfPosition=3')).toBe(
+      'asOfPosition: not a parameter of this request (it takes year)',
+    );
+    expect(await badRequest(`${regions}/history?from=3`)).toBe(
+      'from: not a parameter of this request (it takes fromPosition)',
+    );
+    expect(await badRequest(`${regions}/spending?yaer=2024`)).toBe(
+      `yaer: not a parameter of this request (it takes year); ${yearRequired}`,
+    );
   });
 });

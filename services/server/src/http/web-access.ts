@@ -51,14 +51,21 @@ export const fromPosition = queryText(FROM_POSITION)
   .regex(/^[1-9]\d{0,14}$/, `must be ${FROM_POSITION}`)
   .transform(Number);
 
-/** Parses a query; a 400 names each parameter that is missing or bad, and what it must be. */
-export function parseQuery<T>(schema: z.ZodType<T>, value: unknown): T {
+/**
+ * Parses a query; a 400 names each parameter that is missing or bad, and what it must be, and each parameter the
+ * endpoint does not take: a misspelt `asOfPositon` ignored would answer with the current report as if it were the
+ * one asked for.
+ */
+export function parseQuery<S extends z.ZodObject>(schema: S, value: unknown): z.output<S> {
+  const known = Object.keys(schema.shape);
+  const given = typeof value === 'object' && value !== null ? Object.keys(value) : [];
+  const problems = given
+    .filter((name) => !known.includes(name))
+    .map((name) => `${name}: not a parameter of this request (it takes ${known.join(', ')})`);
   const result = schema.safeParse(value);
-  if (!result.success) {
-    throw new BadRequestBody(
-      result.error.issues.map((i) => `${i.path.join('.') || 'query'}: ${i.message}`).join('; '),
-    );
-  }
+  if (!result.success)
+    problems.push(...result.error.issues.map((i) => `${i.path.join('.') || 'query'}: ${i.message}`));
+  if (problems.length > 0 || !result.success) throw new BadRequestBody(problems.join('; '));
   return result.data;
 }
 
