@@ -37,6 +37,7 @@ export { REJECTION_REASONS, type Outcome, type RejectionReason } from './rejecti
 export { compareCodePoints, declaredKey, proRataKey, type FundingKey } from './funding-key';
 export { apportion } from './apportion';
 export { resolveKey } from './key-resolution';
+export { HashTables, IdTable } from './id-table';
 export {
   initialState,
   SpendingItems,

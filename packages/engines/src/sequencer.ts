@@ -10,6 +10,7 @@ import {
   type RegionLog,
 } from '@budget/domain';
 import { decodeLine } from '@budget/application';
+import { DigestIndex } from './digest-index';
 import { decidingLog } from './committed-records';
 import { readToEnd } from './read-to-end';
 import {
@@ -36,7 +37,7 @@ export interface SequencerMetrics {
 export class Sequencer {
   private readonly names: TopicNames;
   private readonly logs = new Map<string, RegionLog>();
-  private readonly digests = new Map<string, Map<string, string>>();
+  private readonly digests = new Map<string, DigestIndex>();
   private producer: Producer | undefined;
   private consumer: Consumer | undefined;
   readonly metrics: SequencerMetrics = { decided: 0, rejectedByReason: new Map(), deadLettered: 0 };
@@ -55,7 +56,7 @@ export class Sequencer {
     if (log === undefined) {
       log = decidingLog(region);
       this.logs.set(region, log);
-      this.digests.set(region, new Map());
+      this.digests.set(region, new DigestIndex());
     }
     return log;
   }
@@ -76,7 +77,8 @@ export class Sequencer {
         const { record: replayed } = log.applyRecorded(record, content);
         if (replayed.hash !== record.hash)
           throw new Error(`log of ${record.region} does not chain at position ${record.position}`);
-        this.digests.get(record.region)?.set(record.id, contentDigest(content));
+        // The first record of an id counts: the sequencer never appends an id twice, so there is no other.
+        this.digests.get(record.region)?.add(record.id, contentDigest(content));
         count += 1;
       }
     });
@@ -176,11 +178,11 @@ export class Sequencer {
     }
     const event = validation.event;
     const log = this.regionLog(event.region);
-    const digests = this.digests.get(event.region) ?? new Map<string, string>();
+    const digests = this.digests.get(event.region) ?? new DigestIndex();
     const digest = contentDigest(validation.content);
-    const known = digests.get(event.id);
-    if (known === digest) return;
-    if (known !== undefined) {
+    const known = digests.matches(event.id, digest);
+    if (known === true) return;
+    if (known === false) {
       deadLetters.push(
         deadLetter(
           message,
@@ -191,7 +193,7 @@ export class Sequencer {
       return;
     }
     const { record } = log.append(event, recordedAt, validation.content);
-    digests.set(event.id, digest);
+    digests.add(event.id, digest);
     logMessages.push({ key: record.region, value: JSON.stringify(record) });
     this.metrics.decided += 1;
     if (record.reason !== null) {
