@@ -12,6 +12,7 @@ import {
   rowEvent,
   type PreviewLine,
 } from '../../services/web/app/csv-rows';
+import { issueText } from '../../services/web/app/events';
 import { WORDS } from '../../services/web/app/i18n';
 
 const t = WORDS.nl;
@@ -159,6 +160,18 @@ describe('CSV rows', () => {
     expect(utf8).toEqual({ text: 'Café Rénové', notUtf8: false });
     // (Node's TextDecoder reads windows-1252 as ISO-8859-1, so 0x80-0x9f are not tried here; browsers read 0x80 as €.)
     expect(ansi).toEqual({ text: 'Café Rénové', notUtf8: true });
+  });
+
+  it('put the dry run’s findings in the app’s words, with their field, and keep the server’s words for the rest', () => {
+    expect(issueText({ reason: 'unknown-action', field: '', detail: 'x' }, 'rejected', t)).toBe(
+      'zou worden afgewezen: Deze actie bestaat niet in de regio.',
+    );
+    expect(issueText({ reason: 'too-long', field: 'data.payee', detail: 'x' }, 'malformed', WORDS.en)).toBe(
+      'Too long: at most 2000 characters. (data.payee)',
+    );
+    expect(issueText({ reason: 'not-json', field: '', detail: 'line 1 is not JSON' }, 'malformed', t)).toBe(
+      'not-json: line 1 is not JSON',
+    );
   });
 });
 

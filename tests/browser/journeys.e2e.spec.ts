@@ -123,8 +123,9 @@ describe('browser journeys', () => {
     expect(await preview.textContent()).toContain(
       'zou worden afgewezen: Deze actie bestaat niet in de regio.',
     );
-    expect(await preview.textContent()).toContain('bad-amount');
-    expect(await preview.textContent()).toContain('bad-date');
+    // The server's own findings in the app's words, with the field they concern.
+    expect(await preview.textContent()).toContain('Geen geldig bedrag. (data.amount)');
+    expect(await preview.textContent()).toContain('Geen geldige datum. (data.bookedOn)');
     expect(await page.getByRole('button', { name: /^Toevoegen/ }).isDisabled()).toBe(true);
     await check('3-csv-errors');
 
@@ -545,6 +546,62 @@ describe('browser journeys', () => {
     await page.locator('#region').selectOption(NL);
     await expect.poll(() => page.locator('table.preview').count()).toBe(0);
     expect(await page.getByRole('button', { name: /^Toevoegen/ }).count()).toBe(0);
+    expect(errors).toEqual([]);
+  });
+
+  it('keeps a form while a year is typed, and offers no corrections in a closed year', async () => {
+    const { page, errors } = await signIn('finance-officer', ZL, 'year-typing');
+    await page.getByRole('link', { name: 'Uitgaven' }).click();
+    await page.locator('#spendingId').fill('typing-1');
+    await page.locator('#year').fill('2');
+    await page.getByText('Een jaar van 2000 tot en met 2100. Getoond wordt 2024.').waitFor();
+    expect(await page.locator('#spendingId').inputValue()).toBe('typing-1');
+    await page.locator('#year').fill('2023');
+    await page.getByRole('heading', { name: 'Uitgaven in dit jaar 2023' }).waitFor();
+    await page.getByText('Dit jaar is afgesloten: er kan niets meer worden vastgelegd.').first().waitFor();
+    expect(await page.getByRole('button', { name: /^Corrigeren / }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: /^Terugdraaien / }).count()).toBe(0);
+    expect(errors).toEqual([]);
+  });
+
+  it('says so when an append is rejected after a clean check, and keeps what was typed', async () => {
+    const { page, errors } = await signIn('finance-officer', ZL, 'rejected-append');
+    await page.getByRole('link', { name: 'Uitgaven' }).click();
+    await page.locator('#spendingId').fill('race-1');
+    await page.locator('#actionId').selectOption('zl-ib-01');
+    await page.locator('#amount').fill('10,00');
+    await page.locator('#bookedOn').fill('2024-05-02');
+    await page.locator('#payee').fill('Stichting Race');
+    // Between the dry run and the append, another client records the same spending id.
+    await page.route('**/api/v1/events', async (route) => {
+      const other = {
+        id: 'other-client-race-1',
+        region: ZL,
+        type: 'SpendingRecorded',
+        occurredAt: '2024-05-02T10:00:00Z',
+        actor: 'elsewhere',
+        data: {
+          spendingId: 'race-1',
+          actionId: 'zl-ib-01',
+          year: 2024,
+          amount: '11.00',
+          bookedOn: '2024-05-02',
+          payee: 'X',
+        },
+      };
+      const response = await f.api('/api/v1/events', {
+        method: 'POST',
+        token: f.token('finance-officer', ZL),
+        headers: { 'Content-Type': 'application/x-ndjson' },
+        body: `${JSON.stringify(other)}\n`,
+      });
+      expect(response.status).toBe(200);
+      await route.continue();
+    });
+    await page.getByRole('button', { name: 'Vastleggen', exact: true }).click();
+    await page.getByText('Vastgelegd: 1 (0 geaccepteerd, 1 afgewezen). Vastgelegd, maar afgewezen').waitFor();
+    expect(await page.locator('#spendingId').inputValue()).toBe('race-1');
+    expect(await page.locator('#payee').inputValue()).toBe('Stichting Race');
     expect(errors).toEqual([]);
   });
 });

@@ -111,6 +111,10 @@ export function App(): JSX.Element {
   const [regions, setRegions] = useState<RegionSummary[] | undefined>();
   const [region, setRegion] = useState('');
   const [year, setYear] = useState(String(Math.min(2100, Math.max(2000, new Date().getFullYear()))));
+  // What is typed in the year field; the session keeps the last whole year from 2000 to 2100 meanwhile, so typing
+  // "2025" does not unmount the page (and lose a form) at "2", "20" and "202".
+  const [yearInput, setYearInput] = useState(year);
+  const yearTyped = /^\d{4}$/.test(yearInput) && Number(yearInput) >= 2000 && Number(yearInput) <= 2100;
   const route = useRoute();
   const words = useMemo(() => ({ lang, t: WORDS[lang] }), [lang]);
   const t = words.t;
@@ -154,7 +158,10 @@ export function App(): JSX.Element {
     const wanted = route.params.get('region');
     if (wanted !== null && regions?.some((r) => r.region === wanted) === true) setRegion(wanted);
     const wantedYear = route.params.get('year');
-    if (wantedYear !== null && /^\d{4}$/.test(wantedYear)) setYear(wantedYear);
+    if (wantedYear !== null && /^\d{4}$/.test(wantedYear)) {
+      setYear(wantedYear);
+      setYearInput(wantedYear);
+    }
   }, [route, regions]);
 
   const signOut = (): void => {
@@ -255,11 +262,20 @@ export function App(): JSX.Element {
             type="number"
             min={2000}
             max={2100}
-            value={year}
+            value={yearInput}
+            aria-invalid={yearTyped ? undefined : true}
+            aria-describedby={yearTyped ? undefined : 'year-error'}
             onInput={(e) => {
-              setYear(e.currentTarget.value);
+              const typed = e.currentTarget.value;
+              setYearInput(typed);
+              if (/^\d{4}$/.test(typed) && Number(typed) >= 2000 && Number(typed) <= 2100) setYear(typed);
             }}
           />
+          {!yearTyped && (
+            <span id="year-error" class="error" role="alert">
+              {t.badYear} {t.yearShown} {year}.
+            </span>
+          )}
         </div>
       </header>
       <nav aria-label={t.navigation}>
@@ -280,7 +296,8 @@ export function App(): JSX.Element {
           <p role="status">{t.loading}</p>
         ) : (
           // Keyed by region: a page's state (a checked CSV, a chain check, an as-of position) belongs to one region
-          // and must not survive a switch to another.
+          // and must not survive a switch to another. A change of year keeps what is typed in a form (its result
+          // message goes: `useEventForm`).
           <PageView key={session.region} page={page} session={session} params={route.params} />
         )}
       </main>

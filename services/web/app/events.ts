@@ -1,5 +1,6 @@
 //! Event records the app sends (CONTRACT section 2), and the dry run before every append.
-import type { Api, DryRun, ImportCounts } from './api';
+import type { Api, DryRun, DryRunLine, ImportCounts } from './api';
+import type { Words } from './i18n';
 import { newEventId, nowTimestamp } from './api';
 
 /** Identifiers as CONTRACT section 1 has them. */
@@ -57,9 +58,25 @@ export function append(api: Api, events: EventRecord[]): Promise<ImportCounts> {
   return api.post<ImportCounts>('/api/v1/events', events);
 }
 
+/**
+ * One issue of a dry run in the app's words: a rejection the rules foresee, or a malformed field the app knows, says
+ * what it means (with the field it concerns); anything else keeps the server's own words, which name it too.
+ */
+export function issueText(
+  issue: DryRunLine['issues'][number],
+  outcome: DryRunLine['outcome'],
+  t: Words,
+): string {
+  const field = issue.field === '' ? '' : ` (${issue.field})`;
+  if (outcome === 'rejected') {
+    const help = t.rejectionHelp[issue.reason];
+    if (help !== undefined) return `${t.wouldBeRejected}: ${help}`;
+  }
+  const help = t.issueHelp[issue.reason];
+  return help !== undefined ? `${help}${field}` : `${issue.reason}${field}: ${issue.detail}`;
+}
+
 /** The problems of a dry run, one text per issue. */
-export function problemsOf(dryRun: DryRun): string[] {
-  return dryRun.lines.flatMap((l) =>
-    l.issues.map((i) => `${i.reason}${i.field === '' ? '' : ` (${i.field})`}: ${i.detail}`),
-  );
+export function problemsOf(dryRun: DryRun, t: Words): string[] {
+  return dryRun.lines.flatMap((l) => l.issues.map((i) => issueText(i, l.outcome, t)));
 }

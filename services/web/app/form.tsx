@@ -70,11 +70,17 @@ export function useEventForm<F extends Record<string, string>>(options: EventFor
   const [pending, setPending] = useState<EventRecord[] | undefined>();
   const errors = options.check(values);
   const valid = Object.values(errors).every((e) => e === undefined);
+  // What was recorded (or refused) was for the year it was sent in: another year clears it, not what is typed.
+  useEffect(() => {
+    setResult(undefined);
+    setPending(undefined);
+  }, [options.session.year]);
 
   const appendNow = async (events: EventRecord[]): Promise<void> => {
     const counts = await append(options.session.api, events);
     setResult({ counts });
-    if (options.keepValues !== true) {
+    // Rejected after a clean dry run: something changed meanwhile. The values stay, so they can be changed.
+    if (options.keepValues !== true && counts.rejected === 0) {
       setValues(options.initial);
       setTouched(new Set());
     }
@@ -153,12 +159,15 @@ export function SubmissionMessage({ result }: { result: Result | undefined }): J
   const { t } = useWords();
   if (result === undefined) return null;
   if ('error' in result) return <Message kind="error">{result.error}</Message>;
-  if ('refused' in result) return <Message kind="error">{problemsOf(result.refused).join('; ')}</Message>;
+  if ('refused' in result) return <Message kind="error">{problemsOf(result.refused, t).join('; ')}</Message>;
   const c = result.counts;
-  return (
-    <Message kind="ok">
-      {t.recorded}: {c.appended} ({c.accepted} {t.accepted}, {c.rejected} {t.rejected})
+  const counts = `${t.recorded}: ${String(c.appended)} (${String(c.accepted)} ${t.accepted}, ${String(c.rejected)} ${t.rejected})`;
+  return c.rejected > 0 ? (
+    <Message kind="error">
+      {counts}. {t.appendedRejected}
     </Message>
+  ) : (
+    <Message kind="ok">{counts}</Message>
   );
 }
 

@@ -65,7 +65,7 @@ export function parseUserAmount(input: string, convention: Lang = 'nl'): string 
 
 /** Whether typed text is an amount with a minus sign: such text gets its own message (use a correction). */
 export function looksNegative(input: string): boolean {
-  return /^-\s*€?\s*\d|^€\s*-\s*\d/.test(input.trim());
+  return /^[-\u2212]\s*€?\s*\d|^€\s*[-\u2212]\s*\d/.test(input.trim());
 }
 
 /** Whether an API amount is above zero. */

@@ -3,7 +3,7 @@ import type { JSX } from 'preact';
 import type { RegionActions } from '../api';
 import { event } from '../events';
 import { EventFormBody, FormSection, useEventForm, type FormErrors } from '../form';
-import { parseUserAmount, parseUserShare, shareNanos } from '../format';
+import { looksNegative, parseUserAmount, parseUserShare, shareNanos } from '../format';
 import { useWords, type Words } from '../i18n';
 import { AmountInput, LoadState, Message, Select, TextInput, useRegionActions, type Session } from '../ui';
 import { actionOptions } from './Spending';
@@ -54,7 +54,8 @@ function BudgetForm({ session, actions, onDone }: Props): JSX.Element {
       if (actions.closed) errors.form = t.yearClosed;
       errors.action = values.action === '' ? t.required : actionError(actions, values.action, t);
       if (values.amount.trim() === '') errors.amount = t.required;
-      else if (parseUserAmount(values.amount, t.amountConvention) === null) errors.amount = t.badAmount;
+      else if (parseUserAmount(values.amount, t.amountConvention) === null)
+        errors.amount = looksNegative(values.amount) ? t.amountNegative : t.badAmount;
       return errors;
     },
     events: (values) => [
@@ -119,7 +120,9 @@ function KeyForm({ session, actions, onDone }: Props): JSX.Element {
   const sum = shareSum(sharesOf(form.values));
   const sumText = `${String(sum / 1_000_000_000n)}.${(sum % 1_000_000_000n).toString().padStart(9, '0')}`
     .replace(/0+$/, '')
-    .replace(/\.$/, '');
+    .replace(/\.$/, '')
+    // In Dutch "1.146" reads as a thousand and more: the decimal comma, as the shares are typed.
+    .replace('.', t.amountConvention === 'nl' ? ',' : '.');
   return (
     <FormSection id="key" heading={t.setKey}>
       <EventFormBody form={form} submitLabel={t.send}>

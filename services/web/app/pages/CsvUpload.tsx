@@ -20,6 +20,7 @@ import {
   type ReadFile,
   type SpendingField,
 } from '../csv-rows';
+import { issueText } from '../events';
 import { useWords } from '../i18n';
 import { Message, Select, type Session } from '../ui';
 
@@ -87,14 +88,7 @@ export function CsvUpload({
         const line = toCheck[result.line - 1];
         if (line === undefined) continue;
         line.outcome = result.outcome;
-        for (const issue of result.issues) {
-          const help = result.outcome === 'rejected' ? t.rejectionHelp[issue.reason] : undefined;
-          line.problems.push(
-            help !== undefined
-              ? `${t.wouldBeRejected}: ${help}`
-              : `${issue.reason}${issue.field === '' ? '' : ` (${issue.field})`}: ${issue.detail}`,
-          );
-        }
+        for (const issue of result.issues) line.problems.push(issueText(issue, result.outcome, t));
       }
       setPreview(lines);
     } catch (e) {

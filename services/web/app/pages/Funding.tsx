@@ -4,7 +4,7 @@ import type { JSX } from 'preact';
 import type { AllocationReport, RegionActions } from '../api';
 import { event } from '../events';
 import { EventFormBody, FormSection, checks, useEventForm, type FormErrors } from '../form';
-import { parseUserAmount } from '../format';
+import { looksNegative, parseUserAmount } from '../format';
 import { useWords } from '../i18n';
 import {
   AmountInput,
@@ -84,7 +84,8 @@ function CommitForm(props: { session: Session; actions: RegionActions; onDone: (
         checks.year(values.year, t) ??
         (actions.closedYears.includes(Number(values.year)) ? t.yearIsClosed : undefined);
       if (values.amount.trim() === '') errors.amount = t.required;
-      else if (parseUserAmount(values.amount, t.amountConvention) === null) errors.amount = t.badAmount;
+      else if (parseUserAmount(values.amount, t.amountConvention) === null)
+        errors.amount = looksNegative(values.amount) ? t.amountNegative : t.badAmount;
       errors.reference = checks.text(values.reference, true, t);
       return errors;
     },

@@ -46,7 +46,12 @@ export function SpendingPage({ session }: { session: Session }): JSX.Element {
         />
       )}
       <CsvUpload session={session} onAppended={changed} />
-      <ItemsTable session={session} items={items.data?.items} onChanged={changed} />
+      <ItemsTable
+        session={session}
+        items={items.data?.items}
+        closed={actions.data?.closed === true}
+        onChanged={changed}
+      />
     </>
   );
 }
@@ -144,6 +149,8 @@ function RecordForm(props: {
 function ItemsTable(props: {
   session: Session;
   items: SpendingItem[] | undefined;
+  /** The year is closed: its items can no longer be corrected or reversed, so that is not offered. */
+  closed: boolean;
   onChanged: () => void;
 }): JSX.Element {
   const { t } = useWords();
@@ -153,6 +160,7 @@ function ItemsTable(props: {
       <h2 id="items-heading">
         {t.items} {props.session.year}
       </h2>
+      {props.closed && props.items !== undefined && props.items.length > 0 && <p>{t.yearClosed}</p>}
       {props.items === undefined ? null : props.items.length === 0 ? (
         <p>{t.noItems}</p>
       ) : (
@@ -185,7 +193,7 @@ function ItemsTable(props: {
                 <td>{item.payee}</td>
                 <td>{item.active ? t.active : t.reversed}</td>
                 <td>
-                  {item.active && editing?.id !== item.spendingId && (
+                  {item.active && !props.closed && editing?.id !== item.spendingId && (
                     <>
                       <button
                         type="button"
@@ -244,7 +252,9 @@ function ChangeForm(props: {
       const errors: FormErrors<typeof values> = {};
       const parsed = parseUserAmount(values.amount, t.amountConvention);
       if (props.kind === 'correct') {
-        if (parsed === null) errors.amount = t.badAmount;
+        if (values.amount.trim() === '') errors.amount = t.required;
+        else if (parsed === null)
+          errors.amount = looksNegative(values.amount) ? t.amountNegative : t.badAmount;
         else if (!isPositive(parsed)) errors.amount = t.amountNotPositive;
       }
       if (values.reason.trim() === '') errors.reason = t.required;
