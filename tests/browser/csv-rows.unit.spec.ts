@@ -12,7 +12,7 @@ import {
   rowEvent,
   type PreviewLine,
 } from '../../services/web/app/csv-rows';
-import { issueText } from '../../services/web/app/events';
+import { issueText, spendingData } from '../../services/web/app/events';
 import { WORDS } from '../../services/web/app/i18n';
 
 const t = WORDS.nl;
@@ -172,6 +172,24 @@ describe('CSV rows', () => {
     expect(issueText({ reason: 'not-json', field: '', detail: 'line 1 is not JSON' }, 'malformed', t)).toBe(
       'not-json: line 1 is not JSON',
     );
+  });
+
+  it('store typed text without the spaces around it, and empty optional text as null', () => {
+    const data = spendingData({
+      spendingId: 's-1',
+      actionId: 'zl-ib-01',
+      year: 2024,
+      amount: '1.00',
+      bookedOn: '2024-01-02',
+      payee: '  Stichting Ûtrecht  ',
+      invoiceRef: '  ',
+      description: ' d ',
+    });
+    expect([data['payee'], data['invoiceRef'], data['description']]).toEqual([
+      'Stichting Ûtrecht',
+      null,
+      'd',
+    ]);
   });
 });
 

@@ -42,9 +42,10 @@ export function spendingData(f: SpendingFields): Record<string, unknown> {
     year: f.year,
     amount: f.amount,
     bookedOn: f.bookedOn,
-    payee: f.payee,
-    invoiceRef: f.invoiceRef.trim() === '' ? null : f.invoiceRef,
-    description: f.description.trim() === '' ? null : f.description,
+    // Spaces around what was typed are not part of it (the checks for a required field trim too).
+    payee: f.payee.trim(),
+    invoiceRef: f.invoiceRef.trim() === '' ? null : f.invoiceRef.trim(),
+    description: f.description.trim() === '' ? null : f.description.trim(),
   };
 }
 

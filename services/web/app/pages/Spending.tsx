@@ -289,9 +289,7 @@ function ChangeForm(props: {
         </button>
       }
     >
-      {props.kind === 'correct' && (
-        <TextInput label={t.newAmount} {...form.bind('amount')} inputMode="decimal" />
-      )}
+      {props.kind === 'correct' && <AmountInput label={t.newAmount} {...form.bind('amount')} />}
       <TextInput label={t.reason} {...form.bind('reason')} />
     </EventFormBody>
   );
