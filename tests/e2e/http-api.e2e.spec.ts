@@ -1,4 +1,5 @@
 // CONTRACT section 8 over the embedded store: tokens, roles, region scoping, and nothing appended when refused.
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_LISTED_ERRORS } from '@budget/application';
@@ -70,6 +71,23 @@ describe('authentication', () => {
     expect((await read(`bearer ${token('auditor', ZL)}`)).status).toBe(200);
     expect((await read(`BEARER ${token('auditor', ZL)}`)).status).toBe(200);
     expect((await read(`Basic ${token('auditor', ZL)}`)).status).toBe(401);
+  });
+
+  it('token create refuses a name the tokens file cannot hold, naming the option and leaving the file as it was', () => {
+    const file = join(tempDir('tokens-name'), 'tokens.json');
+    const cli = Cli.fresh();
+    cli.createToken(file, 'auditor', ZL, 'first');
+    const before = readFileSync(file, 'utf8');
+    const refused = cli.run(
+      ['token', 'create', '--role', 'auditor', '--regions', ZL, '--name', 'x'.repeat(201)],
+      undefined,
+      { BUDGET_TOKENS_FILE: file },
+    );
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain("option '--name <name>' argument");
+    expect(refused.stderr).toContain('a name is 1 to 200 characters (this one has 201)');
+    expect(refused.stderr).not.toContain('repair or move the file');
+    expect(readFileSync(file, 'utf8')).toBe(before);
   });
 
   it('serves /health without a token', async () => {

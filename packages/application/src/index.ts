@@ -42,6 +42,7 @@ export { verifyHistoryInParallel, type ParallelVerifyOptions } from './verify-pa
 export { replayHistoryInParallel, type ParallelReplayOptions, type ReplaySource } from './replay-parallel';
 export { allocationReportCsv, allocationReportTable, trialBalanceTable } from './report-formats';
 export {
+  MAX_TOKEN_NAME,
   ROLES,
   createToken,
   ensureDevelopmentTokens,

@@ -7,6 +7,9 @@ import { EVENT_TYPES, IDENTIFIER_PATTERN, type EventType } from '@budget/domain'
 export const ROLES = ['finance-officer', 'controller', 'administrator', 'auditor'] as const;
 export type Role = (typeof ROLES)[number];
 
+/** The longest name of a token entry (who or what holds it). */
+export const MAX_TOKEN_NAME = 200;
+
 const tokenEntrySchema = z.strictObject({
   // Hex in either case (the contract says hex); kept in lowercase, as `budget token create` writes it.
   tokenSha256: z
@@ -15,7 +18,7 @@ const tokenEntrySchema = z.strictObject({
     .transform((hex) => hex.toLowerCase()),
   role: z.enum(ROLES),
   regions: z.array(z.union([z.literal('*'), z.string().regex(IDENTIFIER_PATTERN)])).min(1),
-  name: z.string().min(1).max(200),
+  name: z.string().min(1).max(MAX_TOKEN_NAME),
 });
 export type TokenEntry = z.infer<typeof tokenEntrySchema>;
 const tokenFileSchema = z.array(tokenEntrySchema).max(10_000);

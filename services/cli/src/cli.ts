@@ -2,6 +2,7 @@
 import { resolve } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import {
+  MAX_TOKEN_NAME,
   ROLES,
   UserError,
   createToken,
@@ -58,6 +59,15 @@ function regionList(value: string): string[] {
     throw new InvalidArgumentError('regions are region ids separated by commas, or *');
   }
   return regions;
+}
+
+/** A token's name as the tokens file keeps it: 1 to 200 characters (said here, not as a broken file). */
+function tokenName(value: string): string {
+  if (value.length < 1 || value.length > MAX_TOKEN_NAME)
+    throw new InvalidArgumentError(
+      `a name is 1 to ${String(MAX_TOKEN_NAME)} characters (this one has ${String(value.length)})`,
+    );
+  return value;
 }
 
 function region(value: string): string {
@@ -265,7 +275,7 @@ export function buildProgram(environment: Environment, io: Io, setExitCode: (cod
     )
     .addOption(new Option('--role <role>', 'what the token may do').choices([...ROLES]).makeOptionMandatory())
     .requiredOption('--regions <regions>', 'comma-separated region ids, or * for every region', regionList)
-    .requiredOption('--name <name>', 'who or what holds the token')
+    .requiredOption('--name <name>', 'who or what holds the token', tokenName)
     .action((options: { role: Role; regions: string[]; name: string }) => {
       const file = environment.tokensFile;
       let token: string;
