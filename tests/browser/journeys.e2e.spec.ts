@@ -89,7 +89,7 @@ describe('browser journeys', () => {
     await page.locator('#amount').fill('12,3a');
     await expect.poll(() => page.locator('#amount-error').textContent()).toContain('Geen geldig bedrag');
     await page.locator('#amount').fill('1.234,56');
-    await expect.poll(() => page.locator('#amount-hint').textContent()).toContain('1234.56');
+    await expect.poll(() => page.locator('#amount-hint').textContent()).toContain('€ 1.234,56');
     await page.locator('#year').fill('2023');
     await page.getByText('Dit jaar is afgesloten').first().waitFor();
     await page.locator('#year').fill('2024');
@@ -181,12 +181,17 @@ describe('browser journeys', () => {
     await expect
       .poll(() => page.getByRole('row', { name: /web-csv-1/ }).textContent())
       .toContain('€ 2.400,00');
+    // The focus is back on the button that opened the form, and what was recorded is said.
+    await page.getByText('Vastgelegd: Corrigeren web-csv-1').waitFor();
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('correct-button-web-csv-1');
     await page.getByRole('button', { name: 'Terugdraaien web-csv-4' }).click();
     await page.locator('#reverse-web-csv-4-reason').fill('Dubbel geboekt');
     await page.locator('form.inline-form').getByRole('button', { name: 'Terugdraaien' }).click();
     await expect
       .poll(() => page.getByRole('row', { name: /web-csv-4/ }).textContent())
       .toContain('teruggedraaid');
+    // A reversed item has no buttons left: the focus goes to the table's heading.
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('items-heading');
     await check('6-corrected-reversed');
 
     // The report shows the new figures (finance officers read reports too).
@@ -240,7 +245,7 @@ describe('browser journeys', () => {
     await page.locator('#year').fill('2024');
     await page.locator('#budget-action').selectOption('zl-ib-01');
     await page.locator('#budget-amount').fill('70.000');
-    await expect.poll(() => page.locator('#budget-amount-hint').textContent()).toContain('70000.00');
+    await expect.poll(() => page.locator('#budget-amount-hint').textContent()).toContain('€ 70.000,00');
     await page
       .locator('form')
       .filter({ has: page.locator('#budget-action') })
@@ -314,7 +319,7 @@ describe('browser journeys', () => {
       .poll(() => page.locator('#funding-amount-error').textContent())
       .toContain('Geen geldig bedrag');
     await page.locator('#funding-amount').fill('25.000');
-    await expect.poll(() => page.locator('#funding-amount-hint').textContent()).toContain('25000.00');
+    await expect.poll(() => page.locator('#funding-amount-hint').textContent()).toContain('€ 25.000,00');
     await page.getByRole('button', { name: 'Vastleggen' }).click();
     await expect.poll(() => page.locator('#funding-funder-error').textContent()).toBe('Verplicht.');
     await expect.poll(() => page.locator('#funding-reference-error').textContent()).toBe('Verplicht.');

@@ -148,9 +148,13 @@ export function TextInput(
 
 /** An amount as people type it, with the amount it will be recorded as (or an example) as its hint. */
 export function AmountInput(props: ControlProps): JSX.Element {
-  const { t } = useWords();
+  const { t, lang } = useWords();
   const parsed = parseUserAmount(props.value, t.amountConvention);
-  const hint = parsed !== null && props.error === undefined ? `${t.willBeRecorded} ${parsed}` : t.amountHint;
+  // Shown as the app shows money (`€ 70.000,00`), so a misread separator stands out.
+  const hint =
+    parsed !== null && props.error === undefined
+      ? `${t.willBeRecorded} ${formatEuro(parsed, lang)}`
+      : t.amountHint;
   return <TextInput {...props} hint={hint} inputMode="decimal" />;
 }
 

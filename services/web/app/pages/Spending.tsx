@@ -1,7 +1,7 @@
 //! Finance officers: record a spending item (checked as they type), upload a CSV from the financial system with a
 //! preview of every error by line, and correct or reverse items with a reason.
 import type { JSX } from 'preact';
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import type { RegionActions, SpendingItem } from '../api';
 import { event, spendingData } from '../events';
 import { EventFormBody, FormSection, useEventForm, type FormErrors } from '../form';
@@ -11,6 +11,7 @@ import {
   AmountInput,
   IDENTIFIER,
   LoadState,
+  Message,
   Money,
   Select,
   TextInput,
@@ -155,11 +156,24 @@ function ItemsTable(props: {
 }): JSX.Element {
   const { t } = useWords();
   const [editing, setEditing] = useState<{ id: string; kind: 'correct' | 'reverse' } | undefined>();
+  // Where the focus goes back to when a correct or reverse form closes (its button, or the table's heading when the
+  // item was reversed and has no buttons left), and what was just recorded, said to screen readers too.
+  const [returnFocus, setReturnFocus] = useState<
+    { id: string; until: SpendingItem[] | undefined } | undefined
+  >();
+  const [changedItem, setChangedItem] = useState<string | undefined>();
+  useEffect(() => {
+    // After a change, wait for the reloaded items: a reversed item's buttons go then.
+    if (returnFocus === undefined || props.items === returnFocus.until) return;
+    (document.getElementById(returnFocus.id) ?? document.getElementById('items-heading'))?.focus();
+    setReturnFocus(undefined);
+  }, [returnFocus, props.items]);
   return (
     <section aria-labelledby="items-heading">
-      <h2 id="items-heading">
+      <h2 id="items-heading" tabIndex={-1}>
         {t.items} {props.session.year}
       </h2>
+      {changedItem !== undefined && <Message kind="ok">{changedItem}</Message>}
       {props.closed && props.items !== undefined && props.items.length > 0 && <p>{t.yearClosed}</p>}
       {props.items === undefined ? null : props.items.length === 0 ? (
         <p>{t.noItems}</p>
@@ -197,8 +211,10 @@ function ItemsTable(props: {
                     <>
                       <button
                         type="button"
+                        id={`correct-button-${item.spendingId}`}
                         onClick={() => {
                           setEditing({ id: item.spendingId, kind: 'correct' });
+                          setChangedItem(undefined);
                         }}
                         aria-label={`${t.correct} ${item.spendingId}`}
                       >
@@ -206,8 +222,10 @@ function ItemsTable(props: {
                       </button>{' '}
                       <button
                         type="button"
+                        id={`reverse-button-${item.spendingId}`}
                         onClick={() => {
                           setEditing({ id: item.spendingId, kind: 'reverse' });
+                          setChangedItem(undefined);
                         }}
                         aria-label={`${t.reverse} ${item.spendingId}`}
                       >
@@ -222,6 +240,13 @@ function ItemsTable(props: {
                       kind={editing.kind}
                       onDone={(changed) => {
                         setEditing(undefined);
+                        setReturnFocus({
+                          id: `${editing.kind}-button-${item.spendingId}`,
+                          until: changed ? props.items : undefined,
+                        });
+                        setChangedItem(
+                          changed ? `${t.recorded}: ${t[editing.kind]} ${item.spendingId}` : undefined,
+                        );
                         if (changed) props.onChanged();
                       }}
                     />
