@@ -3,6 +3,7 @@
 import type { JSX } from 'preact';
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { Api, ApiError, type Me, type RegionSummary } from './api';
+import { checks } from './form';
 import type { Lang } from './format';
 import { LangContext, WORDS, useWords, type Words } from './i18n';
 import { ActionsPage } from './pages/Actions';
@@ -114,10 +115,10 @@ export function App(): JSX.Element {
   // What is typed in the year field; the session keeps the last whole year from 2000 to 2100 meanwhile, so typing
   // "2025" does not unmount the page (and lose a form) at "2", "20" and "202".
   const [yearInput, setYearInput] = useState(year);
-  const yearTyped = /^\d{4}$/.test(yearInput) && Number(yearInput) >= 2000 && Number(yearInput) <= 2100;
   const route = useRoute();
   const words = useMemo(() => ({ lang, t: WORDS[lang] }), [lang]);
   const t = words.t;
+  const yearTyped = checks.year(yearInput, t) === undefined;
   const api = useMemo(() => (token === null ? undefined : new Api(token)), [token]);
 
   useEffect(() => {
@@ -268,7 +269,7 @@ export function App(): JSX.Element {
             onInput={(e) => {
               const typed = e.currentTarget.value;
               setYearInput(typed);
-              if (/^\d{4}$/.test(typed) && Number(typed) >= 2000 && Number(typed) <= 2100) setYear(typed);
+              if (checks.year(typed, t) === undefined) setYear(typed);
             }}
           />
           {!yearTyped && (

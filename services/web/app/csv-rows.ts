@@ -3,8 +3,8 @@
 import type { SpendingItem } from './api';
 import type { CsvFile, CsvRow } from './csv';
 import { IDENTIFIER, spendingData, type EventRecord } from './events';
-import { looksNegative, parseUserAmount, parseUserDate, type Lang } from './format';
-import type { Words } from './i18n';
+import { parseUserAmount, parseUserDate, type Lang } from './format';
+import { badAmountText, type Words } from './i18n';
 
 export const FIELDS = [
   'spendingId',
@@ -118,7 +118,7 @@ export async function rowEvent(
   if (spendingId !== '' && !IDENTIFIER.test(spendingId)) problems.push(`${t.spendingId}: ${t.badIdentifier}`);
   const amount = parseUserAmount(cell('amount'), convention);
   if (cell('amount') !== '' && amount === null)
-    problems.push(`${t.amount}: ${looksNegative(cell('amount')) ? t.amountNegative : t.badAmount}`);
+    problems.push(`${t.amount}: ${badAmountText(cell('amount'), t)}`);
   const bookedOn = parseUserDate(cell('bookedOn'));
   if (cell('bookedOn') !== '' && bookedOn === null) problems.push(`${t.bookedOn}: ${t.badDate}`);
   const yearText = mapping.year === '' ? (bookedOn ?? '').slice(0, 4) : cell('year');

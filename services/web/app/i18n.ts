@@ -1,7 +1,7 @@
 //! The app's words in Dutch (the default) and English.
 import { createContext } from 'preact';
 import { useContext } from 'preact/hooks';
-import type { Lang } from './format';
+import { looksNegative, type Lang } from './format';
 
 const nl = {
   /** How typed amounts are read where one separator before three digits could be either (`parseUserAmount`). */
@@ -533,4 +533,9 @@ export const LangContext = createContext<{ lang: Lang; t: Words }>({ lang: 'nl',
 
 export function useWords(): { lang: Lang; t: Words } {
   return useContext(LangContext);
+}
+
+/** What to say of an amount `parseUserAmount` could not read: a minus sign has its own message (use a correction). */
+export function badAmountText(input: string, t: Words): string {
+  return looksNegative(input) ? t.amountNegative : t.badAmount;
 }

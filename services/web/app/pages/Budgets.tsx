@@ -3,8 +3,8 @@ import type { JSX } from 'preact';
 import type { RegionActions } from '../api';
 import { event } from '../events';
 import { EventFormBody, FormSection, useEventForm, type FormErrors } from '../form';
-import { looksNegative, parseUserAmount, parseUserShare, shareNanos } from '../format';
-import { useWords, type Words } from '../i18n';
+import { parseUserAmount, parseUserShare, shareNanos } from '../format';
+import { badAmountText, useWords, type Words } from '../i18n';
 import { AmountInput, LoadState, Message, Select, TextInput, useRegionActions, type Session } from '../ui';
 import { actionOptions } from './Spending';
 
@@ -55,7 +55,7 @@ function BudgetForm({ session, actions, onDone }: Props): JSX.Element {
       errors.action = values.action === '' ? t.required : actionError(actions, values.action, t);
       if (values.amount.trim() === '') errors.amount = t.required;
       else if (parseUserAmount(values.amount, t.amountConvention) === null)
-        errors.amount = looksNegative(values.amount) ? t.amountNegative : t.badAmount;
+        errors.amount = badAmountText(values.amount, t);
       return errors;
     },
     events: (values) => [

@@ -4,8 +4,8 @@ import type { JSX } from 'preact';
 import type { AllocationReport, RegionActions } from '../api';
 import { event } from '../events';
 import { EventFormBody, FormSection, checks, useEventForm, type FormErrors } from '../form';
-import { looksNegative, parseUserAmount } from '../format';
-import { useWords } from '../i18n';
+import { parseUserAmount } from '../format';
+import { badAmountText, useWords } from '../i18n';
 import {
   AmountInput,
   LoadState,
@@ -85,7 +85,7 @@ function CommitForm(props: { session: Session; actions: RegionActions; onDone: (
         (actions.closedYears.includes(Number(values.year)) ? t.yearIsClosed : undefined);
       if (values.amount.trim() === '') errors.amount = t.required;
       else if (parseUserAmount(values.amount, t.amountConvention) === null)
-        errors.amount = looksNegative(values.amount) ? t.amountNegative : t.badAmount;
+        errors.amount = badAmountText(values.amount, t);
       errors.reference = checks.text(values.reference, true, t);
       return errors;
     },

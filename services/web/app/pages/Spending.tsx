@@ -5,8 +5,8 @@ import { useEffect, useState } from 'preact/hooks';
 import type { RegionActions, SpendingItem } from '../api';
 import { event, spendingData } from '../events';
 import { EventFormBody, FormSection, useEventForm, type FormErrors } from '../form';
-import { isPositive, looksNegative, parseUserAmount, parseUserDate } from '../format';
-import { useWords, type Words } from '../i18n';
+import { isPositive, parseUserAmount, parseUserDate } from '../format';
+import { badAmountText, useWords, type Words } from '../i18n';
 import {
   AmountInput,
   IDENTIFIER,
@@ -82,7 +82,7 @@ function formErrors(form: Form, actions: RegionActions, usedIds: Set<string>, t:
   if (actions.closed) errors.form = t.yearClosed;
   const amount = parseUserAmount(form.amount, t.amountConvention);
   if (form.amount.trim() === '') errors.amount = t.required;
-  else if (amount === null) errors.amount = looksNegative(form.amount) ? t.amountNegative : t.badAmount;
+  else if (amount === null) errors.amount = badAmountText(form.amount, t);
   else if (!isPositive(amount)) errors.amount = t.amountNotPositive;
   if (form.bookedOn === '') errors.bookedOn = t.required;
   else if (parseUserDate(form.bookedOn) === null) errors.bookedOn = t.badDate;
@@ -278,8 +278,7 @@ function ChangeForm(props: {
       const parsed = parseUserAmount(values.amount, t.amountConvention);
       if (props.kind === 'correct') {
         if (values.amount.trim() === '') errors.amount = t.required;
-        else if (parsed === null)
-          errors.amount = looksNegative(values.amount) ? t.amountNegative : t.badAmount;
+        else if (parsed === null) errors.amount = badAmountText(values.amount, t);
         else if (!isPositive(parsed)) errors.amount = t.amountNotPositive;
       }
       if (values.reason.trim() === '') errors.reason = t.required;
