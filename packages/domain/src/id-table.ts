@@ -1,4 +1,5 @@
 //! A set of identifiers numbered 0, 1, ... in the order they were added, kept outside the JavaScript heap.
+import { grown } from './typed-arrays';
 
 /** Bytes of identifier text to start with (they double as needed). */
 const INITIAL_BYTES = 16 * 1024;
@@ -67,7 +68,7 @@ export class IdTable {
     const start = this.starts[slot] ?? 0;
     const end = start + id.length;
     if (end > 0xffff_ffff) throw new RangeError('the identifiers of one table exceed 4 GiB of text');
-    if (end > this.text.length) this.growText(end);
+    if (end > this.text.length) this.text = grown(this.text, end);
     const text = this.text;
     for (let i = 0; i < id.length; i++) {
       const code = id.charCodeAt(i);
@@ -142,20 +143,8 @@ export class IdTable {
   }
 
   private growIds(): void {
-    const hashes = new Uint32Array(this.hashes.length * 2);
-    hashes.set(this.hashes);
-    this.hashes = hashes;
-    const starts = new Uint32Array(hashes.length + 1);
-    starts.set(this.starts);
-    this.starts = starts;
-  }
-
-  private growText(atLeast: number): void {
-    let length = this.text.length * 2;
-    while (length < atLeast) length *= 2;
-    const text = new Uint8Array(length);
-    text.set(this.text.subarray(0, this.starts[this.count] ?? 0));
-    this.text = text;
+    this.hashes = grown(this.hashes);
+    this.starts = grown(this.starts, this.hashes.length + 1);
   }
 }
 

@@ -38,6 +38,7 @@ export { compareCodePoints, declaredKey, proRataKey, type FundingKey } from './f
 export { apportion } from './apportion';
 export { resolveKey } from './key-resolution';
 export { HashTables, IdTable } from './id-table';
+export { grown } from './typed-arrays';
 export {
   initialState,
   SpendingItems,

@@ -1,6 +1,7 @@
 //! The state of one region's log after some prefix of it: what decide() reads and evolve() changes.
 import type { FundingKey } from './funding-key';
 import { IdTable } from './id-table';
+import { grown } from './typed-arrays';
 import type { EventDataMap, Theme } from './schemas';
 
 export type ActionDefinition = EventDataMap['ActionDefined'] & { theme: Theme };
@@ -111,11 +112,7 @@ export class SlotList {
   }
 
   push(slot: number): void {
-    if (this.count === this.data.length) {
-      const data = new Int32Array(this.data.length * 2);
-      data.set(this.data);
-      this.data = data;
-    }
+    if (this.count === this.data.length) this.data = grown(this.data);
     this.data[this.count] = slot;
     this.count += 1;
   }
@@ -242,15 +239,9 @@ export class SpendingItems {
   }
 
   private grow(): void {
-    const entrySlots = new Uint32Array(this.entrySlots.length * 2);
-    entrySlots.set(this.entrySlots);
-    this.entrySlots = entrySlots;
-    const amounts = new BigInt64Array(this.amounts.length * 2);
-    amounts.set(this.amounts);
-    this.amounts = amounts;
-    const active = new Uint8Array(this.active.length * 2);
-    active.set(this.active);
-    this.active = active;
+    this.entrySlots = grown(this.entrySlots);
+    this.amounts = grown(this.amounts);
+    this.active = grown(this.active);
   }
 }
 

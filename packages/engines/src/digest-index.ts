@@ -1,5 +1,5 @@
 //! The sequencer's memory of a region's log: each event id with the digest of its content, outside the heap.
-import { contentDigest, IdTable } from '@budget/domain';
+import { contentDigest, grown, IdTable } from '@budget/domain';
 
 /** Characters of a `contentDigest` (base64 of 16.5 bytes of SHA-256). */
 const WIDTH = contentDigest('').length;
@@ -34,11 +34,7 @@ export class DigestIndex {
       throw new RangeError(`not a content digest: ${JSON.stringify(digest)}`);
     const slot = this.ids.add(id);
     if (slot === -1) return false;
-    if ((slot + 1) * WIDTH > this.digests.length) {
-      const digests = new Uint8Array(this.digests.length * 2);
-      digests.set(this.digests);
-      this.digests = digests;
-    }
+    if ((slot + 1) * WIDTH > this.digests.length) this.digests = grown(this.digests, (slot + 1) * WIDTH);
     for (let i = 0; i < WIDTH; i++) this.digests[slot * WIDTH + i] = digest.charCodeAt(i);
     return true;
   }
