@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MAX_LISTED_ERRORS } from '@budget/application';
+import { MAX_LISTED_ERRORS, findToken, readTokenFile } from '@budget/application';
 import { Cli, tempDir } from '../support/cli';
 import { EventBuilder, ndjson, smallScenario, type EventLine } from '../support/events';
 import { startServer, type RunningServer } from '../support/server';
@@ -13,6 +13,7 @@ const ROLES = ['finance-officer', 'controller', 'administrator', 'auditor'] as c
 type Role = (typeof ROLES)[number];
 
 let server: RunningServer;
+let cli: Cli;
 const tokens = new Map<string, string>();
 const tokensFile = join(tempDir('tokens'), 'tokens.json');
 
@@ -44,7 +45,7 @@ async function historyLength(region: string): Promise<number> {
 }
 
 beforeAll(async () => {
-  const cli = Cli.fresh();
+  cli = Cli.fresh();
   for (const role of ROLES) {
     for (const region of [ZL, NL, '*']) {
       tokens.set(`${role}@${region}`, cli.createToken(tokensFile, role, region, `${role} ${region}`));
@@ -88,6 +89,29 @@ describe('authentication', () => {
     expect(refused.stderr).toContain('a name is 1 to 200 characters (this one has 201)');
     expect(refused.stderr).not.toContain('repair or move the file');
     expect(readFileSync(file, 'utf8')).toBe(before);
+  });
+
+  it('token create warns of a region the store has no events of (a misspelt id), and still makes the token', () => {
+    const file = join(tempDir('tokens-region'), 'tokens.json');
+    const made = cli.run(
+      ['token', 'create', '--role', 'auditor', '--regions', `${ZL},zuid-limbrug`, '--name', 'typo'],
+      undefined,
+      { BUDGET_TOKENS_FILE: file },
+    );
+    expect(made.code).toBe(0);
+    expect(made.stderr).toContain(
+      `warning: region "zuid-limbrug" has no events in ${cli.dataDir} (regions there: "${NL}", "${ZL}")`,
+    );
+    expect(made.stderr).toContain(`added an auditor token for ${ZL},zuid-limbrug to ${file}`);
+    expect(findToken(readTokenFile(file), made.stdout.trim())?.regions).toEqual([ZL, 'zuid-limbrug']);
+    const known = cli.run(
+      ['token', 'create', '--role', 'controller', '--regions', `${ZL},*`, '--name', 'ok'],
+      undefined,
+      {
+        BUDGET_TOKENS_FILE: file,
+      },
+    );
+    expect([known.code, known.stderr]).toEqual([0, `added a controller token for ${ZL},* to ${file}\n`]);
   });
 
   it('serves /health without a token', async () => {

@@ -1,6 +1,7 @@
 //! Bearer tokens of CONTRACT section 8: only SHA-256 hashes are stored; roles say what a token may do.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { z } from 'zod';
 import { EVENT_TYPES, IDENTIFIER_PATTERN, type EventType } from '@budget/domain';
 
@@ -113,6 +114,8 @@ export function readTokenFile(file: string): TokenEntry[] {
 /** Writes the file whole through a rename, so a reader never sees half of it. */
 function writeTokenFile(file: string, entries: TokenEntry[]): void {
   const temporary = `${file}.tmp-${process.pid}`;
+  // The first token of a fresh install: its data directory (the default place) may not exist yet.
+  mkdirSync(dirname(file), { recursive: true });
   writeFileSync(temporary, `${JSON.stringify(entries, null, 2)}\n`, { mode: 0o600 });
   renameSync(temporary, file);
 }

@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { validateLine } from '@budget/domain';
 import {
   ROLES,
+  createToken,
   findToken,
   mayBeDenied,
   mayUseRegion,
@@ -41,6 +42,23 @@ describe('readTokenFile', () => {
     const file = join(dir, 'bad-hash.json');
     writeFileSync(file, JSON.stringify([{ tokenSha256: 'xyz', role: 'auditor', regions: ['*'], name: 'x' }]));
     expect(() => readTokenFile(file)).toThrow(/0\.tokenSha256: must be 64 hex characters/);
+  });
+});
+
+describe('createToken', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tokens-create-'));
+  afterAll(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
+  it('makes the directory of a tokens file that does not exist yet (the data directory of a fresh install)', () => {
+    const file = join(dir, 'data', 'not-yet', 'tokens.json');
+    const token = createToken(file, 'auditor', ['zuid-limburg'], 'first');
+    const read = readTokenFile(file);
+    expect(read).toHaveLength(1);
+    expect(findToken(read, token)).toMatchObject({ role: 'auditor', regions: ['zuid-limburg'], name: 'first' });
+    const second = createToken(file, 'controller', ['*'], 'second');
+    expect(readTokenFile(file).map((e) => e.name)).toEqual(['first', 'second']);
+    expect(findToken(readTokenFile(file), second)?.role).toBe('controller');
   });
 });
 

@@ -120,6 +120,28 @@ function printImportResult(io: Io, result: ImportResult, format: string): number
   return 0;
 }
 
+/**
+ * A warning when a token names a region the embedded store holds no log of: most often a misspelt id, which would
+ * leave the token answering 403 for the region meant. Only a warning: an administrator's token for a region about to
+ * be configured (its first event, `RegionConfigured`, is sent with that token) is made before the region exists. The
+ * engines mode is not asked: a token command should not wait on Kafka and MongoDB.
+ */
+async function regionsNotInStore(environment: Environment, regions: string[]): Promise<string | undefined> {
+  const named = regions.filter((r) => r !== '*');
+  if (named.length === 0 || environment.engines !== undefined) return undefined;
+  let known: string[];
+  try {
+    known = await withStore(environment, 'read', (store) => store.regions());
+  } catch (error) {
+    if (error instanceof UserError && error.code === 'no-data') known = [];
+    else throw error;
+  }
+  const missing = named.filter((r) => !known.includes(r));
+  if (missing.length === 0) return undefined;
+  const list = (ids: string[]) => ids.map((id) => `"${id}"`).join(', ');
+  return `${missing.length === 1 ? 'region' : 'regions'} ${list(missing)} ${missing.length === 1 ? 'has' : 'have'} no events in ${environment.dataDir} (${known.length === 0 ? 'no region has any yet' : `regions there: ${list(known)}`}); the token is made as asked, so check the spelling, or configure the region with it`;
+}
+
 export function buildProgram(environment: Environment, io: Io, setExitCode: (code: number) => void): Command {
   const program = new Command('budget')
     .description('Funding and budget allocation for regional public money: events in, exact reports out.')
@@ -276,8 +298,9 @@ export function buildProgram(environment: Environment, io: Io, setExitCode: (cod
     .addOption(new Option('--role <role>', 'what the token may do').choices([...ROLES]).makeOptionMandatory())
     .requiredOption('--regions <regions>', 'comma-separated region ids, or * for every region', regionList)
     .requiredOption('--name <name>', 'who or what holds the token', tokenName)
-    .action((options: { role: Role; regions: string[]; name: string }) => {
+    .action(async (options: { role: Role; regions: string[]; name: string }) => {
       const file = environment.tokensFile;
+      const unknown = await regionsNotInStore(environment, options.regions);
       let token: string;
       try {
         token = createToken(file, options.role, options.regions, options.name);
@@ -289,7 +312,10 @@ export function buildProgram(environment: Environment, io: Io, setExitCode: (cod
         );
       }
       io.out(`${token}\n`);
-      io.err(`added a ${options.role} token for ${options.regions.join(',')} to ${file}\n`);
+      if (unknown !== undefined) io.err(`warning: ${unknown}\n`);
+      io.err(
+        `added ${/^[aeiou]/.test(options.role) ? 'an' : 'a'} ${options.role} token for ${options.regions.join(',')} to ${file}\n`,
+      );
     });
   return program;
 }
