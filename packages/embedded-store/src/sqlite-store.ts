@@ -1,6 +1,6 @@
 //! The embedded store: each region's log, state snapshot and report projections in one SQLite file.
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import {
   RegionLog,
@@ -72,6 +72,12 @@ export function checkpointDue(
   interval: number,
 ): boolean {
   return position - lastCheckpoint >= Math.max(interval, Math.ceil(spendingItems / 4));
+}
+
+/** What a backup holds: each region's log length as of the copy, and the file's size. */
+export interface BackupSummary {
+  regions: { region: string; events: number }[];
+  bytes: number;
 }
 
 export class EmbeddedStore implements BudgetStore {
@@ -389,6 +395,44 @@ export class EmbeddedStore implements BudgetStore {
     await Promise.resolve();
     this.requireRegion(region);
     yield* this.log.records(region, fromPosition);
+  }
+
+  /**
+   * A consistent copy of the whole store (every region's log, state snapshots and report projections, as of the last
+   * commit) in a new SQLite file that can serve as a data directory's `budget.sqlite`. `VACUUM INTO` on the reading
+   * connection runs in one read transaction: imports and the server go on meanwhile and are not in the copy, and the
+   * copy is compact. (SQLite's online backup API restarts whenever another connection writes, so a busy server could
+   * keep it from ever finishing.) The copy is written under a temporary name and renamed, so a file with the name
+   * asked for is always whole; an existing file is never overwritten.
+   */
+  backup(file: string): BackupSummary {
+    if (existsSync(file))
+      throw new UserError(`${file} exists; a backup never overwrites a file: name a new one`, 'bad-argument');
+    const directory = dirname(file);
+    if (!existsSync(directory) || !statSync(directory).isDirectory())
+      throw new UserError(`cannot write ${file}: ${directory} is not a directory`, 'bad-argument');
+    const temporary = join(directory, `.${basename(file)}.partial-${process.pid}`);
+    rmSync(temporary, { force: true });
+    try {
+      this.reader.prepare('VACUUM INTO ?').run(temporary);
+      const copy = new Database(temporary, { readonly: true });
+      let regions: BackupSummary['regions'];
+      try {
+        const check = copy.pragma('quick_check', { simple: true });
+        if (check !== 'ok') throw new Error(`the copy does not pass SQLite's quick_check: ${String(check)}`);
+        regions = copy
+          .prepare<[], { region: string; events: number }>(
+            'SELECT region, MAX(position) AS events FROM events GROUP BY region ORDER BY region',
+          )
+          .all();
+      } finally {
+        copy.close();
+      }
+      renameSync(temporary, file);
+      return { regions, bytes: statSync(file).size };
+    } finally {
+      rmSync(temporary, { force: true });
+    }
   }
 
   regions(): Promise<string[]> {

@@ -1,5 +1,5 @@
 //! The `budget` command line (CONTRACT section 6): import, report, export, audit verify, replay.
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import {
   MAX_TOKEN_NAME,
@@ -20,6 +20,7 @@ import {
 import { IDENTIFIER_PATTERN, describeIssue, type AllocationReport } from '@budget/domain';
 import type { Environment } from './environment';
 import { fileBytes, fileLineBatches, fileLines, spoolStandardInput } from './lines';
+import { DATABASE_FILE, EmbeddedStore } from '@budget/embedded-store';
 import { openStore } from './store';
 
 export interface Io {
@@ -288,6 +289,36 @@ export function buildProgram(environment: Environment, io: Io, setExitCode: (cod
         setExitCode(1);
       }
     });
+  program
+    .command('backup')
+    .description(
+      'copy the whole embedded store (logs, state and projections, as of the last commit) into a new SQLite file, while imports and the server go on',
+    )
+    .argument(
+      '<file>',
+      'the new file (never overwritten); restore by putting it as budget.sqlite in an empty data directory',
+    )
+    .action(async (file: string) => {
+      if (environment.engines !== undefined) {
+        throw new UserError(
+          'backup copies the embedded store; in the engines mode back up Kafka (the log topic is the history) and MongoDB with their own tools',
+          'bad-argument',
+        );
+      }
+      const target = inputPath(file);
+      const store = EmbeddedStore.open(environment.dataDir, { readonly: true });
+      try {
+        io.err(`backing up ${join(environment.dataDir, DATABASE_FILE)} to ${target}\n`);
+        const summary = store.backup(target);
+        const regions = summary.regions.map((r) => `${r.region} ${r.events} events`).join(', ');
+        io.out(
+          `backed up ${summary.regions.length} region${summary.regions.length === 1 ? '' : 's'} (${regions === '' ? 'no events yet' : regions}) to ${target}, ${(summary.bytes / (1 << 20)).toFixed(1)} MiB\n`,
+        );
+      } finally {
+        await store.close();
+      }
+    });
+
   program
     .command('token')
     .description('bearer tokens for the HTTP API (CONTRACT section 8)')
