@@ -169,6 +169,8 @@ describe('budget import', () => {
       ['export'],
       ['audit', 'verify'],
       ['replay'],
+      ['backup'],
+      ['token', 'create'],
     ]) {
       const result = cli.run([...args, '--help']);
       expect(result.code, args.join(' ')).toBe(0);
