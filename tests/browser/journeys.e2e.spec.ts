@@ -406,12 +406,18 @@ describe('browser journeys', () => {
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'detached' });
     expect(await logLength(ZL)).toBe(before);
-    await page.getByRole('button', { name: 'Jaar afsluiten' }).click();
+    // The focus comes back to the button that asked, after a cancel and after the append alike.
+    const closeButton = page.getByRole('region', { name: 'Jaar afsluiten' }).getByRole('button', {
+      name: 'Jaar afsluiten',
+    });
+    await expect.poll(() => closeButton.evaluate((b) => b === document.activeElement)).toBe(true);
+    await closeButton.click();
     await page.getByRole('button', { name: 'Ja, jaar afsluiten' }).click();
     await page
       .getByRole('region', { name: 'Jaar afsluiten' })
       .getByText('Vastgelegd: 1 (1 geaccepteerd, 0 afgewezen)')
       .waitFor();
+    await expect.poll(() => closeButton.evaluate((b) => b === document.activeElement)).toBe(true);
     await page.getByText('Afgesloten jaren: 2023, 2025').waitFor();
     expect(await logLength(ZL)).toBe(before + 1);
     await check('5-year-closed');

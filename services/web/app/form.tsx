@@ -231,6 +231,17 @@ export function EventFormBody<F extends Record<string, string>>(props: {
 }): JSX.Element {
   const { t } = useWords();
   const { form } = props;
+  // The confirmation takes the focus when it appears; when it goes (answered, cancelled, or the year changed), the
+  // focus comes back to the submit button once that can take it again, rather than being lost with the dialog.
+  const submit = useRef<HTMLButtonElement>(null);
+  const asked = useRef(false);
+  useEffect(() => {
+    if (form.pending !== undefined) asked.current = true;
+    else if (asked.current && !form.busy) {
+      asked.current = false;
+      submit.current?.focus();
+    }
+  }, [form.pending, form.busy]);
   return (
     <>
       <form
@@ -243,7 +254,7 @@ export function EventFormBody<F extends Record<string, string>>(props: {
       >
         {form.errors.form !== undefined && <Message kind="error">{form.errors.form}</Message>}
         {props.children}
-        <button type="submit" disabled={form.busy || form.pending !== undefined}>
+        <button ref={submit} type="submit" disabled={form.busy || form.pending !== undefined}>
           {props.submitLabel}
         </button>
         {props.extra}
