@@ -30,6 +30,12 @@ interface Journey {
   check: (name: string) => Promise<void>;
 }
 
+/** How many records the region's log holds, as the API's history says. */
+async function logLength(region: string): Promise<number> {
+  const response = await f.api(`/api/v1/regions/${region}/history`, { token: f.token('auditor', '*') });
+  return (await response.text()).split('\n').filter((l) => l !== '').length;
+}
+
 async function signIn(role: Role, region: string, group: string): Promise<Journey> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
   const page = await context.newPage();
@@ -246,12 +252,23 @@ describe('browser journeys', () => {
     await page.locator('#budget-action').selectOption('zl-ib-01');
     await page.locator('#budget-amount').fill('70.000');
     await expect.poll(() => page.locator('#budget-amount-hint').textContent()).toContain('€ 70.000,00');
-    await page
+    const budgetButton = page
       .locator('form')
       .filter({ has: page.locator('#budget-action') })
-      .getByRole('button', { name: 'Vastleggen' })
-      .click();
+      .getByRole('button', { name: 'Vastleggen' });
+    await budgetButton.click();
     await page.getByText('Vastgelegd: 1 (1 geaccepteerd, 0 afgewezen)').waitFor();
+    // The form keeps its values for the next budget; a second click does not record the same budget again.
+    const afterBudget = await logLength(ZL);
+    await budgetButton.click();
+    await page
+      .getByText('Dit is zojuist met deze waarden vastgelegd en is niet nog eens verstuurd.')
+      .waitFor();
+    expect(await logLength(ZL)).toBe(afterBudget);
+    await page.locator('#budget-amount').fill('70.000,00');
+    await budgetButton.click();
+    await page.getByText('Vastgelegd: 1 (1 geaccepteerd, 0 afgewezen)').waitFor();
+    expect(await logLength(ZL)).toBe(afterBudget + 1);
     await page.locator('#key-action').selectOption('zl-ib-02');
     await page.locator('#key-share-maastricht').fill('0,5');
     await page.locator('#key-share-heerlen').fill('40%');
@@ -352,10 +369,6 @@ describe('browser journeys', () => {
 
   it('administrator: configures a region with its funders and closes a year after confirming', async () => {
     const { page, errors, check } = await signIn('administrator', '*', 'administrator');
-    const logLength = async (region: string): Promise<number> => {
-      const response = await f.api(`/api/v1/regions/${region}/history`, { token: f.token('auditor', '*') });
-      return (await response.text()).split('\n').filter((l) => l !== '').length;
-    };
     await page.getByRole('link', { name: 'Regio en jaarafsluiting' }).click();
     await page.getByRole('heading', { name: 'Regio instellen' }).waitFor();
     // The form starts from the region's configuration; a configured region keeps its funder ids.

@@ -12,7 +12,12 @@ import { IDENTIFIER, Message, type Session } from './ui';
 export type FormErrors<F> = { [K in (keyof F & string) | 'form']?: string | undefined };
 
 /** What became of a submit: appended, refused by the dry run, or failed (the server could not be asked). */
-export type Result = { counts: ImportCounts } | { refused: DryRun } | { error: string };
+export type Result =
+  | { counts: ImportCounts }
+  | { refused: DryRun }
+  | { error: string }
+  /** Sent again with nothing changed since it was recorded (a form that keeps its values): not sent. */
+  | { unchanged: true };
 
 export interface EventFormOptions<F extends Record<string, string>> {
   session: Session;
@@ -68,12 +73,16 @@ export function useEventForm<F extends Record<string, string>>(options: EventFor
   const [busy, setBusy] = useState(false);
   const [result, setResult] = useState<Result | undefined>();
   const [pending, setPending] = useState<EventRecord[] | undefined>();
+  // A form that keeps its values after an append would record the same again on a second click: not until a field
+  // has been changed (even back to what it was).
+  const [unchangedSinceAppend, setUnchangedSinceAppend] = useState(false);
   const errors = options.check(values);
   const valid = Object.values(errors).every((e) => e === undefined);
   // What was recorded (or refused) was for the year it was sent in: another year clears it, not what is typed.
   useEffect(() => {
     setResult(undefined);
     setPending(undefined);
+    setUnchangedSinceAppend(false);
   }, [options.session.year]);
 
   const appendNow = async (events: EventRecord[]): Promise<void> => {
@@ -83,7 +92,7 @@ export function useEventForm<F extends Record<string, string>>(options: EventFor
     if (options.keepValues !== true && counts.rejected === 0) {
       setValues(options.initial);
       setTouched(new Set());
-    }
+    } else if (counts.rejected === 0) setUnchangedSinceAppend(true);
     setAttempted(false);
     options.onAppended?.(events);
   };
@@ -102,6 +111,7 @@ export function useEventForm<F extends Record<string, string>>(options: EventFor
     setTouched(new Set([...touched, ...fields]));
     setResult(undefined);
     setPending(undefined);
+    setUnchangedSinceAppend(false);
   };
 
   return {
@@ -136,6 +146,10 @@ export function useEventForm<F extends Record<string, string>>(options: EventFor
         setAttempted(true);
         return;
       }
+      if (unchangedSinceAppend) {
+        setResult({ unchanged: true });
+        return;
+      }
       const events = options.events(values);
       await guarded(async () => {
         const answer = await dryRun(options.session.api, events);
@@ -159,6 +173,7 @@ export function SubmissionMessage({ result }: { result: Result | undefined }): J
   const { t } = useWords();
   if (result === undefined) return null;
   if ('error' in result) return <Message kind="error">{result.error}</Message>;
+  if ('unchanged' in result) return <Message kind="error">{t.unchangedSinceAppend}</Message>;
   if ('refused' in result) return <Message kind="error">{problemsOf(result.refused, t).join('; ')}</Message>;
   const c = result.counts;
   const counts = `${t.recorded}: ${String(c.appended)} (${String(c.accepted)} ${t.accepted}, ${String(c.rejected)} ${t.rejected})`;

@@ -53,6 +53,8 @@ const nl = {
   badDate: 'Geen geldige datum: gebruik bijvoorbeeld 2024-03-01 of 01-03-2024 (dag-maand-jaar).',
   badYear: 'Een jaar van 2000 tot en met 2100.',
   yearShown: 'Getoond wordt',
+  unchangedSinceAppend:
+    'Dit is zojuist met deze waarden vastgelegd en is niet nog eens verstuurd. Wijzig een veld om opnieuw vast te leggen.',
   appendedRejected:
     'Vastgelegd, maar afgewezen: intussen is er iets veranderd (een andere gebruiker legde bijvoorbeeld dezelfde uitgave-id vast, of sloot het jaar). De ingevulde waarden zijn bewaard; pas ze aan en probeer het opnieuw.',
   issueHelp: {
@@ -320,6 +322,8 @@ const en: Words = {
   badDate: 'Not a valid date: use for example 2024-03-01 or 01-03-2024 (day-month-year).',
   badYear: 'A year from 2000 to 2100.',
   yearShown: 'Showing',
+  unchangedSinceAppend:
+    'This was just recorded with these values and has not been sent again. Change a field to record again.',
   appendedRejected:
     'Recorded, but rejected: something changed meanwhile (another user recorded the same spending id, say, or closed the year). Your values are kept; change them and try again.',
   issueHelp: {
