@@ -585,6 +585,13 @@ describe('browser journeys', () => {
     await page.getByText('Dit jaar is afgesloten: er kan niets meer worden vastgelegd.').first().waitFor();
     expect(await page.getByRole('button', { name: /^Corrigeren / }).count()).toBe(0);
     expect(await page.getByRole('button', { name: /^Terugdraaien / }).count()).toBe(0);
+    // A link with a year out of range shows it in the year field with the error; the page keeps its year.
+    await page.evaluate(() => {
+      window.location.hash = '#/spending?year=1999';
+    });
+    await page.getByText('Een jaar van 2000 tot en met 2100. Getoond wordt 2023.').waitFor();
+    expect(await page.locator('#year').inputValue()).toBe('1999');
+    await page.getByRole('heading', { name: 'Uitgaven in dit jaar 2023' }).waitFor();
     expect(errors).toEqual([]);
   });
 

@@ -159,9 +159,11 @@ export function App(): JSX.Element {
     const wanted = route.params.get('region');
     if (wanted !== null && regions?.some((r) => r.region === wanted) === true) setRegion(wanted);
     const wantedYear = route.params.get('year');
-    if (wantedYear !== null && /^\d{4}$/.test(wantedYear)) {
-      setYear(wantedYear);
+    if (wantedYear !== null) {
+      // A year out of range in a link (?year=1999) shows in the year field with its error, as if typed there; the
+      // page stays on the last whole year.
       setYearInput(wantedYear);
+      if (checks.year(wantedYear, t) === undefined) setYear(wantedYear);
     }
   }, [route, regions]);
 
