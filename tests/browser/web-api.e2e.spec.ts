@@ -182,13 +182,24 @@ describe('region reads', () => {
       token,
     );
     expect(early.records.every((r) => r.position <= 20)).toBe(true);
-    const funder = await json<{ records: { type: string; data: Record<string, unknown> }[] }>(
-      `/api/v1/regions/${ZL}/provenance?year=2024&funder=heerlen`,
-      token,
+    // Past the end of the log: refused as the report refuses it, not answered as the latest.
+    const past = await f.api(
+      `/api/v1/regions/${ZL}/provenance?year=2024&actionId=zl-ib-01&asOfPosition=99999`,
+      {
+        token,
+      },
     );
+    expect(past.status).toBe(400);
+    expect(await past.text()).toContain('asOfPosition 99999 is outside the log of zuid-limburg');
+    const funder = await json<{
+      records: { type: string; outcome: string; data: Record<string, unknown> }[];
+    }>(`/api/v1/regions/${ZL}/provenance?year=2024&funder=heerlen`, token);
     const commitments = funder.records.filter((r) => r.type === 'FundingCommitted');
-    expect(commitments.length).toBeGreaterThan(0);
-    expect(commitments.every((r) => r.data.funder === 'heerlen' && r.data.year === 2024)).toBe(true);
+    // Every funder's commitments of the year: under a pro-rata key heerlen's share of a budget is its commitment
+    // over all of them, so the figure cannot be rebuilt from heerlen's alone.
+    const accepted = commitments.filter((r) => r.outcome === 'accepted');
+    expect(new Set(accepted.map((r) => r.data.funder))).toEqual(new Set(['maastricht', 'heerlen']));
+    expect(commitments.every((r) => r.data.year === 2024)).toBe(true);
     const both = await f.api(`/api/v1/regions/${ZL}/provenance?year=2024&funder=heerlen&actionId=x`, {
       token,
     });

@@ -2,7 +2,13 @@
 //! status and provenance (the events behind a figure).
 import { Controller, Get, Inject, Param, Query, Req, UseGuards } from '@nestjs/common';
 import { z } from 'zod';
-import { UserError, verifyHistory, type BudgetStore, type VerifyResult } from '@budget/application';
+import {
+  UserError,
+  checkAsOfPosition,
+  verifyHistory,
+  type BudgetStore,
+  type VerifyResult,
+} from '@budget/application';
 import {
   EVENT_TYPES,
   formatCents,
@@ -159,7 +165,9 @@ function concerns(
     case 'ActionDefined':
       return actionId === undefined || record.data.actionId === actionId;
     case 'FundingCommitted':
-      return record.data.year === y && (q.funder === undefined || record.data.funder === q.funder);
+      // Every funder's commitments of the year, also for one funder's figures: under a pro-rata key (CONTRACT
+      // section 3) a funder's share of each budget is its commitment over all of them.
+      return record.data.year === y;
     case 'BudgetSet':
       return record.data.year === y && (actionId === undefined || record.data.actionId === actionId);
     case 'FundingKeySet': {
@@ -333,7 +341,9 @@ export class RegionDataController {
     const itemYears = new Map<string, { actionId: string; year: number }>();
     const records: LogRecord[] = [];
     let truncated = false;
+    let length = 0;
     for await (const record of this.store.history(region)) {
+      length = record.position;
       if (q.asOfPosition !== undefined && record.position > q.asOfPosition) break;
       if (record.type === 'SpendingRecorded' && record.outcome === 'accepted') {
         itemYears.set(record.data.spendingId, { actionId: record.data.actionId, year: record.data.year });
@@ -345,6 +355,8 @@ export class RegionDataController {
       }
       records.push(record);
     }
+    // A position past the end of the log is refused, as the report refuses it, rather than answered as the latest.
+    if (!truncated) checkAsOfPosition(region, q.asOfPosition, length);
     return {
       region,
       year: q.year,
