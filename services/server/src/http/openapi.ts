@@ -383,7 +383,9 @@ const PATHS: ZodOpenApiPathsObject = {
         operationId: 'provenance',
         description:
           'The records that bear on the figures of one action or one funder in a year (at most 10,000). Give ' +
-          'either `actionId` or `funder`.',
+          "either `actionId` or `funder`. A funder's figures include every funder's commitments of the year (under " +
+          "a pro-rata key each funder's share depends on all of them). An `asOfPosition` past the end of the log " +
+          'gets 400.',
         requestParams: { path: regionPath, query: provenanceQuery },
         ok: { 200: { description: 'The records.', content: json(provenanceSchema) } },
       },
