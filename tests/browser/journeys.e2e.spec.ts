@@ -5,7 +5,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { axeViolations, launchChromium, type Browser, type Page } from '../../services/web/testing/browser';
-import { NL, SCREENSHOTS, ZL, startFixture, type Fixture, type Role } from './support';
+import { FIRST, NL, SCREENSHOTS, ZL, startFixture, type Fixture, type Role } from './support';
 
 let f: Fixture;
 let browser: Browser;
@@ -398,7 +398,9 @@ describe('browser journeys', () => {
     await page.locator('#region-f1-municipalities').fill('Venlo');
     await page.getByRole('button', { name: 'Vastleggen' }).click();
     await page.getByText('Vastgelegd: 1 (1 geaccepteerd, 0 afgewezen)').waitFor();
-    await expect.poll(() => page.locator('#region option').allTextContents()).toContain('Midden-Limburg');
+    await expect
+      .poll(() => page.locator('#region option').allTextContents())
+      .toContain('Midden-Limburg (midden-limburg)');
     await check('3-region-configured');
 
     // Closing a year: a closed year is refused as typed; the dry run comes first, then a confirmation.
@@ -540,6 +542,39 @@ describe('browser journeys', () => {
     await page.getByRole('link', { name: 'Gebeurtenissen heerlen' }).click();
     await page.getByRole('heading', { name: /Herkomst: Financier heerlen, 2024/ }).waitFor();
     await check('6-provenance-funder');
+
+    // The report follows the address: the menu shows the latest, a typed position applies, a bad one is said.
+    await page.getByRole('navigation').getByRole('link', { name: 'Verdeelrapport' }).click();
+    const latest = await logLength(ZL);
+    await page.getByText(`stand na positie ${String(latest)};`).waitFor();
+    expect(await page.locator('#asOf').inputValue()).toBe('');
+    await page.evaluate(() => {
+      window.location.hash = '#/report?asOf=60';
+    });
+    await page.getByText('stand na positie 60;').waitFor();
+    await expect.poll(() => page.locator('#asOf').inputValue()).toBe('60');
+    await page.locator('#asOf').fill('6O');
+    await page.getByRole('button', { name: 'Tonen' }).click();
+    await page.locator('#asOf-error').getByText('Geen geldige positie').waitFor();
+    await page.getByText('stand na positie 60;').waitFor();
+    await page.locator('#asOf').fill(' 12 ');
+    await page.getByRole('button', { name: 'Tonen' }).click();
+    await page.getByText('stand na positie 12;').waitFor();
+    expect(await page.locator('#asOf-error').count()).toBe(0);
+    await page.goBack();
+    await page.getByText('stand na positie 60;').waitFor();
+
+    // Pages of other roles, typed into the address, say so instead of showing a form; a provenance without a
+    // figure says where the figures are.
+    await page.evaluate(() => {
+      window.location.hash = '#/funding';
+    });
+    await page.getByRole('heading', { name: 'Niet voor uw rol' }).waitFor();
+    expect(await page.locator('form').count()).toBe(0);
+    await page.evaluate(() => {
+      window.location.hash = '#/provenance';
+    });
+    await page.getByText('Kies een cijfer van een actie of financier in het verdeelrapport').waitFor();
     expect(errors).toEqual([]);
   });
 
@@ -560,6 +595,12 @@ describe('browser journeys', () => {
     await page.locator('#region').selectOption(NL);
     await expect.poll(() => page.locator('#asOf').inputValue()).toBe('');
     expect(await page.getByText('stand na positie 4;').count()).toBe(0);
+
+    // The region chosen stays after a reload; the selector names each region with its id.
+    expect(await page.locator('#region option:checked').textContent()).toContain(`(${NL})`);
+    await page.reload();
+    await page.getByRole('heading', { name: /Verdeelrapport noord-limburg/ }).waitFor();
+    expect(await page.locator('#region').inputValue()).toBe(NL);
 
     await page.locator('#region').selectOption(ZL);
     await page.getByRole('link', { name: 'Uitgaven' }).click();
@@ -593,6 +634,30 @@ describe('browser journeys', () => {
     expect(await page.locator('#year').inputValue()).toBe('1999');
     await page.getByRole('heading', { name: 'Uitgaven in dit jaar 2023' }).waitFor();
     expect(errors).toEqual([]);
+  });
+
+  it('configures the first region of a token that has none yet, and says what was recorded', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    await page.goto(`${f.server.url}/#/settings`);
+    await page.getByLabel('Toegangstoken').fill(f.token('administrator', FIRST));
+    await page.getByRole('button', { name: 'Aanmelden' }).click();
+    await page.getByRole('heading', { name: 'Regio instellen' }).waitFor();
+    await page.locator('#region-region').fill(FIRST);
+    await page.locator('#region-name').fill('Eerste regio');
+    await page.locator('#region-f0-id').fill('gemeente-a');
+    await page.locator('#region-f0-name').fill('Gemeente A');
+    await page.locator('#region-f0-municipalities').fill('A\nB');
+    const submit = page.getByRole('button', { name: 'Vastleggen' });
+    await submit.click();
+    // The region appears in the header; the page is not rebuilt, so what was recorded stays on screen.
+    await expect.poll(() => page.locator('#region').inputValue()).toBe(FIRST);
+    await page.getByText('Vastgelegd: 1 (1 geaccepteerd, 0 afgewezen)').waitFor();
+    expect(await logLength(FIRST)).toBe(1);
+    expect(errors).toEqual([]);
+    await context.close();
   });
 
   it('says so when an append is rejected after a clean check, and keeps what was typed', async () => {

@@ -7,13 +7,15 @@ import { startServer, type RunningServer } from '../support/server';
 
 export const ZL = 'zuid-limburg';
 export const NL = 'noord-limburg';
+/** A region no event names: an administrator of it configures it first. */
+export const FIRST = 'eerste-regio';
 export const ROLES = ['finance-officer', 'controller', 'administrator', 'auditor'] as const;
 export type Role = (typeof ROLES)[number];
 
 export interface Fixture {
   server: RunningServer;
   cli: Cli;
-  /** `role@region` (region `zuid-limburg`, `noord-limburg` or `*`) -> bearer token. */
+  /** `role@region` (region `zuid-limburg`, `noord-limburg` or `*`; and `administrator@${FIRST}`) -> bearer token. */
   token: (role: Role, region: string) => string;
   api: (path: string, init?: RequestInit & { token?: string }) => Promise<Response>;
 }
@@ -27,6 +29,8 @@ export async function startFixture(): Promise<Fixture> {
       tokens.set(`${role}@${region}`, cli.createToken(tokensFile, role, region, `${role} ${region}`));
     }
   }
+  // An administrator of a region with no events yet: the first region of a new deployment.
+  tokens.set(`administrator@${FIRST}`, cli.createToken(tokensFile, 'administrator', FIRST, 'first region'));
   const example = cli.run(['import', join(ROOT, 'examples', 'zuid-limburg', 'events.ndjson')]);
   if (example.code !== 0) throw new Error(`import failed: ${example.stderr}`);
   const north = new EventBuilder(NL, 'nl');

@@ -1,7 +1,7 @@
 //! The shell: sign-in with a bearer token (kept in sessionStorage), language, region and year, the menu by role,
 //! and hash routes (#/report, #/history?...) so every page is one request for `/`.
 import type { JSX } from 'preact';
-import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { Api, ApiError, type Me, type RegionSummary } from './api';
 import { checks } from './form';
 import type { Lang } from './format';
@@ -19,6 +19,8 @@ import { TrialBalancePage } from './pages/TrialBalance';
 import { Message, type Session } from './ui';
 
 const TOKEN_KEY = 'budget.token';
+/** The region last chosen in this tab, so a reload stays in it. */
+const REGION_KEY = 'budget.region';
 const LANG_KEY = 'budget.lang';
 
 type Page =
@@ -151,7 +153,11 @@ export function App(): JSX.Element {
     if (api === undefined || !signedIn) return;
     void api.json<RegionSummary[]>('/api/v1/regions').then((list) => {
       setRegions(list);
-      setRegion((r) => (r === '' || !list.some((x) => x.region === r) ? (list[0]?.region ?? '') : r));
+      setRegion((r) => {
+        if (r !== '' && list.some((x) => x.region === r)) return r;
+        const kept = sessionStorage.getItem(REGION_KEY);
+        return kept !== null && list.some((x) => x.region === kept) ? kept : (list[0]?.region ?? '');
+      });
     });
   }, [api, signedIn, regionsRound]);
 
@@ -167,8 +173,21 @@ export function App(): JSX.Element {
     }
   }, [route, regions]);
 
+  useEffect(() => {
+    if (region !== '') sessionStorage.setItem(REGION_KEY, region);
+  }, [region]);
+
+  // The page is remounted when the region changes, so nothing of one region's page stays in another's; but not
+  // when the first region appears (configured on this very page): its result must stay on screen.
+  const pageKey = useRef({ region: '', key: 0 });
+  if (pageKey.current.region !== region) {
+    if (pageKey.current.region !== '') pageKey.current.key += 1;
+    pageKey.current.region = region;
+  }
+
   const signOut = (): void => {
     sessionStorage.removeItem(TOKEN_KEY);
+    sessionStorage.removeItem(REGION_KEY);
     setToken(null);
     setMe(undefined);
     setRegions(undefined);
@@ -211,6 +230,11 @@ export function App(): JSX.Element {
   }
 
   const items = menu(me, t);
+  // The pages this token may use: its menu, and the events behind a figure for those who read history.
+  const allowedPages = new Set<Page>([
+    ...items.map((i) => i.page),
+    ...(me.readsHistory ? (['provenance'] as const) : []),
+  ]);
   const defaultPage: Page = me.writes.includes('SpendingRecorded') ? 'spending' : 'report';
   const page = (route.page === '' ? defaultPage : route.page) as Page;
   const yearNumber = /^\d{4}$/.test(year) ? Number(year) : undefined;
@@ -251,11 +275,13 @@ export function App(): JSX.Element {
             value={region}
             onChange={(e) => {
               setRegion(e.currentTarget.value);
+              // What the address holds (an as-of position, a figure's action or funder) belongs to the region left.
+              if (location.hash.includes('?')) location.hash = `#/${page}`;
             }}
           >
             {(regions ?? []).map((r) => (
               <option key={r.region} value={r.region}>
-                {r.name ?? r.region}
+                {r.name === null || r.name === r.region ? r.region : `${r.name} (${r.region})`}
               </option>
             ))}
           </select>
@@ -301,7 +327,13 @@ export function App(): JSX.Element {
           // Keyed by region: a page's state (a checked CSV, a chain check, an as-of position) belongs to one region
           // and must not survive a switch to another. A change of year keeps what is typed in a form (its result
           // message goes: `useEventForm`).
-          <PageView key={session.region} page={page} session={session} params={route.params} />
+          <PageView
+            key={pageKey.current.key}
+            page={page}
+            session={session}
+            params={route.params}
+            allowed={allowedPages}
+          />
         )}
       </main>
     </LangContext.Provider>
@@ -312,11 +344,15 @@ function PageView({
   page,
   session,
   params,
+  allowed,
 }: {
   page: Page;
   session: Session;
   params: URLSearchParams;
+  allowed: ReadonlySet<Page>;
 }): JSX.Element {
+  // A page typed into the address that the role has no use for: said, rather than a form that is refused on submit.
+  if (!allowed.has(page) && isPage(page)) return <NotForRole />;
   switch (page) {
     case 'spending':
       return <SpendingPage session={session} />;
@@ -341,4 +377,31 @@ function PageView({
     default:
       return <ReportPage session={session} asOf="" />;
   }
+}
+
+const PAGES: readonly Page[] = [
+  'spending',
+  'funding',
+  'report',
+  'trial-balance',
+  'budgets',
+  'actions',
+  'settings',
+  'history',
+  'provenance',
+  'province',
+];
+
+function isPage(page: string): page is Page {
+  return (PAGES as readonly string[]).includes(page);
+}
+
+function NotForRole(): JSX.Element {
+  const { t } = useWords();
+  return (
+    <>
+      <h1>{t.notForRoleTitle}</h1>
+      <p>{t.notForRole}</p>
+    </>
+  );
 }

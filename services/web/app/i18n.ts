@@ -135,6 +135,7 @@ const nl = {
   // report
   asOfPosition: 'Stand na positie',
   asOfHint: 'Leeg = de laatste stand',
+  badAsOfPosition: 'Geen geldige positie: een heel getal vanaf 0, of leeg voor de laatste stand.',
   show: 'Tonen',
   reportTitle: 'Verdeelrapport',
   reportAsOf: 'stand na positie',
@@ -207,6 +208,10 @@ const nl = {
   reportAsOfHere: 'Rapport op deze stand',
   provenanceTitle: 'Herkomst',
   provenanceIntro: 'De gebeurtenissen die dit cijfer bepalen, in volgorde van het logboek.',
+  notForRoleTitle: 'Niet voor uw rol',
+  notForRole: 'Deze pagina hoort niet bij uw rol. Kies een pagina in het menu.',
+  provenanceChoose:
+    'Kies een cijfer van een actie of financier in het verdeelrapport om de gebeurtenissen erachter te zien:',
   // province
   provinceTitle: 'Provincie: de regio’s die u mag zien, samen',
   regions: 'Regio’s',
@@ -400,6 +405,7 @@ const en: Words = {
   noItems: 'No spending in this year yet.',
   asOfPosition: 'As of position',
   asOfHint: 'Empty = the latest',
+  badAsOfPosition: 'Not a valid position: a whole number from 0, or empty for the latest.',
   show: 'Show',
   reportTitle: 'Allocation report',
   reportAsOf: 'as of position',
@@ -468,6 +474,10 @@ const en: Words = {
   reportAsOfHere: 'Report as of here',
   provenanceTitle: 'Provenance',
   provenanceIntro: 'The events that determine this figure, in log order.',
+  notForRoleTitle: 'Not for your role',
+  notForRole: 'This page is not part of your role. Choose a page from the menu.',
+  provenanceChoose:
+    'Choose a figure of an action or a funder in the allocation report to see the events behind it:',
   provinceTitle: 'Province: the regions you may see, together',
   regions: 'Regions',
   overspentActions: 'Overspent actions',

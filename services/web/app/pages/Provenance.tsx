@@ -13,10 +13,35 @@ export function ProvenancePage({
   params: URLSearchParams;
 }): JSX.Element {
   const { t } = useWords();
-  const query = new URLSearchParams({ year: String(session.year) });
   const actionId = params.get('actionId');
   const funder = params.get('funder');
-  const asOf = params.get('asOf');
+  if ((actionId === null) === (funder === null)) {
+    // Reached without a figure (typed by hand, or after a switch of region): say where the figures are.
+    return (
+      <>
+        <h1>{t.provenanceTitle}</h1>
+        <p>
+          {t.provenanceChoose} <a href="#/report">{t.reportTitle}</a>
+        </p>
+      </>
+    );
+  }
+  return <ProvenanceList session={session} actionId={actionId} funder={funder} asOf={params.get('asOf')} />;
+}
+
+function ProvenanceList({
+  session,
+  actionId,
+  funder,
+  asOf,
+}: {
+  session: Session;
+  actionId: string | null;
+  funder: string | null;
+  asOf: string | null;
+}): JSX.Element {
+  const { t } = useWords();
+  const query = new URLSearchParams({ year: String(session.year) });
   if (actionId !== null) query.set('actionId', actionId);
   if (funder !== null) query.set('funder', funder);
   if (asOf !== null && asOf !== '') query.set('asOfPosition', asOf);

@@ -1,7 +1,7 @@
 //! The allocation report of a region and year (optionally as of an earlier position): funders, themes and actions,
 //! charts, highlights, downloads as CSV and XLSX, and links from each figure to the events behind it.
 import type { JSX } from 'preact';
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { download, type AllocationReport } from '../api';
 import { parseCsv } from '../csv';
 import { formatUtilisation } from '../format';
@@ -25,10 +25,24 @@ function provenanceHref(
   return `#/provenance?${params.toString()}`;
 }
 
+/** A position as the report takes it: a whole number from 0 (the API refuses one past the end of the log). */
+const POSITION = /^\d{1,15}$/;
+
+/**
+ * The report follows the position in the address (`#/report?asOf=N`), so a link, the menu (no position: the latest)
+ * and the browser's back button all show what they say; the form only changes the address.
+ */
 export function ReportPage({ session, asOf }: { session: Session; asOf: string }): JSX.Element {
   const { t, lang } = useWords();
+  const asked = asOf.trim();
+  const asOfApplied = POSITION.test(asked) ? asked : '';
   const [asOfInput, setAsOfInput] = useState(asOf);
-  const [asOfApplied, setAsOfApplied] = useState(asOf);
+  const [asOfTypedBad, setAsOfTypedBad] = useState(false);
+  useEffect(() => {
+    setAsOfInput(asOf);
+    setAsOfTypedBad(false);
+  }, [asOf]);
+  const asOfBad = asOfTypedBad || (asked !== '' && asOfApplied === '');
   const [downloadError, setDownloadError] = useState<string | undefined>();
   const query = `year=${String(session.year)}${asOfApplied === '' ? '' : `&asOfPosition=${asOfApplied}`}`;
   const path = `/api/v1/regions/${session.region}/reports/allocation?${query}`;
@@ -63,7 +77,13 @@ export function ReportPage({ session, asOf }: { session: Session; asOf: string }
         class="inline-form"
         onSubmit={(e) => {
           e.preventDefault();
-          setAsOfApplied(/^\d+$/.test(asOfInput) ? asOfInput : '');
+          const typed = asOfInput.trim();
+          if (typed !== '' && !POSITION.test(typed)) {
+            setAsOfTypedBad(true);
+            return;
+          }
+          setAsOfTypedBad(false);
+          location.hash = typed === '' ? '#/report' : `#/report?asOf=${typed}`;
         }}
       >
         <div class="field">
@@ -72,7 +92,8 @@ export function ReportPage({ session, asOf }: { session: Session; asOf: string }
             id="asOf"
             inputMode="numeric"
             value={asOfInput}
-            aria-describedby="asOf-hint"
+            aria-invalid={asOfBad ? true : undefined}
+            aria-describedby={asOfBad ? 'asOf-hint asOf-error' : 'asOf-hint'}
             onInput={(e) => {
               setAsOfInput(e.currentTarget.value);
             }}
@@ -80,6 +101,11 @@ export function ReportPage({ session, asOf }: { session: Session; asOf: string }
           <span id="asOf-hint" class="hint">
             {t.asOfHint}
           </span>
+          {asOfBad && (
+            <span id="asOf-error" class="error" role="alert">
+              {t.badAsOfPosition}
+            </span>
+          )}
         </div>
         <button type="submit">{t.show}</button>
       </form>

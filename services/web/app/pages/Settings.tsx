@@ -37,11 +37,13 @@ export function SettingsPage({ session }: { session: Session }): JSX.Element {
       <LoadState loaded={actions} />
       {actions.data !== undefined && (
         <>
+          {/* Not keyed by region: the page itself is remounted when the region changes (App), except when the
+              first region appears, which this form has just configured and whose result must stay on screen. */}
           {session.writes.includes('RegionConfigured') && (
-            <RegionForm key={session.region} session={session} actions={actions.data} onDone={done} />
+            <RegionForm session={session} actions={actions.data} onDone={done} />
           )}
           {session.writes.includes('YearClosed') && session.region !== '' && (
-            <CloseYearForm key={session.region} session={session} actions={actions.data} onDone={done} />
+            <CloseYearForm session={session} actions={actions.data} onDone={done} />
           )}
         </>
       )}
