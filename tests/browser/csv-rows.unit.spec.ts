@@ -1,5 +1,6 @@
 // The CSV upload's row checks, apart from the page: what each row becomes and what is said of it.
 import { describe, expect, it } from 'vitest';
+import { REJECTION_REASONS } from '@budget/domain';
 import type { SpendingItem } from '../../services/web/app/api';
 import { parseCsv } from '../../services/web/app/csv';
 import {
@@ -172,6 +173,31 @@ describe('CSV rows', () => {
     expect(issueText({ reason: 'not-json', field: '', detail: 'line 1 is not JSON' }, 'malformed', t)).toBe(
       'not-json: line 1 is not JSON',
     );
+    // A refusal by role is not blamed on the region.
+    const byRole = {
+      reason: 'forbidden',
+      field: '',
+      detail: 'the role finance-officer may not send ActionDefined',
+    };
+    const byRegion = {
+      reason: 'forbidden',
+      field: '',
+      detail: 'this token may not write to region noord-limburg',
+    };
+    expect(issueText(byRole, 'forbidden', t)).toBe(
+      'Uw rol mag dit soort gebeurtenis niet vastleggen, in geen enkele regio.',
+    );
+    expect(issueText(byRegion, 'forbidden', WORDS.en)).toBe('You may not record this in this region.');
+  });
+
+  it('explain every rejection reason of the rules in both languages', () => {
+    for (const lang of ['nl', 'en'] as const) {
+      for (const reason of REJECTION_REASONS) {
+        const text = issueText({ reason, field: '', detail: reason }, 'rejected', WORDS[lang]);
+        expect(text, `${lang} ${reason}`).not.toContain(reason);
+        expect(text.startsWith(WORDS[lang].wouldBeRejected), `${lang} ${reason}`).toBe(true);
+      }
+    }
   });
 
   it('store typed text without the spaces around it, and empty optional text as null', () => {

@@ -73,7 +73,10 @@ export function issueText(
     const help = t.rejectionHelp[issue.reason];
     if (help !== undefined) return `${t.wouldBeRejected}: ${help}`;
   }
-  const help = t.issueHelp[issue.reason];
+  // The server refuses by role ("the role auditor may not send ...") or by region: the help says which.
+  const reason =
+    issue.reason === 'forbidden' && issue.detail.startsWith('the role ') ? 'forbidden-role' : issue.reason;
+  const help = t.issueHelp[reason];
   return help !== undefined ? `${help}${field}` : `${issue.reason}${field}: ${issue.detail}`;
 }
 

@@ -61,6 +61,7 @@ const nl = {
     'too-long': 'Te lang: hoogstens 2000 tekens.',
     'line-too-long': 'Te lang: de gebeurtenis mag hoogstens 1 MiB zijn.',
     forbidden: 'U mag dit niet vastleggen in deze regio.',
+    'forbidden-role': 'Uw rol mag dit soort gebeurtenis niet vastleggen, in geen enkele regio.',
     'conflicting-id': 'Deze gebeurtenis-id is al gebruikt voor iets anders.',
     'bad-amount': 'Geen geldig bedrag.',
     'bad-date': 'Geen geldige datum.',
@@ -111,6 +112,11 @@ const nl = {
   appendFailed: 'Toevoegen is mislukt; er is niets toegevoegd. De fouten staan per regel hieronder.',
   rejectionHelp: {
     'region-not-configured': 'De regio is nog niet ingericht.',
+    'funders-changed':
+      'De financiers van een ingestelde regio kunnen niet veranderen: houd dezelfde financier-id’s.',
+    'action-years-conflict':
+      'De nieuwe doorlooptijd laat jaren weg waarin de actie al een begroting of uitgaven heeft.',
+    'unknown-funder': 'Deze financier bestaat niet in de regio.',
     'unknown-action': 'Deze actie bestaat niet in de regio.',
     'outside-lead-time': 'Het jaar valt buiten de doorlooptijd van de actie.',
     'year-closed': 'Dit jaar is afgesloten: er kan niets meer worden vastgelegd.',
@@ -335,6 +341,7 @@ const en: Words = {
     'too-long': 'Too long: at most 2000 characters.',
     'line-too-long': 'Too long: an event may be at most 1 MiB.',
     forbidden: 'You may not record this in this region.',
+    'forbidden-role': 'Your role may not record this kind of event, in any region.',
     'conflicting-id': 'This event id is already used for something else.',
     'bad-amount': 'Not a valid amount.',
     'bad-date': 'Not a valid date.',
@@ -383,6 +390,10 @@ const en: Words = {
   appendFailed: 'Appending failed; nothing was appended. The errors are listed by line below.',
   rejectionHelp: {
     'region-not-configured': 'The region is not set up yet.',
+    'funders-changed': 'The funders of a configured region cannot change: keep the same funder ids.',
+    'action-years-conflict':
+      'The new lead time leaves out years in which the action already has a budget or spending.',
+    'unknown-funder': 'This funder does not exist in the region.',
     'unknown-action': 'This action does not exist in the region.',
     'outside-lead-time': 'The year is outside the action’s lead time.',
     'year-closed': 'This year is closed: nothing more can be recorded.',

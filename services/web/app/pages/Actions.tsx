@@ -89,8 +89,8 @@ function DefineForm(props: { session: Session; actions: RegionActions; onDone: (
       event(props.session, 'ActionDefined', {
         actionId: values.actionId,
         theme: values.theme,
-        title: values.title,
-        intendedResult: values.intendedResult,
+        title: values.title.trim(),
+        intendedResult: values.intendedResult.trim(),
         partners: lines(values.partners),
         startYear: Number(values.startYear),
         endYear: Number(values.endYear),

@@ -94,7 +94,7 @@ function CommitForm(props: { session: Session; actions: RegionActions; onDone: (
         funder: values.funder,
         year: Number(values.year),
         amount: parseUserAmount(values.amount, t.amountConvention),
-        reference: values.reference,
+        reference: values.reference.trim(),
       }),
     ],
     onAppended: props.onDone,

@@ -116,10 +116,10 @@ function RegionForm(props: { session: Session; actions: RegionActions; onDone: (
     events: (values) => [
       {
         ...event(props.session, 'RegionConfigured', {
-          name: values.name,
+          name: (values.name ?? '').trim(),
           funders: rowsOf(values).map((n) => ({
             id: values[`f${String(n)}-id`],
-            name: values[`f${String(n)}-name`],
+            name: (values[`f${String(n)}-name`] ?? '').trim(),
             municipalities: lines(values[`f${String(n)}-municipalities`] ?? ''),
           })),
         }),
