@@ -478,6 +478,27 @@ describe('browser journeys', () => {
     await expect.poll(firstPositions).toEqual(['1', '2']);
     await page.locator('#f-from').fill('x');
     await expect.poll(() => page.locator('#f-from-error').textContent()).toContain('heel getal');
+    // The filters the server would refuse are said on their field, in the app's words.
+    await page.locator('#f-from').fill('50');
+    await page.locator('#f-to').fill('40');
+    await expect
+      .poll(() => page.locator('#f-to-error').textContent())
+      .toBe('De tot-positie ligt vóór de van-positie.');
+    await page.locator('#f-action').fill('zl ib');
+    await expect.poll(() => page.locator('#f-action-error').textContent()).toContain('1 tot 64 tekens');
+    await page.locator('#f-action').fill('');
+    await page.locator('#f-to').fill('');
+    // On the last page the focus moves from the disabled next button to the previous one.
+    const nearEnd = (await logLength(ZL)) - 30;
+    await page.locator('#f-from').fill(String(nearEnd));
+    await page.locator('#f-limit').selectOption('25');
+    await page.getByRole('button', { name: 'Filter toepassen' }).click();
+    await expect.poll(firstPositions).toEqual([String(nearEnd), String(nearEnd + 1)]);
+    await page.getByRole('button', { name: 'Volgende pagina' }).focus();
+    await page.keyboard.press('Enter');
+    await page.locator('#history-count').getByText('Pagina 2; dit is de laatste pagina').waitFor();
+    await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe('Vorige pagina');
+    await page.getByRole('button', { name: 'Vorige pagina' }).click();
     await page.locator('#f-from').fill('');
     await page.locator('#f-limit').selectOption('50');
     await page.locator('#f-type').selectOption('SpendingRecorded');

@@ -1,9 +1,10 @@
 // The web app's pure helpers: amounts and shares as people type and read them, CSV, XLSX's ZIP, and the
 // browser's canonical JSON against the domain's RFC 8785 implementation.
+import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { canonicalJson as domainCanonicalJson } from '@budget/domain';
-import { canonicalJson } from '../../services/web/app/chain';
+import { canonicalJson, verifyChain } from '../../services/web/app/chain';
 import { parseCsv } from '../../services/web/app/csv';
 import {
   formatEuro,
@@ -200,5 +201,37 @@ describe("the browser's canonical JSON", () => {
       }),
       { numRuns: 2000 },
     );
+  });
+});
+
+describe("the browser's chain check", () => {
+  /** Three records chained as CONTRACT section 5 says, hashed with Node's SHA-256 and the domain's JCS. */
+  function chain(): { position: number; prevHash: string; hash: string; data: { amount: string } }[] {
+    const records = [];
+    let prevHash = '0'.repeat(64);
+    for (const position of [1, 2, 3]) {
+      const unhashed = { position, prevHash, data: { amount: `${String(position)}.00` } };
+      const hash = createHash('sha256').update(domainCanonicalJson(unhashed)).digest('hex');
+      records.push({ ...unhashed, hash });
+      prevHash = hash;
+    }
+    return records;
+  }
+
+  it('finds an intact chain intact, and names where and how a broken one breaks', async () => {
+    expect(await verifyChain(chain())).toEqual({ ok: true, records: 3 });
+    const changed = chain();
+    changed[1]!.data.amount = '2000.00';
+    expect(await verifyChain(changed)).toEqual({ ok: false, position: 2, problem: { kind: 'hash' } });
+    const relinked = chain();
+    relinked[2]!.prevHash = relinked[0]!.hash;
+    expect(await verifyChain(relinked)).toEqual({ ok: false, position: 3, problem: { kind: 'prev-hash' } });
+    const missing = chain();
+    missing.splice(1, 1);
+    expect(await verifyChain(missing)).toEqual({
+      ok: false,
+      position: 2,
+      problem: { kind: 'position', found: 3 },
+    });
   });
 });

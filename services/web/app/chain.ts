@@ -26,7 +26,11 @@ export interface ChainRecord {
   hash: string;
 }
 
-export type ChainResult = { ok: true; records: number } | { ok: false; position: number; problem: string };
+/** Why a chain breaks at a position: a record out of place, a `prevHash` that does not link, or a record changed. */
+export type ChainProblem = { kind: 'position'; found: number } | { kind: 'prev-hash' } | { kind: 'hash' };
+
+export type ChainResult =
+  { ok: true; records: number } | { ok: false; position: number; problem: ChainProblem };
 
 const GENESIS = '0'.repeat(64);
 
@@ -35,11 +39,11 @@ export async function verifyChain(records: readonly ChainRecord[]): Promise<Chai
   for (const [index, record] of records.entries()) {
     const position = index + 1;
     if (record.position !== position)
-      return { ok: false, position, problem: `position is ${String(record.position)}` };
-    if (record.prevHash !== previous) return { ok: false, position, problem: 'prevHash does not link' };
+      return { ok: false, position, problem: { kind: 'position', found: record.position } };
+    if (record.prevHash !== previous) return { ok: false, position, problem: { kind: 'prev-hash' } };
     const { hash, ...unhashed } = record;
     if ((await sha256Hex(canonicalJson(unhashed))) !== hash)
-      return { ok: false, position, problem: 'hash does not match the record' };
+      return { ok: false, position, problem: { kind: 'hash' } };
     previous = hash;
   }
   return { ok: true, records: records.length };

@@ -208,6 +208,11 @@ const nl = {
   verifyChain: 'Hash-keten controleren',
   chainIntact: 'De hash-keten is intact',
   chainBroken: 'De hash-keten is verbroken bij positie',
+  chainProblem: {
+    position: 'op die plaats staat positie',
+    'prev-hash': 'prevHash is niet de hash van het vorige record',
+    hash: 'de hash klopt niet met het record (het is gewijzigd)',
+  },
   chainCheckedHere: 'nagerekend in deze browser (SHA-256, RFC 8785)',
   records: 'gebeurtenissen',
   downloadExport: 'Download export (NDJSON)',
@@ -282,6 +287,8 @@ const nl = {
   onPage: 'gebeurtenissen op deze pagina',
   lastPage: 'dit is de laatste pagina',
   badPosition: 'Een positie is een heel getal vanaf 1.',
+  toBeforeFrom: 'De tot-positie ligt vóór de van-positie.',
+  actorFilterTooLong: 'Hoogstens 256 tekens.',
 };
 
 export type Words = typeof nl;
@@ -479,6 +486,11 @@ const en: Words = {
   verifyChain: 'Check the hash chain',
   chainIntact: 'The hash chain is intact',
   chainBroken: 'The hash chain is broken at position',
+  chainProblem: {
+    position: 'the record there has position',
+    'prev-hash': 'prevHash is not the hash of the record before',
+    hash: 'the hash does not match the record (it was changed)',
+  },
   chainCheckedHere: 'recomputed in this browser (SHA-256, RFC 8785)',
   records: 'events',
   downloadExport: 'Download export (NDJSON)',
@@ -550,6 +562,8 @@ const en: Words = {
   onPage: 'events on this page',
   lastPage: 'this is the last page',
   badPosition: 'A position is a whole number from 1.',
+  toBeforeFrom: 'The last position is before the first.',
+  actorFilterTooLong: 'At most 256 characters.',
 };
 
 export const WORDS: Record<Lang, Words> = { nl, en };

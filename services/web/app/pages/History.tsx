@@ -1,9 +1,10 @@
 //! Auditors: the region's history one page at a time, filtered by the server (type, action, funder, actor,
 //! outcome, position range), the hash chain checked in this browser, and the export download.
 import type { JSX } from 'preact';
-import { useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { download, type HistoryPage as Page, type LogRecord } from '../api';
 import { verifyChain, type ChainResult } from '../chain';
+import { checks } from '../form';
 import { useWords } from '../i18n';
 import { LoadState, Message, Select, TextInput, useLoad, type Session } from '../ui';
 import { RecordsTable } from './records';
@@ -43,6 +44,8 @@ const NO_FILTERS: Filters = {
 };
 
 const POSITION = /^[1-9]\d{0,14}$/;
+/** The longest actor filter the server takes (part of an actor). */
+const MAX_ACTOR_FILTER = 256;
 
 /** The query of one page: the filters that are set, from a position. */
 function pageQuery(f: Filters, fromPosition: number): string {
@@ -88,12 +91,33 @@ export function HistoryPage({ session }: { session: Session }): JSX.Element {
 
   const positionError = (value: string): string | undefined =>
     value.trim() === '' || POSITION.test(value.trim()) ? undefined : t.badPosition;
-  const errors = { from: positionError(draft.from), to: positionError(draft.to) };
+  // The checks the server makes of the filters, here, so their errors are in the app's words and on their field.
+  const identifierError = (value: string): string | undefined =>
+    value.trim() === '' ? undefined : checks.identifier(value.trim(), t);
+  const bothEnds = POSITION.test(draft.from.trim()) && POSITION.test(draft.to.trim());
+  const errors = {
+    from: positionError(draft.from),
+    to:
+      positionError(draft.to) ??
+      (bothEnds && Number(draft.to.trim()) < Number(draft.from.trim()) ? t.toBeforeFrom : undefined),
+    actionId: identifierError(draft.actionId),
+    funder: identifierError(draft.funder),
+    actor: draft.actor.trim().length > MAX_ACTOR_FILTER ? t.actorFilterTooLong : undefined,
+  };
+  const valid = Object.values(errors).every((e) => e === undefined);
   const set = (field: keyof Filters) => (value: string) => {
     setDraft({ ...draft, [field]: value });
   };
   const records = page.data?.records ?? [];
   const next = page.data?.nextPosition ?? null;
+  // On the last page the next button is disabled, which would drop the keyboard's focus: it goes to the previous one.
+  const nextButton = useRef<HTMLButtonElement>(null);
+  const previousButton = useRef<HTMLButtonElement>(null);
+  const nextWasFocused = useRef(false);
+  useEffect(() => {
+    if (next === null && nextWasFocused.current) previousButton.current?.focus();
+    nextWasFocused.current = false;
+  }, [next]);
 
   return (
     <>
@@ -122,7 +146,8 @@ export function HistoryPage({ session }: { session: Session }): JSX.Element {
             </Message>
           ) : (
             <Message kind="error">
-              {t.chainBroken} {chain.position}: {chain.problem}
+              {t.chainBroken} {chain.position}: {t.chainProblem[chain.problem.kind]}
+              {chain.problem.kind === 'position' ? ` ${String(chain.problem.found)}` : ''}
             </Message>
           ))}
       </section>
@@ -131,7 +156,7 @@ export function HistoryPage({ session }: { session: Session }): JSX.Element {
         noValidate
         onSubmit={(e) => {
           e.preventDefault();
-          if (errors.from !== undefined || errors.to !== undefined) return;
+          if (!valid) return;
           setFilters(draft);
           setStarts([POSITION.test(draft.from.trim()) ? Number(draft.from.trim()) : 1]);
         }}
@@ -146,9 +171,27 @@ export function HistoryPage({ session }: { session: Session }): JSX.Element {
               onChange={set('type')}
               options={[{ value: '', label: t.any }, ...TYPES.map((x) => ({ value: x, label: x }))]}
             />
-            <TextInput id="f-action" label={t.action} value={draft.actionId} onInput={set('actionId')} />
-            <TextInput id="f-funder" label={t.funder} value={draft.funder} onInput={set('funder')} />
-            <TextInput id="f-actor" label={t.actor} value={draft.actor} onInput={set('actor')} />
+            <TextInput
+              id="f-action"
+              label={t.action}
+              value={draft.actionId}
+              onInput={set('actionId')}
+              error={errors.actionId}
+            />
+            <TextInput
+              id="f-funder"
+              label={t.funder}
+              value={draft.funder}
+              onInput={set('funder')}
+              error={errors.funder}
+            />
+            <TextInput
+              id="f-actor"
+              label={t.actor}
+              value={draft.actor}
+              onInput={set('actor')}
+              error={errors.actor}
+            />
             <Select
               id="f-outcome"
               label={t.outcome}
@@ -191,6 +234,7 @@ export function HistoryPage({ session }: { session: Session }): JSX.Element {
           </p>
           <nav class="pager" aria-label={t.pages}>
             <button
+              ref={previousButton}
               type="button"
               disabled={starts.length < 2}
               onClick={() => {
@@ -200,9 +244,11 @@ export function HistoryPage({ session }: { session: Session }): JSX.Element {
               {t.previousPage}
             </button>
             <button
+              ref={nextButton}
               type="button"
               disabled={next === null}
               onClick={() => {
+                nextWasFocused.current = document.activeElement === nextButton.current;
                 if (next !== null) setStarts([...starts, next]);
               }}
             >
