@@ -722,4 +722,36 @@ describe('browser journeys', () => {
     expect(await page.locator('#payee').inputValue()).toBe('Stichting Race');
     expect(errors).toEqual([]);
   });
+
+  it('sends the same event again after an answer that says it is not processed yet, so it counts once', async () => {
+    const { page, errors } = await signIn('finance-officer', ZL, 'not-yet-processed');
+    await page.getByRole('link', { name: 'Uitgaven' }).click();
+    await page.locator('#spendingId').fill('late-1');
+    await page.locator('#actionId').selectOption('zl-ib-01');
+    await page.locator('#amount').fill('12,00');
+    await page.locator('#bookedOn').fill('2024-05-03');
+    await page.locator('#payee').fill('Stichting Laat');
+    const before = await logLength(ZL);
+    // The append reaches the store, but the answer is the engines mode's 202: received, not processed yet.
+    await page.route('**/api/v1/events', async (route) => {
+      const real = await route.fetch();
+      expect(real.status()).toBe(200);
+      await route.fulfill({
+        status: 202,
+        contentType: 'application/json',
+        body: JSON.stringify({ error: 'not-yet-processed', message: 'the events were received: ...' }),
+      });
+    });
+    const record = page.getByRole('button', { name: 'Vastleggen', exact: true });
+    await record.click();
+    await page.getByText('Ontvangen, maar nog niet verwerkt').waitFor();
+    expect(await page.locator('#spendingId').inputValue()).toBe('late-1');
+    await page.unroute('**/api/v1/events');
+    // Sent again with the same values: the same event (the same id), which is already there, so nothing is doubled.
+    await record.click();
+    await page.getByText('Dit was al vastgelegd: een eerdere poging is toch aangekomen.').waitFor();
+    expect(await logLength(ZL)).toBe(before + 1);
+    expect(await page.locator('#spendingId').inputValue()).toBe('');
+    expect(errors).toEqual([]);
+  });
 });

@@ -203,7 +203,12 @@ export class UserError extends Error {
       | 'bad-argument'
       | 'bad-file'
       /** Engines mode: a line lost a race with another client's different event of the same id (not appended). */
-      | 'conflicting-id-race',
+      | 'conflicting-id-race'
+      /**
+       * Engines mode: the import's events are durably in the inbox, but the services did not decide and project them
+       * in time, so their outcome is not known yet. Sending the same events again (same ids) is safe: they count once.
+       */
+      | 'not-yet-processed',
     readonly exitCode = 2,
     /** The message for the HTTP API's clients, where it differs: no local paths, no CLI flags. */
     readonly publicMessage = message,

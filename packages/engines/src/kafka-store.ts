@@ -46,6 +46,7 @@ import {
   type EngineSettings,
 } from './topics';
 import {
+  CallTimeoutError,
   backoff,
   describeError,
   isRetriable,
@@ -208,9 +209,12 @@ export class KafkaStore implements BudgetStore {
         )
           return;
         failures = 0;
+        lastError = undefined;
       } catch (error) {
         if (!isRetriable(error)) throw error;
-        lastError = error;
+        // The last poll before the deadline has only what is left of the wait: its running out is the deadline's,
+        // not Kafka failing to answer, and must not be reported as that.
+        if (!(error instanceof CallTimeoutError) || left >= CALL_MS) lastError = error;
         failures += 1;
       }
       if (Date.now() > deadline) {
@@ -265,8 +269,25 @@ export class KafkaStore implements BudgetStore {
       'high watermark',
     );
     const sent = await this.produceWithRetries(source, validated.skip, options);
-    await this.catchUp(sent.targets);
-    const outcomes = await this.awaitOutcomes(sent.keys);
+    // From here on the events are durably in the inbox and will be decided: a wait that runs out must not read as
+    // "nothing was taken, try again" (a client would send them again under new ids), but as "taken, not yet done".
+    let outcomes: { accepted: number; rejected: number };
+    try {
+      await this.catchUp(sent.targets);
+      outcomes = await this.awaitOutcomes(sent.keys);
+    } catch (error) {
+      if (!(error instanceof UserError) || error.code !== 'store-busy') throw error;
+      const n = sent.keys.length;
+      const events = `${String(n)} event${n === 1 ? ' is' : 's are'}`;
+      const after =
+        'They will be decided and counted once the services run; sending the same events again (the same ids) is safe, they count once, and shows them as already present.';
+      throw new UserError(
+        `the import was sent: its ${events} durably in Kafka, but not yet processed (${error.message}). ${after}`,
+        'not-yet-processed',
+        75,
+        `the events were received: ${events} durably in the inbox, but the services have not processed them yet, so their outcome is not known. ${after}`,
+      );
+    }
     const counts = {
       events: validated.events,
       appended: outcomes.accepted + outcomes.rejected,

@@ -170,6 +170,12 @@ export function buildProgram(environment: Environment, io: Io, setExitCode: (cod
           }),
         );
         setExitCode(printImportResult(io, result, options.format));
+      } catch (error) {
+        // With --format json, a refusal of the whole import (a store busy, a race lost, events not processed yet)
+        // is also the body the HTTP API answers with, on standard output; the message still goes to stderr.
+        if (options.format === 'json' && error instanceof UserError)
+          io.out(`${JSON.stringify({ error: error.code, message: error.publicMessage })}\n`);
+        throw error;
       } finally {
         await spooled?.remove();
       }

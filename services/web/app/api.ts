@@ -56,6 +56,9 @@ export class Api {
       body,
       headers: { 'Content-Type': 'application/x-ndjson' },
     });
+    // 202 (engines mode, `not-yet-processed`): received, outcome not known yet. Not the answer asked for, so the
+    // caller hears of it as an error it can tell apart (status 202), not as counts it would misread.
+    if (response.status === 202) throw new ApiError(202, await response.json());
     return (await response.json()) as T;
   }
 }

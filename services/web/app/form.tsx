@@ -4,6 +4,7 @@
 import type { ComponentChildren, JSX } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { DryRun, ImportCounts } from './api';
+import { ApiError } from './api';
 import { append, dryRun, problemsOf, type EventRecord } from './events';
 import { useWords, type Words } from './i18n';
 import { IDENTIFIER, Message, type Session } from './ui';
@@ -17,7 +18,9 @@ export type Result =
   | { refused: DryRun }
   | { error: string }
   /** Sent again with nothing changed since it was recorded (a form that keeps its values): not sent. */
-  | { unchanged: true };
+  | { unchanged: true }
+  /** Sent again after an append whose answer was lost or late: the earlier attempt had been recorded after all. */
+  | { alreadyRecorded: true };
 
 export interface EventFormOptions<F extends Record<string, string>> {
   session: Session;
@@ -62,7 +65,9 @@ export interface EventForm<F extends Record<string, string>> {
   cancel: () => void;
 }
 
-function messageOf(error: unknown): string {
+function messageOf(error: unknown, t: Words): string {
+  // 202: received and durable, but not processed in time (engines mode): not a failure to send again under new ids.
+  if (error instanceof ApiError && error.status === 202) return t.notYetProcessed;
   return error instanceof Error ? error.message : String(error);
 }
 
@@ -76,6 +81,11 @@ export function useEventForm<F extends Record<string, string>>(options: EventFor
   // A form that keeps its values after an append would record the same again on a second click: not until a field
   // has been changed (even back to what it was).
   const [unchangedSinceAppend, setUnchangedSinceAppend] = useState(false);
+  // The events of the last append that did not end in counts (an error, a lost or late answer): sent again as they
+  // are, the same ids, while the values stay the same, so an attempt that did arrive after all counts once.
+  const unanswered = useRef<{ key: string; events: EventRecord[] } | undefined>(undefined);
+  const { t } = useWords();
+  const attemptKey = JSON.stringify([options.session.region, options.session.year, values]);
   const errors = options.check(values);
   const valid = Object.values(errors).every((e) => e === undefined);
   // What was recorded (or refused) was for the year it was sent in: another year clears it, not what is typed.
@@ -85,23 +95,28 @@ export function useEventForm<F extends Record<string, string>>(options: EventFor
     setUnchangedSinceAppend(false);
   }, [options.session.year]);
 
+  const afterAppend = (events: EventRecord[], rejected: number): void => {
+    unanswered.current = undefined;
+    if (options.keepValues !== true && rejected === 0) {
+      setValues(options.initial);
+      setTouched(new Set());
+    } else if (rejected === 0) setUnchangedSinceAppend(true);
+    setAttempted(false);
+    options.onAppended?.(events);
+  };
   const appendNow = async (events: EventRecord[]): Promise<void> => {
+    unanswered.current = { key: attemptKey, events };
     const counts = await append(options.session.api, events);
     setResult({ counts });
     // Rejected after a clean dry run: something changed meanwhile. The values stay, so they can be changed.
-    if (options.keepValues !== true && counts.rejected === 0) {
-      setValues(options.initial);
-      setTouched(new Set());
-    } else if (counts.rejected === 0) setUnchangedSinceAppend(true);
-    setAttempted(false);
-    options.onAppended?.(events);
+    afterAppend(events, counts.rejected);
   };
   const guarded = async (work: () => Promise<void>): Promise<void> => {
     setBusy(true);
     try {
       await work();
     } catch (error) {
-      setResult({ error: messageOf(error) });
+      setResult({ error: messageOf(error, t) });
     } finally {
       setBusy(false);
     }
@@ -150,10 +165,14 @@ export function useEventForm<F extends Record<string, string>>(options: EventFor
         setResult({ unchanged: true });
         return;
       }
-      const events = options.events(values);
+      const again = unanswered.current?.key === attemptKey ? unanswered.current.events : undefined;
+      const events = again ?? options.events(values);
       await guarded(async () => {
         const answer = await dryRun(options.session.api, events);
-        if (!answer.ok) setResult({ refused: answer });
+        if (again !== undefined && answer.lines.every((l) => l.outcome === 'already-present')) {
+          setResult({ alreadyRecorded: true });
+          afterAppend(events, 0);
+        } else if (!answer.ok) setResult({ refused: answer });
         else if (options.confirm === true) setPending(events);
         else await appendNow(events);
       });
@@ -174,6 +193,7 @@ export function SubmissionMessage({ result }: { result: Result | undefined }): J
   if (result === undefined) return null;
   if ('error' in result) return <Message kind="error">{result.error}</Message>;
   if ('unchanged' in result) return <Message kind="error">{t.unchangedSinceAppend}</Message>;
+  if ('alreadyRecorded' in result) return <Message kind="ok">{t.alreadyRecordedEarlier}</Message>;
   if ('refused' in result) return <Message kind="error">{problemsOf(result.refused, t).join('; ')}</Message>;
   const c = result.counts;
   const counts = `${t.recorded}: ${String(c.appended)} (${String(c.accepted)} ${t.accepted}, ${String(c.rejected)} ${t.rejected})`;

@@ -53,6 +53,10 @@ const nl = {
   badDate: 'Geen geldige datum: gebruik bijvoorbeeld 2024-03-01 of 01-03-2024 (dag-maand-jaar).',
   badYear: 'Een jaar van 2000 tot en met 2100.',
   yearShown: 'Getoond wordt',
+  notYetProcessed:
+    'Ontvangen, maar nog niet verwerkt: de gebeurtenis staat veilig in de wachtrij en wordt verwerkt zodra de diensten weer draaien. Probeer het later nogmaals met dezelfde gegevens: dat telt niet dubbel.',
+  alreadyRecordedEarlier:
+    'Dit was al vastgelegd: een eerdere poging is toch aangekomen. Er is niets dubbel geteld.',
   unchangedSinceAppend:
     'Dit is zojuist met deze waarden vastgelegd en is niet nog eens verstuurd. Wijzig een veld om opnieuw vast te leggen.',
   appendedRejected:
@@ -340,6 +344,10 @@ const en: Words = {
   badDate: 'Not a valid date: use for example 2024-03-01 or 01-03-2024 (day-month-year).',
   badYear: 'A year from 2000 to 2100.',
   yearShown: 'Showing',
+  notYetProcessed:
+    'Received, but not processed yet: the event is safely queued and will be processed once the services run again. Try again later with the same data: it will not count twice.',
+  alreadyRecordedEarlier:
+    'This was already recorded: an earlier attempt arrived after all. Nothing was counted twice.',
   unchangedSinceAppend:
     'This was just recorded with these values and has not been sent again. Change a field to record again.',
   appendedRejected:

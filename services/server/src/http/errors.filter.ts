@@ -12,6 +12,8 @@ const STATUS: Record<UserError['code'], number> = {
   'bad-argument': 400,
   'bad-file': 400,
   'conflicting-id-race': 409,
+  // Received and durable, not yet processed: accepted for processing (RFC 9110 15.3.3), not "try again".
+  'not-yet-processed': 202,
 };
 
 @Catch()

@@ -91,7 +91,8 @@ export const errorSchema = z
     description:
       'Any refusal but malformed events: `unauthorized` (401), `forbidden` (403), `bad-request`, ' +
       '`position-out-of-range`, `bad-argument` (400), `unknown-region`, `no-data` (404), `conflicting-id-race` ' +
-      '(409), `store-busy` (503), `internal` (500).',
+      '(409), `not-yet-processed` (202, engines mode: received, outcome not known yet), `store-busy` (503), ' +
+      '`internal` (500).',
   });
 
 export const lineErrorsSchema = z

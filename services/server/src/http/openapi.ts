@@ -233,6 +233,14 @@ const PATHS: ZodOpenApiPathsObject = {
       requestBody: eventsBody,
       responses: {
         200: { description: 'Appended: the counts.', content: json(importCountsSchema) },
+        202: {
+          description:
+            'Engines mode only (`not-yet-processed`): the events were received and are durably in the inbox, but ' +
+            'the services did not decide and project them within the wait (120 s), so the counts are not known ' +
+            'yet. They will be decided once the services run. Sending the same events again (the same ids) is ' +
+            'safe: they count once, as already present. Do not send them again under new ids.',
+          content: json(errorSchema),
+        },
         400: {
           description:
             'Malformed input: `{"errors": [{"line", "reason", ...}]}`, nothing appended; or a body that is ' +
@@ -250,7 +258,9 @@ const PATHS: ZodOpenApiPathsObject = {
         },
         500: ERROR[500],
         503: {
-          description: 'Another process is writing to the store (`store-busy`): try again.',
+          description:
+            'Nothing was appended: another process is writing to the store, or in the engines mode Kafka or the ' +
+            'services cannot take the request now (`store-busy`): try again.',
           headers: z.object({ 'Retry-After': z.string().meta({ description: 'seconds', example: '1' }) }),
           content: json(errorSchema),
         },

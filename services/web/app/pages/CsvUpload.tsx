@@ -115,6 +115,11 @@ export function CsvUpload({
       onAppended();
     } catch (e) {
       // Something changed since the check (another upload, say): the server's errors, by the file's lines.
+      if (e instanceof ApiError && e.status === 202) {
+        // Received but not processed yet: the same file again later counts once (its ids are the rows' own).
+        setError(t.notYetProcessed);
+        return;
+      }
       const errors = e instanceof ApiError ? lineErrors(e.body) : [];
       if (errors.length === 0) {
         setError(e instanceof Error ? e.message : String(e));
