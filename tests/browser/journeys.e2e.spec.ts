@@ -337,6 +337,12 @@ describe('browser journeys', () => {
       .toContain('Geen geldig bedrag');
     await page.locator('#funding-amount').fill('25.000');
     await expect.poll(() => page.locator('#funding-amount-hint').textContent()).toContain('€ 25.000,00');
+    // Another year in the header: the form's year follows, what was typed stays.
+    await page.locator('#year').fill('2025');
+    await expect.poll(() => page.locator('#funding-year').inputValue()).toBe('2025');
+    expect(await page.locator('#funding-amount').inputValue()).toBe('25.000');
+    await page.locator('#year').fill('2024');
+    await expect.poll(() => page.locator('#funding-year').inputValue()).toBe('2024');
     await page.getByRole('button', { name: 'Vastleggen' }).click();
     await expect.poll(() => page.locator('#funding-funder-error').textContent()).toBe('Verplicht.');
     await expect.poll(() => page.locator('#funding-reference-error').textContent()).toBe('Verplicht.');
@@ -597,6 +603,16 @@ describe('browser journeys', () => {
       window.location.hash = '#/provenance';
     });
     await page.getByText('Kies een cijfer van een actie of financier in het verdeelrapport').waitFor();
+    // An action the region does not have is said, rather than its configuration listed as if behind a figure.
+    await page.evaluate(() => {
+      window.location.hash = '#/provenance?actionId=nope';
+    });
+    await page.getByText('Deze actie bestaat niet in deze regio (tot deze positie).').waitFor();
+    await page.evaluate(() => {
+      window.location.hash = '#/provenance?actionId=zl-ib-01';
+    });
+    await expect.poll(() => page.locator('table.records tbody tr').count()).toBeGreaterThan(1);
+    expect(await page.getByText('Deze actie bestaat niet').count()).toBe(0);
     expect(errors).toEqual([]);
   });
 

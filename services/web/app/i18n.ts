@@ -225,6 +225,8 @@ const nl = {
   provenanceIntro: 'De gebeurtenissen die dit cijfer bepalen, in volgorde van het logboek.',
   notForRoleTitle: 'Niet voor uw rol',
   notForRole: 'Deze pagina hoort niet bij uw rol. Kies een pagina in het menu.',
+  noSuchAction: 'Deze actie bestaat niet in deze regio (tot deze positie).',
+  noSuchFunder: 'Deze financier bestaat niet in deze regio (tot deze positie).',
   provenanceChoose:
     'Kies een cijfer van een actie of financier in het verdeelrapport om de gebeurtenissen erachter te zien:',
   // province
@@ -507,6 +509,8 @@ const en: Words = {
   provenanceIntro: 'The events that determine this figure, in log order.',
   notForRoleTitle: 'Not for your role',
   notForRole: 'This page is not part of your role. Choose a page from the menu.',
+  noSuchAction: 'This action does not exist in this region (up to this position).',
+  noSuchFunder: 'This funder does not exist in this region (up to this position).',
   provenanceChoose:
     'Choose a figure of an action or a funder in the allocation report to see the events behind it:',
   provinceTitle: 'Province: the regions you may see, together',

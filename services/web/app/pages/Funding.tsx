@@ -1,6 +1,7 @@
 //! Finance officers, controllers and administrators: commit a funder's funding for a year (FundingCommitted), with
 //! the same checks as the other forms (funder of the region, year open, amount, reference).
 import type { JSX } from 'preact';
+import { useEffect, useRef } from 'preact/hooks';
 import type { AllocationReport, RegionActions } from '../api';
 import { event } from '../events';
 import { EventFormBody, FormSection, checks, useEventForm, type FormErrors } from '../form';
@@ -30,7 +31,6 @@ export function FundingPage({ session }: { session: Session }): JSX.Element {
       <LoadState loaded={actions} />
       {actions.data !== undefined && (
         <CommitForm
-          key={session.year}
           session={session}
           actions={actions.data}
           onDone={() => {
@@ -99,6 +99,13 @@ function CommitForm(props: { session: Session; actions: RegionActions; onDone: (
     ],
     onAppended: props.onDone,
   });
+  // The form's year follows the header's when that changes; what else was typed stays (as in the other forms).
+  const shownYear = useRef(props.session.year);
+  useEffect(() => {
+    if (shownYear.current === props.session.year) return;
+    shownYear.current = props.session.year;
+    form.replace({ ...form.values, year: String(props.session.year) });
+  }, [props.session.year]);
   return (
     <FormSection id="funding" heading={t.commitFunding}>
       <EventFormBody form={form} submitLabel={t.send}>

@@ -2,7 +2,7 @@
 import type { JSX } from 'preact';
 import type { LogRecord } from '../api';
 import { useWords } from '../i18n';
-import { LoadState, useLoad, type Session } from '../ui';
+import { LoadState, Message, useLoad, type Session } from '../ui';
 import { RecordsTable } from './records';
 
 export function ProvenancePage({
@@ -58,6 +58,9 @@ function ProvenanceList({
         <a href={`#/report?asOf=${asOf ?? ''}`}>{t.reportTitle}</a>
       </p>
       <LoadState loaded={loaded} />
+      {loaded.data !== undefined && !known(loaded.data.records, actionId, funder) && (
+        <Message kind="error">{actionId !== null ? t.noSuchAction : t.noSuchFunder}</Message>
+      )}
       {loaded.data !== undefined && (
         <RecordsTable
           records={loaded.data.records}
@@ -67,4 +70,18 @@ function ProvenanceList({
       )}
     </>
   );
+}
+
+/**
+ * Whether the figure's action or funder exists in what the records say (an accepted definition or configuration up
+ * to the position): a hand-typed or stale address would otherwise list the region's configuration as if it were
+ * the events behind a figure.
+ */
+function known(records: readonly LogRecord[], actionId: string | null, funder: string | null): boolean {
+  return records.some((r) => {
+    if (r.outcome !== 'accepted') return false;
+    if (actionId !== null) return r.type === 'ActionDefined' && r.data.actionId === actionId;
+    if (r.type !== 'RegionConfigured' || !Array.isArray(r.data.funders)) return false;
+    return (r.data.funders as { id?: unknown }[]).some((f) => f.id === funder);
+  });
 }
