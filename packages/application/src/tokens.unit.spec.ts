@@ -55,7 +55,11 @@ describe('createToken', () => {
     const token = createToken(file, 'auditor', ['zuid-limburg'], 'first');
     const read = readTokenFile(file);
     expect(read).toHaveLength(1);
-    expect(findToken(read, token)).toMatchObject({ role: 'auditor', regions: ['zuid-limburg'], name: 'first' });
+    expect(findToken(read, token)).toMatchObject({
+      role: 'auditor',
+      regions: ['zuid-limburg'],
+      name: 'first',
+    });
     const second = createToken(file, 'controller', ['*'], 'second');
     expect(readTokenFile(file).map((e) => e.name)).toEqual(['first', 'second']);
     expect(findToken(readTokenFile(file), second)?.role).toBe('controller');
