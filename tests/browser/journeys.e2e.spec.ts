@@ -591,6 +591,13 @@ describe('browser journeys', () => {
     expect(await page.locator('#asOf-error').count()).toBe(0);
     await page.goBack();
     await page.getByText('stand na positie 60;').waitFor();
+    // A position past the end of the log: the server's refusal in the app's words, with the range there is.
+    await page.evaluate(() => {
+      window.location.hash = '#/report?asOf=99999';
+    });
+    await page
+      .getByText(`Fout: Deze positie ligt buiten het logboek van de regio (0–${String(latest)})`)
+      .waitFor();
 
     // Pages of other roles, typed into the address, say so instead of showing a form; a provenance without a
     // figure says where the figures are.
@@ -613,7 +620,8 @@ describe('browser journeys', () => {
     });
     await expect.poll(() => page.locator('table.records tbody tr').count()).toBeGreaterThan(1);
     expect(await page.getByText('Deze actie bestaat niet').count()).toBe(0);
-    expect(errors).toEqual([]);
+    // The browser logs the refused request of the position past the end (HTTP 400), and nothing else.
+    expect(errors).toEqual([expect.stringContaining('status of 400')]);
   });
 
   it('a switch of region leaves nothing of the other region on the page: a chain check, an as-of position, a CSV', async () => {

@@ -1,9 +1,9 @@
 //! Small shared pieces: labelled fields with their errors, async loading, amounts, status messages.
 import type { ComponentChildren, JSX } from 'preact';
 import { useCallback, useEffect, useState } from 'preact/hooks';
-import type { Api, RegionActions } from './api';
+import { ApiError, type Api, type RegionActions } from './api';
 import { formatEuro, parseUserAmount } from './format';
-import { useWords } from './i18n';
+import { useWords, type Words } from './i18n';
 
 export interface Session {
   api: Api;
@@ -24,7 +24,26 @@ export interface Loaded<T> {
 }
 
 /** Runs `load` when `key` changes (and on reload), keeping the latest answer. */
+/**
+ * What a failed request says in the app's words, for the refusals a reader can meet (a position past the end of the
+ * log, a region or history the token may not read, a busy store); any other keeps the server's own message.
+ */
+export function apiErrorText(error: unknown, t: Words): string {
+  if (!(error instanceof ApiError)) return error instanceof Error ? error.message : String(error);
+  const body =
+    typeof error.body === 'object' && error.body !== null ? (error.body as { error?: unknown }) : {};
+  if (body.error === 'position-out-of-range') {
+    const last = /positions 0 to (\d+)/.exec(error.message)?.[1];
+    return last === undefined ? t.errPositionOutOfRange : `${t.errPositionOutOfRange} (0–${last})`;
+  }
+  if (error.status === 403) return t.errForbidden;
+  if (body.error === 'unknown-region') return t.errUnknownRegion;
+  if (body.error === 'store-busy') return t.errStoreBusy;
+  return error.message;
+}
+
 export function useLoad<T>(key: string, load: () => Promise<T>): Loaded<T> {
+  const { t } = useWords();
   const [state, setState] = useState<{ data?: T; error?: string; loading: boolean }>({ loading: true });
   const [round, setRound] = useState(0);
   useEffect(() => {
@@ -35,8 +54,7 @@ export function useLoad<T>(key: string, load: () => Promise<T>): Loaded<T> {
         if (current) setState({ data, loading: false });
       },
       (error: unknown) => {
-        if (current)
-          setState({ error: error instanceof Error ? error.message : String(error), loading: false });
+        if (current) setState({ error: apiErrorText(error, t), loading: false });
       },
     );
     return () => {
