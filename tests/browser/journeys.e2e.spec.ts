@@ -5,6 +5,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { axeViolations, launchChromium, type Browser, type Page } from '../../services/web/testing/browser';
+import { EventBuilder } from '../support/events';
 import { FIRST, NL, SCREENSHOTS, ZL, startFixture, type Fixture, type Role } from './support';
 
 let f: Fixture;
@@ -280,7 +281,10 @@ describe('browser journeys', () => {
       .filter({ has: page.locator('#key-action') })
       .getByRole('button', { name: 'Vastleggen' })
       .click();
-    await page.getByText('Vastgelegd: 1 (1 geaccepteerd, 0 afgewezen)').waitFor();
+    await page
+      .getByRole('region', { name: 'Verdeelsleutel vaststellen' })
+      .getByText('Vastgelegd: 1 (1 geaccepteerd, 0 afgewezen)')
+      .waitFor();
     await check('4-budgets-recorded');
 
     // A new action, checked as it is typed: a bad id, the last year before the first.
@@ -425,6 +429,15 @@ describe('browser journeys', () => {
     expect(await dialog.textContent()).toContain('Jaar 2025 van zuid-limburg wordt afgesloten');
     await expect.poll(() => page.evaluate('document.activeElement?.id')).toBe('close-confirm');
     await check('4-close-year-confirm');
+    // Typing in the year while the question is open closes it, and the focus stays where the user types.
+    await page.locator('#close-year').press('End');
+    await page.locator('#close-year').press('Backspace');
+    await dialog.waitFor({ state: 'detached' });
+    await page.keyboard.type('5');
+    expect(await page.locator('#close-year').inputValue()).toBe('2025');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('close-year');
+    await page.getByRole('button', { name: 'Jaar afsluiten' }).click();
+    await dialog.waitFor();
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'detached' });
     expect(await logLength(ZL)).toBe(before);
@@ -584,6 +597,9 @@ describe('browser journeys', () => {
     await page.locator('#asOf').fill('6O');
     await page.getByRole('button', { name: 'Tonen' }).click();
     await page.locator('#asOf-error').getByText('Geen geldige positie').waitFor();
+    // Nothing was asked of the server: the address and the figures stay at 60, the typed text stays to correct.
+    expect(await page.evaluate(() => window.location.hash)).toBe('#/report?asOf=60');
+    expect(await page.locator('#asOf').inputValue()).toBe('6O');
     await page.getByText('stand na positie 60;').waitFor();
     await page.locator('#asOf').fill(' 12 ');
     await page.getByRole('button', { name: 'Tonen' }).click();
@@ -618,7 +634,14 @@ describe('browser journeys', () => {
     await page.evaluate(() => {
       window.location.hash = '#/provenance?actionId=zl-ib-01';
     });
-    await expect.poll(() => page.locator('table.records tbody tr').count()).toBeGreaterThan(1);
+    // Rows only that action's events have (the list of another figure is never shown under its heading).
+    await expect
+      .poll(async () =>
+        (await page.locator('table.records tbody tr').allTextContents()).some((r) =>
+          r.includes('actionId=zl-ib-01'),
+        ),
+      )
+      .toBe(true);
     expect(await page.getByText('Deze actie bestaat niet').count()).toBe(0);
     // The browser logs the refused request of the position past the end (HTTP 400), and nothing else.
     expect(errors).toEqual([expect.stringContaining('status of 400')]);
@@ -642,13 +665,19 @@ describe('browser journeys', () => {
     await expect.poll(() => page.locator('#asOf').inputValue()).toBe('');
     expect(await page.getByText('stand na positie 4;').count()).toBe(0);
 
-    // The region chosen stays after a reload; the selector names each region with its id.
+    // The selector names each region with its id; the region chosen stays after a reload (zuid-limburg, which is
+    // never the first of the list, where a reload without it would land).
     expect(await page.locator('#region option:checked').textContent()).toContain(`(${NL})`);
-    await page.reload();
-    await page.getByRole('heading', { name: /Verdeelrapport noord-limburg/ }).waitFor();
-    expect(await page.locator('#region').inputValue()).toBe(NL);
-
     await page.locator('#region').selectOption(ZL);
+    await page.reload();
+    await page.getByRole('heading', { name: /Verdeelrapport zuid-limburg/ }).waitFor();
+    expect(await page.locator('#region').inputValue()).toBe(ZL);
+    // A reload of the region page starts its form from that region's configuration.
+    await page.getByRole('link', { name: 'Regio en jaarafsluiting' }).click();
+    await page.reload();
+    await expect.poll(() => page.locator('#region-region').inputValue()).toBe(ZL);
+    expect(await page.locator('#region-f0-id').inputValue()).toBe('maastricht');
+
     await page.getByRole('link', { name: 'Uitgaven' }).click();
     const csv = ['Boekstuk;Actie;Bedrag;Boekdatum;Crediteur', 'switch-1;zl-ib-01;5,00;01-06-2024;Partner X'];
     await page.locator('#csv-file').setInputFiles(csvFile('switch.csv', csv.join('\r\n')));
@@ -745,6 +774,75 @@ describe('browser journeys', () => {
     expect(await page.locator('#spendingId').inputValue()).toBe('race-1');
     expect(await page.locator('#payee').inputValue()).toBe('Stichting Race');
     expect(errors).toEqual([]);
+  });
+
+  it('after a 202 says not to enter it again, and a form sent again unchanged sends the very same event', async () => {
+    const { page, errors } = await signIn('finance-officer', ZL, 'not-yet-processed-2');
+    await page.getByRole('link', { name: 'Uitgaven' }).click();
+    await page.locator('#spendingId').fill('late-2');
+    await page.locator('#actionId').selectOption('zl-ib-01');
+    await page.locator('#amount').fill('13,00');
+    await page.locator('#bookedOn').fill('2024-05-04');
+    await page.locator('#payee').fill('Stichting Later');
+    const before = await logLength(ZL);
+    const sent: string[] = [];
+    // The first append is answered 202 and not passed on (not processed yet, as in the engines mode with the
+    // services down); the second goes through.
+    await page.route('**/api/v1/events', async (route) => {
+      sent.push(route.request().postData() ?? '');
+      if (sent.length === 1)
+        await route.fulfill({
+          status: 202,
+          contentType: 'application/json',
+          body: JSON.stringify({ error: 'not-yet-processed', message: 'the events were received: ...' }),
+        });
+      else await route.continue();
+    });
+    const record = page.getByRole('button', { name: 'Vastleggen', exact: true });
+    await record.click();
+    await page.getByText('Ontvangen, maar nog niet verwerkt').waitFor();
+    await page.getByText('Voer haar niet opnieuw in').waitFor();
+    await record.click();
+    await page.getByText('Vastgelegd: 1 (1 geaccepteerd, 0 afgewezen)').waitFor();
+    const ids = sent.map((body) => (JSON.parse(body.split('\n')[0] ?? '') as { id: string }).id);
+    expect(ids).toHaveLength(2);
+    expect(ids[1]).toBe(ids[0]);
+    expect(await logLength(ZL)).toBe(before + 1);
+    expect(errors).toEqual([]);
+  });
+
+  it('a form sent again after a lost answer says when the earlier attempt arrived but was rejected', async () => {
+    const { page, errors } = await signIn('finance-officer', ZL, 'lost-rejected');
+    await page.getByRole('link', { name: 'Uitgaven' }).click();
+    await page.locator('#spendingId').fill('lost-1');
+    await page.locator('#actionId').selectOption('zl-ib-01');
+    await page.locator('#amount').fill('14,00');
+    await page.locator('#bookedOn').fill('2024-05-05');
+    await page.locator('#payee').fill('Stichting Kwijt');
+    // Between the dry run and the append another client records the same spending id; the append is then
+    // rejected (duplicate-spending), and its answer is lost on the way back.
+    await page.route('**/api/v1/events', async (route) => {
+      const other = new EventBuilder(ZL, 'lost-other').spending('lost-1', 'zl-ib-01', 2024, '15.00');
+      const response = await f.api('/api/v1/events', {
+        method: 'POST',
+        token: f.token('finance-officer', ZL),
+        headers: { 'Content-Type': 'application/x-ndjson' },
+        body: `${JSON.stringify(other)}\n`,
+      });
+      expect(response.status).toBe(200);
+      const real = await route.fetch();
+      expect(((await real.json()) as { rejected: number }).rejected).toBe(1);
+      await route.fulfill({ status: 502, body: 'Bad Gateway' });
+    });
+    const record = page.getByRole('button', { name: 'Vastleggen', exact: true });
+    await record.click();
+    await page.getByText('HTTP 502').waitFor();
+    await page.unroute('**/api/v1/events');
+    await record.click();
+    await page.getByText('Dit was al verstuurd: een eerdere poging is aangekomen, maar afgewezen.').waitFor();
+    await page.getByText('Deze uitgave-id is al gebruikt.').waitFor();
+    expect(await page.locator('#spendingId').inputValue()).toBe('lost-1');
+    expect(errors.filter((e) => !e.includes('status of 502'))).toEqual([]);
   });
 
   it('sends the same event again after an answer that says it is not processed yet, so it counts once', async () => {

@@ -427,8 +427,34 @@ describe('POST /api/v1/events/validate (dry run)', () => {
       body: JSON.stringify([event]),
     });
     expect(appended.status).toBe(200);
-    const body = (await (await dryRun([event], token)).json()) as { lines: { outcome: string }[] };
-    expect(body.lines[0]!.outcome).toBe('already-present');
+    const body = (await (await dryRun([event], token)).json()) as {
+      lines: { outcome: string; issues: unknown[] }[];
+    };
+    expect(body.lines[0]).toMatchObject({ outcome: 'already-present', issues: [] });
+    // One that was recorded as rejected says so: a re-send after a lost answer must not read as accepted.
+    const late = b.spending('dry-21', 'zl-ib-02', 2023, '2.50');
+    const rejected = await f.api('/api/v1/events', {
+      method: 'POST',
+      token,
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify([late]),
+    });
+    expect(((await rejected.json()) as { rejected: number }).rejected).toBe(1);
+    const again = (await (await dryRun([late], token)).json()) as {
+      lines: { outcome: string; issues: { reason: string; detail: string }[] }[];
+    };
+    expect(again.lines[0]).toEqual(
+      expect.objectContaining({
+        outcome: 'already-present',
+        issues: [
+          {
+            reason: 'year-closed',
+            field: '',
+            detail: 'already in the log, recorded as rejected: year-closed',
+          },
+        ],
+      }),
+    );
     const items = await json<{ items: { spendingId: string }[] }>(
       `/api/v1/regions/${ZL}/spending?year=2024`,
       token,

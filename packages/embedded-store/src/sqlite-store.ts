@@ -1,5 +1,5 @@
 //! The embedded store: each region's log, state snapshot and report projections in one SQLite file.
-import { existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import {
@@ -402,8 +402,8 @@ export class EmbeddedStore implements BudgetStore {
    * commit) in a new SQLite file that can serve as a data directory's `budget.sqlite`. `VACUUM INTO` on the reading
    * connection runs in one read transaction: imports and the server go on meanwhile and are not in the copy, and the
    * copy is compact. (SQLite's online backup API restarts whenever another connection writes, so a busy server could
-   * keep it from ever finishing.) The copy is written under a temporary name and renamed, so a file with the name
-   * asked for is always whole; an existing file is never overwritten.
+   * keep it from ever finishing.) The copy is written under a temporary name and linked to the name asked for, so a file
+   * with that name is always whole, and an existing one is never overwritten.
    */
   backup(file: string): BackupSummary {
     if (existsSync(file))
@@ -428,7 +428,17 @@ export class EmbeddedStore implements BudgetStore {
       } finally {
         copy.close();
       }
-      renameSync(temporary, file);
+      // A hard link fails if the name exists meanwhile (a rename would replace that file).
+      try {
+        linkSync(temporary, file);
+      } catch (error) {
+        if (error instanceof Error && 'code' in error && error.code === 'EEXIST')
+          throw new UserError(
+            `${file} exists; a backup never overwrites a file: name a new one`,
+            'bad-argument',
+          );
+        throw error;
+      }
       return { regions, bytes: statSync(file).size };
     } finally {
       rmSync(temporary, { force: true });

@@ -135,7 +135,9 @@ async function regionsNotInStore(environment: Environment, regions: string[]): P
     known = await withStore(environment, 'read', (store) => store.regions());
   } catch (error) {
     if (error instanceof UserError && error.code === 'no-data') known = [];
-    else throw error;
+    // Only a check for a warning: a store that cannot be read now does not stop the token.
+    else
+      return `could not check the region ids against ${environment.dataDir} (${error instanceof Error ? error.message : String(error)})`;
   }
   const missing = named.filter((r) => !known.includes(r));
   if (missing.length === 0) return undefined;

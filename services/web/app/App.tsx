@@ -178,7 +178,9 @@ export function App(): JSX.Element {
   }, [region]);
 
   // The page is remounted when the region changes, so nothing of one region's page stays in another's; but not
-  // when the first region appears (configured on this very page): its result must stay on screen.
+  // when the first region appears (configured on this very page): its result must stay on screen. Worked out
+  // during the render, so the new region never reaches the old page; it depends only on the region rendered, so
+  // a render done again gives the same key.
   const pageKey = useRef({ region: '', key: 0 });
   if (pageKey.current.region !== region) {
     if (pageKey.current.region !== '') pageKey.current.key += 1;
@@ -239,8 +241,9 @@ export function App(): JSX.Element {
   const page = (route.page === '' ? defaultPage : route.page) as Page;
   const yearNumber = /^\d{4}$/.test(year) ? Number(year) : undefined;
   // With no region yet, only the page that configures one has something to do.
+  // Not before the regions are known: region '' then means only "this token has no region yet".
   const session: Session | undefined =
-    (region === '' && page !== 'settings') || yearNumber === undefined
+    regions === undefined || (region === '' && page !== 'settings') || yearNumber === undefined
       ? undefined
       : {
           api,
@@ -275,6 +278,8 @@ export function App(): JSX.Element {
             value={region}
             onChange={(e) => {
               setRegion(e.currentTarget.value);
+              // At once, not in an effect after the render: a reload right after the choice keeps it too.
+              sessionStorage.setItem(REGION_KEY, e.currentTarget.value);
               // What the address holds (an as-of position, a figure's action or funder) belongs to the region left.
               if (location.hash.includes('?')) location.hash = `#/${page}`;
             }}

@@ -20,7 +20,9 @@ export type Result =
   /** Sent again with nothing changed since it was recorded (a form that keeps its values): not sent. */
   | { unchanged: true }
   /** Sent again after an append whose answer was lost or late: the earlier attempt had been recorded after all. */
-  | { alreadyRecorded: true };
+  | { alreadyRecorded: true }
+  /** As `alreadyRecorded`, but the earlier attempt was recorded as rejected, for these reasons. */
+  | { recordedRejected: string[] };
 
 export interface EventFormOptions<F extends Record<string, string>> {
   session: Session;
@@ -170,8 +172,15 @@ export function useEventForm<F extends Record<string, string>>(options: EventFor
       await guarded(async () => {
         const answer = await dryRun(options.session.api, events);
         if (again !== undefined && answer.lines.every((l) => l.outcome === 'already-present')) {
-          setResult({ alreadyRecorded: true });
-          afterAppend(events, 0);
+          // The earlier attempt arrived: accepted (done), or rejected (said, and the values stay to be changed).
+          const reasons = answer.lines.flatMap((l) => l.issues.map((i) => i.reason));
+          if (reasons.length === 0) {
+            setResult({ alreadyRecorded: true });
+            afterAppend(events, 0);
+          } else {
+            unanswered.current = undefined;
+            setResult({ recordedRejected: reasons });
+          }
         } else if (!answer.ok) setResult({ refused: answer });
         else if (options.confirm === true) setPending(events);
         else await appendNow(events);
@@ -194,6 +203,12 @@ export function SubmissionMessage({ result }: { result: Result | undefined }): J
   if ('error' in result) return <Message kind="error">{result.error}</Message>;
   if ('unchanged' in result) return <Message kind="error">{t.unchangedSinceAppend}</Message>;
   if ('alreadyRecorded' in result) return <Message kind="ok">{t.alreadyRecordedEarlier}</Message>;
+  if ('recordedRejected' in result)
+    return (
+      <Message kind="error">
+        {t.recordedRejectedEarlier} {result.recordedRejected.map((r) => t.rejectionHelp[r] ?? r).join(' ')}
+      </Message>
+    );
   if ('refused' in result) return <Message kind="error">{problemsOf(result.refused, t).join('; ')}</Message>;
   const c = result.counts;
   const counts = `${t.recorded}: ${String(c.appended)} (${String(c.accepted)} ${t.accepted}, ${String(c.rejected)} ${t.rejected})`;
@@ -274,7 +289,9 @@ export function EventFormBody<F extends Record<string, string>>(props: {
     if (form.pending !== undefined) asked.current = true;
     else if (asked.current && !form.busy) {
       asked.current = false;
-      submit.current?.focus();
+      // Only a focus lost with the dialog: one the user has put in a field (which closed it) stays there.
+      const active = document.activeElement;
+      if (active === null || active === document.body) submit.current?.focus();
     }
   }, [form.pending, form.busy]);
   return (

@@ -58,7 +58,9 @@ const nl = {
   badYear: 'Een jaar van 2000 tot en met 2100.',
   yearShown: 'Getoond wordt',
   notYetProcessed:
-    'Ontvangen, maar nog niet verwerkt: de gebeurtenis staat veilig in de wachtrij en wordt verwerkt zodra de diensten weer draaien. Probeer het later nogmaals met dezelfde gegevens: dat telt niet dubbel.',
+    'Ontvangen, maar nog niet verwerkt: de gebeurtenis staat veilig in de wachtrij en wordt verwerkt zodra de diensten weer draaien. Voer haar niet opnieuw in; de uitkomst verschijnt straks in de overzichten.',
+  recordedRejectedEarlier:
+    'Dit was al verstuurd: een eerdere poging is aangekomen, maar afgewezen. De waarden zijn bewaard; pas ze aan en probeer het opnieuw.',
   alreadyRecordedEarlier:
     'Dit was al vastgelegd: een eerdere poging is toch aangekomen. Er is niets dubbel geteld.',
   unchangedSinceAppend:
@@ -355,7 +357,9 @@ const en: Words = {
   badYear: 'A year from 2000 to 2100.',
   yearShown: 'Showing',
   notYetProcessed:
-    'Received, but not processed yet: the event is safely queued and will be processed once the services run again. Try again later with the same data: it will not count twice.',
+    'Received, but not processed yet: the event is safely queued and will be processed once the services run again. Do not enter it again; its outcome will show in the overviews.',
+  recordedRejectedEarlier:
+    'This was already sent: an earlier attempt arrived, but was rejected. Your values are kept; change them and try again.',
   alreadyRecordedEarlier:
     'This was already recorded: an earlier attempt arrived after all. Nothing was counted twice.',
   unchangedSinceAppend:

@@ -37,6 +37,8 @@ export class RegionView {
   readonly log: RegionLog;
   /** Event id -> SHA-256 of its content, to tell a no-op re-send from a conflicting id. */
   readonly ids = new Map<string, string>();
+  /** Event id -> reason, for the events of the log that were rejected (so a re-send can say how it was recorded). */
+  readonly rejected = new Map<string, string>();
   readonly spending = new Map<string, SpendingView>();
 
   constructor(region: string) {
@@ -52,6 +54,7 @@ export class RegionView {
     this.log.applyRecorded(record);
     this.ids.set(record.id, sha256Hex(eventContent(record)));
     if (record.outcome === 'accepted') this.applySpending(record);
+    else if (record.reason !== null) this.rejected.set(record.id, record.reason);
   }
 
   private applySpending(record: LogRecord): void {

@@ -41,6 +41,8 @@ interface Scratch {
   log: RegionLog;
   /** Ids in the log, and ids seen earlier in this input: id -> SHA-256 of the event's content. */
   logIds: ReadonlyMap<string, string>;
+  /** The rejected events of the log: id -> reason. */
+  logRejected: ReadonlyMap<string, string>;
   inputIds: Map<string, string>;
 }
 
@@ -102,7 +104,7 @@ export class ValidateController {
     let scratch = scratches.get(region);
     if (scratch === undefined) {
       const view = await this.views.current(region);
-      scratch = { log: view.scratchLog(), logIds: view.ids, inputIds: new Map() };
+      scratch = { log: view.scratchLog(), logIds: view.ids, logRejected: view.rejected, inputIds: new Map() };
       scratches.set(region, scratch);
     }
     return scratch;
@@ -123,15 +125,26 @@ function decideOnScratch(scratch: Scratch, line: number, event: BudgetEvent, now
   const digest = sha256Hex(eventContent(event));
   const known = scratch.logIds.get(event.id) ?? scratch.inputIds.get(event.id);
   if (known !== undefined) {
-    return known === digest
-      ? entry(line, event, 'already-present', [])
-      : entry(line, event, 'malformed', [
-          {
-            reason: 'conflicting-id',
-            field: 'id',
-            detail: `the id ${event.id} is already used by an event with different content`,
-          },
-        ]);
+    if (known === digest) {
+      // Already there: how it was recorded, when that was a rejection (a re-send after a lost answer must not be
+      // taken for an accepted event).
+      const reason = scratch.logRejected.get(event.id);
+      return entry(
+        line,
+        event,
+        'already-present',
+        reason === undefined
+          ? []
+          : [{ reason, field: '', detail: `already in the log, recorded as rejected: ${reason}` }],
+      );
+    }
+    return entry(line, event, 'malformed', [
+      {
+        reason: 'conflicting-id',
+        field: 'id',
+        detail: `the id ${event.id} is already used by an event with different content`,
+      },
+    ]);
   }
   scratch.inputIds.set(event.id, digest);
   const { record } = scratch.log.append(event, now);

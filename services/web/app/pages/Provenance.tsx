@@ -26,7 +26,18 @@ export function ProvenancePage({
       </>
     );
   }
-  return <ProvenanceList session={session} actionId={actionId} funder={funder} asOf={params.get('asOf')} />;
+  const asOf = params.get('asOf');
+  // Keyed by the figure: another figure starts from nothing, so the last one's records are never shown (or checked)
+  // under its heading while it loads.
+  return (
+    <ProvenanceList
+      key={JSON.stringify([actionId, funder, asOf])}
+      session={session}
+      actionId={actionId}
+      funder={funder}
+      asOf={asOf}
+    />
+  );
 }
 
 function ProvenanceList({

@@ -1,7 +1,7 @@
 //! The allocation report of a region and year (optionally as of an earlier position): funders, themes and actions,
 //! charts, highlights, downloads as CSV and XLSX, and links from each figure to the events behind it.
 import type { JSX } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { download, type AllocationReport } from '../api';
 import { parseCsv } from '../csv';
 import { formatUtilisation } from '../format';
@@ -38,11 +38,18 @@ export function ReportPage({ session, asOf }: { session: Session; asOf: string }
   const asOfApplied = POSITION.test(asked) ? asked : '';
   const [asOfInput, setAsOfInput] = useState(asOf);
   const [asOfTypedBad, setAsOfTypedBad] = useState(false);
+  const asOfField = useRef<HTMLInputElement>(null);
+  // When the address's position changes (a link, back), the field shows it. Not on the first render: the field
+  // starts from it, and an effect then could overwrite what was typed before it ran.
+  const shownAsOf = useRef(asOf);
   useEffect(() => {
+    if (shownAsOf.current === asOf) return;
+    shownAsOf.current = asOf;
     setAsOfInput(asOf);
     setAsOfTypedBad(false);
   }, [asOf]);
-  const asOfBad = asOfTypedBad || (asked !== '' && asOfApplied === '');
+  const addressBad = asked !== '' && asOfApplied === '';
+  const asOfBad = asOfTypedBad || addressBad;
   const [downloadError, setDownloadError] = useState<string | undefined>();
   const query = `year=${String(session.year)}${asOfApplied === '' ? '' : `&asOfPosition=${asOfApplied}`}`;
   const path = `/api/v1/regions/${session.region}/reports/allocation?${query}`;
@@ -77,7 +84,9 @@ export function ReportPage({ session, asOf }: { session: Session; asOf: string }
         class="inline-form"
         onSubmit={(e) => {
           e.preventDefault();
-          const typed = asOfInput.trim();
+          // The field's own value: a click that follows the typing at once can come before the render that
+          // would have put it in the state.
+          const typed = (asOfField.current?.value ?? asOfInput).trim();
           if (typed !== '' && !POSITION.test(typed)) {
             setAsOfTypedBad(true);
             return;
@@ -89,6 +98,7 @@ export function ReportPage({ session, asOf }: { session: Session; asOf: string }
         <div class="field">
           <label for="asOf">{t.asOfPosition}</label>
           <input
+            ref={asOfField}
             id="asOf"
             inputMode="numeric"
             value={asOfInput}
@@ -109,8 +119,9 @@ export function ReportPage({ session, asOf }: { session: Session; asOf: string }
         </div>
         <button type="submit">{t.show}</button>
       </form>
-      <LoadState loaded={loaded} />
-      {report !== undefined && (
+      {/* A position in the address that is no position: no figures, rather than the latest under that address. */}
+      {!addressBad && <LoadState loaded={loaded} />}
+      {report !== undefined && !addressBad && (
         <>
           <p class="report-meta" role="status">
             {t.reportAsOf} {report.asOfPosition}; {report.closed ? t.closed : t.open}
