@@ -60,6 +60,39 @@ async function signIn(role: Role, region: string, group: string): Promise<Journe
   return { page, errors, check };
 }
 
+/** A finance officer on the spending page with an item of zl-ib-01 typed in, not yet sent. */
+async function spendingFormFilled(
+  group: string,
+  item: { spendingId: string; amount: string; bookedOn: string; payee: string },
+): Promise<Journey> {
+  const journey = await signIn('finance-officer', ZL, group);
+  const { page } = journey;
+  await page.getByRole('link', { name: 'Uitgaven' }).click();
+  await page.locator('#spendingId').fill(item.spendingId);
+  await page.locator('#actionId').selectOption('zl-ib-01');
+  await page.locator('#amount').fill(item.amount);
+  await page.locator('#bookedOn').fill(item.bookedOn);
+  await page.locator('#payee').fill(item.payee);
+  return journey;
+}
+
+/** Another client records spending item `spendingId` of zl-ib-01 in 2024 (a race with the page's own append). */
+async function recordElsewhere(spendingId: string, amount: string): Promise<void> {
+  const other = new EventBuilder(ZL, `elsewhere-${spendingId}`).spending(
+    spendingId,
+    'zl-ib-01',
+    2024,
+    amount,
+  );
+  const response = await f.api('/api/v1/events', {
+    method: 'POST',
+    token: f.token('finance-officer', ZL),
+    headers: { 'Content-Type': 'application/x-ndjson' },
+    body: `${JSON.stringify(other)}\n`,
+  });
+  expect(response.status).toBe(200);
+}
+
 function csvFile(name: string, text: string): { name: string; mimeType: string; buffer: Buffer } {
   return { name, mimeType: 'text/csv', buffer: Buffer.from(text, 'utf8') };
 }
@@ -736,37 +769,15 @@ describe('browser journeys', () => {
   });
 
   it('says so when an append is rejected after a clean check, and keeps what was typed', async () => {
-    const { page, errors } = await signIn('finance-officer', ZL, 'rejected-append');
-    await page.getByRole('link', { name: 'Uitgaven' }).click();
-    await page.locator('#spendingId').fill('race-1');
-    await page.locator('#actionId').selectOption('zl-ib-01');
-    await page.locator('#amount').fill('10,00');
-    await page.locator('#bookedOn').fill('2024-05-02');
-    await page.locator('#payee').fill('Stichting Race');
+    const { page, errors } = await spendingFormFilled('rejected-append', {
+      spendingId: 'race-1',
+      amount: '10,00',
+      bookedOn: '2024-05-02',
+      payee: 'Stichting Race',
+    });
     // Between the dry run and the append, another client records the same spending id.
     await page.route('**/api/v1/events', async (route) => {
-      const other = {
-        id: 'other-client-race-1',
-        region: ZL,
-        type: 'SpendingRecorded',
-        occurredAt: '2024-05-02T10:00:00Z',
-        actor: 'elsewhere',
-        data: {
-          spendingId: 'race-1',
-          actionId: 'zl-ib-01',
-          year: 2024,
-          amount: '11.00',
-          bookedOn: '2024-05-02',
-          payee: 'X',
-        },
-      };
-      const response = await f.api('/api/v1/events', {
-        method: 'POST',
-        token: f.token('finance-officer', ZL),
-        headers: { 'Content-Type': 'application/x-ndjson' },
-        body: `${JSON.stringify(other)}\n`,
-      });
-      expect(response.status).toBe(200);
+      await recordElsewhere('race-1', '11.00');
       await route.continue();
     });
     await page.getByRole('button', { name: 'Vastleggen', exact: true }).click();
@@ -777,13 +788,12 @@ describe('browser journeys', () => {
   });
 
   it('after a 202 says not to enter it again, and a form sent again unchanged sends the very same event', async () => {
-    const { page, errors } = await signIn('finance-officer', ZL, 'not-yet-processed-2');
-    await page.getByRole('link', { name: 'Uitgaven' }).click();
-    await page.locator('#spendingId').fill('late-2');
-    await page.locator('#actionId').selectOption('zl-ib-01');
-    await page.locator('#amount').fill('13,00');
-    await page.locator('#bookedOn').fill('2024-05-04');
-    await page.locator('#payee').fill('Stichting Later');
+    const { page, errors } = await spendingFormFilled('not-yet-processed-2', {
+      spendingId: 'late-2',
+      amount: '13,00',
+      bookedOn: '2024-05-04',
+      payee: 'Stichting Later',
+    });
     const before = await logLength(ZL);
     const sent: string[] = [];
     // The first append is answered 202 and not passed on (not processed yet, as in the engines mode with the
@@ -812,24 +822,16 @@ describe('browser journeys', () => {
   });
 
   it('a form sent again after a lost answer says when the earlier attempt arrived but was rejected', async () => {
-    const { page, errors } = await signIn('finance-officer', ZL, 'lost-rejected');
-    await page.getByRole('link', { name: 'Uitgaven' }).click();
-    await page.locator('#spendingId').fill('lost-1');
-    await page.locator('#actionId').selectOption('zl-ib-01');
-    await page.locator('#amount').fill('14,00');
-    await page.locator('#bookedOn').fill('2024-05-05');
-    await page.locator('#payee').fill('Stichting Kwijt');
+    const { page, errors } = await spendingFormFilled('lost-rejected', {
+      spendingId: 'lost-1',
+      amount: '14,00',
+      bookedOn: '2024-05-05',
+      payee: 'Stichting Kwijt',
+    });
     // Between the dry run and the append another client records the same spending id; the append is then
     // rejected (duplicate-spending), and its answer is lost on the way back.
     await page.route('**/api/v1/events', async (route) => {
-      const other = new EventBuilder(ZL, 'lost-other').spending('lost-1', 'zl-ib-01', 2024, '15.00');
-      const response = await f.api('/api/v1/events', {
-        method: 'POST',
-        token: f.token('finance-officer', ZL),
-        headers: { 'Content-Type': 'application/x-ndjson' },
-        body: `${JSON.stringify(other)}\n`,
-      });
-      expect(response.status).toBe(200);
+      await recordElsewhere('lost-1', '15.00');
       const real = await route.fetch();
       expect(((await real.json()) as { rejected: number }).rejected).toBe(1);
       await route.fulfill({ status: 502, body: 'Bad Gateway' });
@@ -846,13 +848,12 @@ describe('browser journeys', () => {
   });
 
   it('sends the same event again after an answer that says it is not processed yet, so it counts once', async () => {
-    const { page, errors } = await signIn('finance-officer', ZL, 'not-yet-processed');
-    await page.getByRole('link', { name: 'Uitgaven' }).click();
-    await page.locator('#spendingId').fill('late-1');
-    await page.locator('#actionId').selectOption('zl-ib-01');
-    await page.locator('#amount').fill('12,00');
-    await page.locator('#bookedOn').fill('2024-05-03');
-    await page.locator('#payee').fill('Stichting Laat');
+    const { page, errors } = await spendingFormFilled('not-yet-processed', {
+      spendingId: 'late-1',
+      amount: '12,00',
+      bookedOn: '2024-05-03',
+      payee: 'Stichting Laat',
+    });
     const before = await logLength(ZL);
     // The append reaches the store, but the answer is the engines mode's 202: received, not processed yet.
     await page.route('**/api/v1/events', async (route) => {

@@ -171,27 +171,22 @@ export function HistoryPage({ session }: { session: Session }): JSX.Element {
               onChange={set('type')}
               options={[{ value: '', label: t.any }, ...TYPES.map((x) => ({ value: x, label: x }))]}
             />
-            <TextInput
-              id="f-action"
-              label={t.action}
-              value={draft.actionId}
-              onInput={set('actionId')}
-              error={errors.actionId}
-            />
-            <TextInput
-              id="f-funder"
-              label={t.funder}
-              value={draft.funder}
-              onInput={set('funder')}
-              error={errors.funder}
-            />
-            <TextInput
-              id="f-actor"
-              label={t.actor}
-              value={draft.actor}
-              onInput={set('actor')}
-              error={errors.actor}
-            />
+            {(
+              [
+                ['f-action', t.action, 'actionId'],
+                ['f-funder', t.funder, 'funder'],
+                ['f-actor', t.actor, 'actor'],
+              ] as const
+            ).map(([id, label, field]) => (
+              <TextInput
+                key={id}
+                id={id}
+                label={label}
+                value={draft[field]}
+                onInput={set(field)}
+                error={errors[field]}
+              />
+            ))}
             <Select
               id="f-outcome"
               label={t.outcome}
