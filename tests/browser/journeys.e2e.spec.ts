@@ -847,6 +847,72 @@ describe('browser journeys', () => {
     expect(errors.filter((e) => !e.includes('status of 502'))).toEqual([]);
   });
 
+  it('says what failed when the store cannot answer, and recovers: regions, the chain check, a CSV race', async () => {
+    const busy = {
+      status: 503,
+      contentType: 'application/json',
+      body: JSON.stringify({
+        error: 'store-busy',
+        message: 'the ledger service did not catch up within 120 s',
+      }),
+    };
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    // The regions cannot be read at sign-in (the services behind): said, with a way to try again.
+    await page.route('**/api/v1/regions', (route) => route.fulfill(busy));
+    await page.goto(f.server.url);
+    await page.getByLabel('Toegangstoken').fill(f.token('administrator', ZL));
+    await page.getByRole('button', { name: 'Aanmelden' }).click();
+    await page
+      .getByText(
+        'De regio’s konden niet worden gelezen: Het systeem kan dit nu niet beantwoorden; probeer het zo opnieuw.',
+      )
+      .waitFor();
+    await page.unroute('**/api/v1/regions');
+    await page.getByRole('button', { name: 'Opnieuw proberen' }).click();
+    await expect.poll(() => page.locator('#region').inputValue()).toBe(ZL);
+
+    // A chain check that cannot read the log says so, and leaves no earlier "intact" on screen.
+    await page.getByRole('link', { name: 'Geschiedenis' }).click();
+    await page.getByRole('button', { name: 'Hash-keten controleren' }).click();
+    await page.getByText(/De hash-keten is intact/).waitFor();
+    await page.route(`**/api/v1/regions/${ZL}/history`, (route) => route.fulfill(busy));
+    await page.getByRole('button', { name: 'Hash-keten controleren' }).click();
+    await page
+      .getByText('De hash-keten kon niet worden gecontroleerd: Het systeem kan dit nu niet')
+      .waitFor();
+    expect(await page.getByText(/De hash-keten is intact/).count()).toBe(0);
+    await page.getByRole('button', { name: 'Download export (NDJSON)' }).click();
+    await page.getByText('De export kon niet worden gedownload: Het systeem kan dit nu niet').waitFor();
+    await page.unroute(`**/api/v1/regions/${ZL}/history`);
+
+    // An upload that loses a race with the same file from someone else (409 in the engines mode): checked again,
+    // the rows show as recorded, and the app says why.
+    await page.getByRole('link', { name: 'Uitgaven' }).click();
+    const rows = [
+      'Boekstuk;Actie;Bedrag;Boekdatum;Crediteur',
+      'race-csv-1;zl-ib-01;3,00;03-06-2024;Partner R',
+    ];
+    await page.locator('#csv-file').setInputFiles(csvFile('race.csv', rows.join('\r\n')));
+    await page.getByRole('button', { name: 'Controleren' }).click();
+    await page.getByText('Alle regels zijn in orde.').waitFor();
+    await page.route('**/api/v1/events', async (route) => {
+      await route.fetch();
+      await route.fulfill({
+        status: 409,
+        contentType: 'application/json',
+        body: JSON.stringify({ error: 'conflicting-id-race', message: 'import incomplete: line 1 ...' }),
+      });
+    });
+    await page.getByRole('button', { name: 'Toevoegen (1)' }).click();
+    await page.getByText('Iemand anders legde intussen regels van dit bestand vast').waitFor();
+    await expect
+      .poll(() => page.locator('table.preview').getByText('al vastgelegd', { exact: true }).count())
+      .toBe(1);
+    expect(await page.getByRole('button', { name: 'Toevoegen (0)' }).isDisabled()).toBe(true);
+    await context.close();
+  });
+
   it('sends the same event again after an answer that says it is not processed yet, so it counts once', async () => {
     const { page, errors } = await spendingFormFilled('not-yet-processed', {
       spendingId: 'late-1',

@@ -16,7 +16,7 @@ import { ReportPage } from './pages/Report';
 import { SettingsPage } from './pages/Settings';
 import { SpendingPage } from './pages/Spending';
 import { TrialBalancePage } from './pages/TrialBalance';
-import { Message, type Session } from './ui';
+import { Message, apiErrorText, type Session } from './ui';
 
 const TOKEN_KEY = 'budget.token';
 /** The region last chosen in this tab, so a reload stays in it. */
@@ -148,17 +148,25 @@ export function App(): JSX.Element {
 
   // The regions the token may see; read again after a region is configured.
   const [regionsRound, setRegionsRound] = useState(0);
+  const [regionsError, setRegionsError] = useState<string | undefined>();
   const signedIn = me !== undefined;
   useEffect(() => {
     if (api === undefined || !signedIn) return;
-    void api.json<RegionSummary[]>('/api/v1/regions').then((list) => {
-      setRegions(list);
-      setRegion((r) => {
-        if (r !== '' && list.some((x) => x.region === r)) return r;
-        const kept = sessionStorage.getItem(REGION_KEY);
-        return kept !== null && list.some((x) => x.region === kept) ? kept : (list[0]?.region ?? '');
-      });
-    });
+    setRegionsError(undefined);
+    api.json<RegionSummary[]>('/api/v1/regions').then(
+      (list) => {
+        setRegions(list);
+        setRegion((r) => {
+          if (r !== '' && list.some((x) => x.region === r)) return r;
+          const kept = sessionStorage.getItem(REGION_KEY);
+          return kept !== null && list.some((x) => x.region === kept) ? kept : (list[0]?.region ?? '');
+        });
+      },
+      (error: unknown) => {
+        // Said, with a way to try again (the store busy, the services behind): not "loading" for good.
+        setRegionsError(apiErrorText(error, WORDS[lang]));
+      },
+    );
   }, [api, signedIn, regionsRound]);
 
   useEffect(() => {
@@ -324,7 +332,21 @@ export function App(): JSX.Element {
         </ul>
       </nav>
       <main id="main" tabIndex={-1}>
-        {regions !== undefined && regions.length === 0 && page !== 'settings' ? (
+        {regions === undefined && regionsError !== undefined ? (
+          <>
+            <Message kind="error">
+              {t.regionsFailed} {regionsError}
+            </Message>
+            <button
+              type="button"
+              onClick={() => {
+                setRegionsRound((n) => n + 1);
+              }}
+            >
+              {t.retry}
+            </button>
+          </>
+        ) : regions !== undefined && regions.length === 0 && page !== 'settings' ? (
           <p>{t.noRegions}</p>
         ) : session === undefined ? (
           <p role="status">{t.loading}</p>

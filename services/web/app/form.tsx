@@ -7,7 +7,7 @@ import type { DryRun, ImportCounts } from './api';
 import { ApiError } from './api';
 import { append, dryRun, problemsOf, type EventRecord } from './events';
 import { useWords, type Words } from './i18n';
-import { IDENTIFIER, Message, type Session } from './ui';
+import { IDENTIFIER, Message, apiErrorText, type Session } from './ui';
 
 /** The errors of a form by field; `form` is about the form as a whole (a closed year, no configuration). */
 export type FormErrors<F> = { [K in (keyof F & string) | 'form']?: string | undefined };
@@ -70,7 +70,8 @@ export interface EventForm<F extends Record<string, string>> {
 function messageOf(error: unknown, t: Words): string {
   // 202: received and durable, but not processed in time (engines mode): not a failure to send again under new ids.
   if (error instanceof ApiError && error.status === 202) return t.notYetProcessed;
-  return error instanceof Error ? error.message : String(error);
+  if (error instanceof ApiError && error.status === 409) return t.raceLost;
+  return apiErrorText(error, t);
 }
 
 export function useEventForm<F extends Record<string, string>>(options: EventFormOptions<F>): EventForm<F> {

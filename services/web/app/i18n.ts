@@ -57,6 +57,14 @@ const nl = {
   badDate: 'Geen geldige datum: gebruik bijvoorbeeld 2024-03-01 of 01-03-2024 (dag-maand-jaar).',
   badYear: 'Een jaar van 2000 tot en met 2100.',
   yearShown: 'Getoond wordt',
+  raceLost:
+    'Iemand anders legde intussen een andere gebeurtenis met dezelfde id vast; deze is niet vastgelegd. Controleer wat er nu staat.',
+  csvRaceLost:
+    'Iemand anders legde intussen regels van dit bestand vast (hetzelfde bestand, bijvoorbeeld). Het bestand is opnieuw gecontroleerd: wat al vastgelegd is, staat zo aangegeven.',
+  chainCheckFailed: 'De hash-keten kon niet worden gecontroleerd:',
+  exportFailed: 'De export kon niet worden gedownload:',
+  regionsFailed: 'De regio’s konden niet worden gelezen:',
+  retry: 'Opnieuw proberen',
   notYetProcessed:
     'Ontvangen, maar nog niet verwerkt: de gebeurtenis staat veilig in de wachtrij en wordt verwerkt zodra de diensten weer draaien. Voer haar niet opnieuw in; de uitkomst verschijnt straks in de overzichten.',
   recordedRejectedEarlier:
@@ -356,6 +364,14 @@ const en: Words = {
   badDate: 'Not a valid date: use for example 2024-03-01 or 01-03-2024 (day-month-year).',
   badYear: 'A year from 2000 to 2100.',
   yearShown: 'Showing',
+  raceLost:
+    'Someone else recorded a different event with the same id meanwhile; this one was not recorded. Check what is there now.',
+  csvRaceLost:
+    'Someone else recorded rows of this file meanwhile (the same file, say). The file was checked again: what is recorded already is marked so.',
+  chainCheckFailed: 'The hash chain could not be checked:',
+  exportFailed: 'The export could not be downloaded:',
+  regionsFailed: 'The regions could not be read:',
+  retry: 'Try again',
   notYetProcessed:
     'Received, but not processed yet: the event is safely queued and will be processed once the services run again. Do not enter it again; its outcome will show in the overviews.',
   recordedRejectedEarlier:

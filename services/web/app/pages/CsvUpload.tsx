@@ -22,7 +22,7 @@ import {
 } from '../csv-rows';
 import { issueText } from '../events';
 import { useWords } from '../i18n';
-import { Message, Select, type Session } from '../ui';
+import { Message, Select, apiErrorText, type Session } from '../ui';
 
 export function CsvUpload({
   session,
@@ -92,7 +92,7 @@ export function CsvUpload({
       }
       setPreview(lines);
     } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
+      setError(apiErrorText(e, t));
     }
   };
 
@@ -120,9 +120,16 @@ export function CsvUpload({
         setError(t.notYetProcessed);
         return;
       }
+      if (e instanceof ApiError && e.status === 409) {
+        // Another client appended events with these rows' ids meanwhile (the same file, say): check again, which
+        // shows the rows recorded by then as already recorded; then say why.
+        await check();
+        setError(t.csvRaceLost);
+        return;
+      }
       const errors = e instanceof ApiError ? lineErrors(e.body) : [];
       if (errors.length === 0) {
-        setError(e instanceof Error ? e.message : String(e));
+        setError(apiErrorText(e, t));
         return;
       }
       setPreview(

@@ -6,7 +6,7 @@ import { download, type HistoryPage as Page, type LogRecord } from '../api';
 import { verifyChain, type ChainResult } from '../chain';
 import { checks } from '../form';
 import { useWords } from '../i18n';
-import { LoadState, Message, Select, TextInput, useLoad, type Session } from '../ui';
+import { LoadState, Message, Select, TextInput, apiErrorText, useLoad, type Session } from '../ui';
 import { RecordsTable } from './records';
 
 const TYPES = [
@@ -76,16 +76,30 @@ export function HistoryPage({ session }: { session: Session }): JSX.Element {
 
   /** The whole log, read only when the chain is checked or the export downloaded. */
   const wholeLog = async (): Promise<string> => session.api.text(`/api/v1/regions/${session.region}/history`);
+  const [wholeLogError, setWholeLogError] = useState<string | undefined>();
   const checkChain = async (): Promise<void> => {
     setBusy(true);
+    // A check that fails must not leave an earlier "intact" on screen.
+    setChain(undefined);
+    setWholeLogError(undefined);
     try {
       const records = (await wholeLog())
         .split('\n')
         .filter((l) => l !== '')
         .map((l) => JSON.parse(l) as LogRecord);
       setChain(await verifyChain(records));
+    } catch (error) {
+      setWholeLogError(`${t.chainCheckFailed} ${apiErrorText(error, t)}`);
     } finally {
       setBusy(false);
+    }
+  };
+  const downloadExport = async (): Promise<void> => {
+    setWholeLogError(undefined);
+    try {
+      download(`history-${session.region}.ndjson`, await wholeLog(), 'application/x-ndjson');
+    } catch (error) {
+      setWholeLogError(`${t.exportFailed} ${apiErrorText(error, t)}`);
     }
   };
 
@@ -129,16 +143,10 @@ export function HistoryPage({ session }: { session: Session }): JSX.Element {
         <button type="button" disabled={busy} onClick={() => void checkChain()}>
           {t.verifyChain}
         </button>{' '}
-        <button
-          type="button"
-          onClick={() =>
-            void wholeLog().then((text) => {
-              download(`history-${session.region}.ndjson`, text, 'application/x-ndjson');
-            })
-          }
-        >
+        <button type="button" onClick={() => void downloadExport()}>
           {t.downloadExport}
         </button>
+        {wholeLogError !== undefined && <Message kind="error">{wholeLogError}</Message>}
         {chain !== undefined &&
           (chain.ok ? (
             <Message kind="ok">
