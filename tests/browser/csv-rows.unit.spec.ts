@@ -4,6 +4,7 @@ import { REJECTION_REASONS } from '@budget/domain';
 import type { SpendingItem } from '../../services/web/app/api';
 import { parseCsv } from '../../services/web/app/csv';
 import {
+  applyDryRun,
   conventionOf,
   guessMapping,
   lineErrors,
@@ -30,6 +31,46 @@ async function lines(csv: string, convention: 'nl' | 'en' = 'nl'): Promise<Previ
 }
 
 describe('CSV rows', () => {
+  it('take the dry run: a row already in the log is no problem, even one rejected then, which is noted', async () => {
+    const rows = await lines(
+      `${HEADER}\nd-1;zl-ib-01;1,00;01-03-2024;X;;\nd-2;zl-ib-01;2,00;01-03-2024;Y;;\nd-3;nope;3,00;01-03-2024;Z;;`,
+    );
+    applyDryRun(
+      rows,
+      {
+        lines: [
+          { line: 1, id: 'csv.d-1', type: 'SpendingRecorded', outcome: 'already-present', issues: [] },
+          {
+            line: 2,
+            id: 'csv.d-2',
+            type: 'SpendingRecorded',
+            outcome: 'already-present',
+            issues: [
+              { reason: 'year-closed', field: '', detail: 'already in the log, recorded as rejected' },
+            ],
+          },
+          {
+            line: 3,
+            id: 'csv.d-3',
+            type: 'SpendingRecorded',
+            outcome: 'rejected',
+            issues: [{ reason: 'unknown-action', field: '', detail: 'x' }],
+          },
+        ],
+      },
+      t,
+    );
+    expect(rows.map((r) => [r.outcome, r.problems, r.notes])).toEqual([
+      ['already-present', [], undefined],
+      [
+        'already-present',
+        [],
+        ['al vastgelegd, toen afgewezen: Dit jaar is afgesloten: er kan niets meer worden vastgelegd.'],
+      ],
+      ['rejected', ['zou worden afgewezen: Deze actie bestaat niet in de regio.'], undefined],
+    ]);
+  });
+
   it('turn a row into a SpendingRecorded event with a repeatable id, the year of its booking date', async () => {
     const [line] = await lines(`${HEADER}\nu-1;zl-ib-01;1.234,56;01-03-2024;Stichting X;F-1;training`);
     expect(line?.problems).toEqual([]);

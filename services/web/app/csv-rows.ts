@@ -1,8 +1,8 @@
 //! The CSV upload's rows, apart from the page: each row as a SpendingRecorded event with what is wrong with it, the
 //! file's bytes as text, and the checks that need the whole file or the region's recorded items.
-import type { SpendingItem } from './api';
+import type { DryRun, SpendingItem } from './api';
 import type { CsvFile, CsvRow } from './csv';
-import { IDENTIFIER, spendingData, type EventRecord } from './events';
+import { IDENTIFIER, issueText, spendingData, type EventRecord } from './events';
 import { parseUserAmount, parseUserDate, type Lang } from './format';
 import { badAmountText, type Words } from './i18n';
 
@@ -53,6 +53,8 @@ export interface PreviewLine {
   outcome: string;
   /** Recorded before with the same details (by anyone): shown, not appended again. */
   recorded: boolean;
+  /** Remarks that are no problem (a row already in the log that was rejected then). */
+  notes?: string[];
 }
 
 export function fieldLabel(field: SpendingField, t: Words): string {
@@ -212,5 +214,23 @@ export function markRepeats(lines: PreviewLine[], t: Words): void {
     if (earlier === undefined) first.set(id, l);
     else if (JSON.stringify(earlier.event) !== JSON.stringify(l.event))
       l.problems.push(t.csvEarlierLine(earlier.line));
+  }
+}
+
+/**
+ * The dry run's answer on the rows it was asked about (`checked`, in its order): each row's outcome, and its
+ * problems. A row already in the log is no problem, even one recorded then as rejected (its remark says so, in
+ * `notes`): the rest of the file can still be appended.
+ */
+export function applyDryRun(checked: PreviewLine[], dryRun: Pick<DryRun, 'lines'>, t: Words): void {
+  for (const result of dryRun.lines) {
+    const line = checked[result.line - 1];
+    if (line === undefined) continue;
+    line.outcome = result.outcome;
+    for (const issue of result.issues) {
+      const text = issueText(issue, result.outcome, t);
+      if (result.outcome === 'already-present') (line.notes ??= []).push(text);
+      else line.problems.push(text);
+    }
   }
 }

@@ -73,6 +73,11 @@ export function issueText(
     const help = t.rejectionHelp[issue.reason];
     if (help !== undefined) return `${t.wouldBeRejected}: ${help}`;
   }
+  // An event already in the log that was rejected then: how it was recorded.
+  if (outcome === 'already-present') {
+    const help = t.rejectionHelp[issue.reason];
+    if (help !== undefined) return `${t.wasRejected}: ${help}`;
+  }
   // The server refuses by role ("the role auditor may not send ...") or by region: the help says which.
   const reason =
     issue.reason === 'forbidden' && issue.detail.startsWith('the role ') ? 'forbidden-role' : issue.reason;

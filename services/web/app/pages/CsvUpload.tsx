@@ -19,8 +19,8 @@ import {
   type PreviewLine,
   type ReadFile,
   type SpendingField,
+  applyDryRun,
 } from '../csv-rows';
-import { issueText } from '../events';
 import { useWords } from '../i18n';
 import { Message, Select, apiErrorText, type Session } from '../ui';
 
@@ -84,12 +84,7 @@ export function CsvUpload({
               '/api/v1/events/validate',
               toCheck.map((l) => l.event),
             );
-      for (const result of dryRun.lines) {
-        const line = toCheck[result.line - 1];
-        if (line === undefined) continue;
-        line.outcome = result.outcome;
-        for (const issue of result.issues) line.problems.push(issueText(issue, result.outcome, t));
-      }
+      applyDryRun(toCheck, dryRun, t);
       setPreview(lines);
     } catch (e) {
       setError(apiErrorText(e, t));
@@ -249,8 +244,10 @@ export function CsvUpload({
                           <li key={p}>{p}</li>
                         ))}
                       </ul>
+                    ) : l.recorded ? (
+                      t.alreadyRecordedNote
                     ) : (
-                      l.recorded && t.alreadyRecordedNote
+                      (l.notes ?? []).join(' ')
                     )}
                   </td>
                 </tr>
