@@ -466,6 +466,10 @@ describe('browser journeys', () => {
     await page.locator('#close-year').press('End');
     await page.locator('#close-year').press('Backspace');
     await dialog.waitFor({ state: 'detached' });
+    // Past the effects that follow the dialog's going (they run after a frame), then type on.
+    await page.evaluate(
+      () => new Promise<void>((resolve) => requestAnimationFrame(() => setTimeout(resolve, 50))),
+    );
     await page.keyboard.type('5');
     expect(await page.locator('#close-year').inputValue()).toBe('2025');
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('close-year');
@@ -838,7 +842,7 @@ describe('browser journeys', () => {
     });
     const record = page.getByRole('button', { name: 'Vastleggen', exact: true });
     await record.click();
-    await page.getByText('HTTP 502').waitFor();
+    await page.getByText('Er kwam geen antwoord').waitFor();
     await page.unroute('**/api/v1/events');
     await record.click();
     await page.getByText('Dit was al verstuurd: een eerdere poging is aangekomen, maar afgewezen.').waitFor();
@@ -911,6 +915,37 @@ describe('browser journeys', () => {
       .toBe(1);
     expect(await page.getByRole('button', { name: 'Toevoegen (0)' }).isDisabled()).toBe(true);
     await context.close();
+  });
+
+  it('finds out whether a lost attempt arrived before sending changed values, so a commitment counts once', async () => {
+    const { page, errors } = await signIn('finance-officer', ZL, 'lost-changed');
+    await page.getByRole('link', { name: 'Financiering' }).click();
+    await page.locator('#funding-funder').selectOption('heerlen');
+    await page.locator('#funding-amount').fill('1.000');
+    await page.locator('#funding-reference').fill('Besluit 2024/99');
+    const before = await logLength(ZL);
+    // The append arrives, but its answer is lost.
+    await page.route('**/api/v1/events', async (route) => {
+      await route.fetch();
+      await route.fulfill({ status: 502, body: 'Bad Gateway' });
+    });
+    const record = page.getByRole('button', { name: 'Vastleggen', exact: true });
+    await record.click();
+    await page.getByText('Er kwam geen antwoord').waitFor();
+    await page.unroute('**/api/v1/events');
+    expect(await logLength(ZL)).toBe(before + 1);
+    // A typo corrected in the reference: the earlier attempt is looked up first, and nothing new is sent.
+    await page.locator('#funding-reference').fill('Besluit 2024/98');
+    await record.click();
+    await page
+      .getByText('Een eerdere poging, met de vorige waarden, is toch aangekomen en vastgelegd')
+      .waitFor();
+    expect(await logLength(ZL)).toBe(before + 1);
+    // Sent again on purpose, it is recorded.
+    await record.click();
+    await page.getByText('Vastgelegd: 1 (1 geaccepteerd, 0 afgewezen)').waitFor();
+    expect(await logLength(ZL)).toBe(before + 2);
+    expect(errors.filter((e) => !e.includes('status of 502'))).toEqual([]);
   });
 
   it('sends the same event again after an answer that says it is not processed yet, so it counts once', async () => {

@@ -7,7 +7,7 @@ import type { DryRun, ImportCounts } from './api';
 import { ApiError } from './api';
 import { append, dryRun, problemsOf, type EventRecord } from './events';
 import { useWords, type Words } from './i18n';
-import { IDENTIFIER, Message, apiErrorText, type Session } from './ui';
+import { IDENTIFIER, Message, apiErrorText, appendErrorText, type Session } from './ui';
 
 /** The errors of a form by field; `form` is about the form as a whole (a closed year, no configuration). */
 export type FormErrors<F> = { [K in (keyof F & string) | 'form']?: string | undefined };
@@ -22,7 +22,9 @@ export type Result =
   /** Sent again after an append whose answer was lost or late: the earlier attempt had been recorded after all. */
   | { alreadyRecorded: true }
   /** As `alreadyRecorded`, but the earlier attempt was recorded as rejected, for these reasons. */
-  | { recordedRejected: string[] };
+  | { recordedRejected: string[] }
+  /** The values were changed after an attempt whose answer never came, and that attempt had arrived: not sent. */
+  | { earlierArrived: true };
 
 export interface EventFormOptions<F extends Record<string, string>> {
   session: Session;
@@ -67,11 +69,20 @@ export interface EventForm<F extends Record<string, string>> {
   cancel: () => void;
 }
 
+/** The append itself failed (not the dry run before it): what was sent may have been recorded. */
+class AppendFailed extends Error {
+  constructor(readonly failure: unknown) {
+    super(failure instanceof Error ? failure.message : String(failure));
+  }
+}
+
 function messageOf(error: unknown, t: Words): string {
+  if (!(error instanceof AppendFailed)) return apiErrorText(error, t);
+  const failure = error.failure;
   // 202: received and durable, but not processed in time (engines mode): not a failure to send again under new ids.
-  if (error instanceof ApiError && error.status === 202) return t.notYetProcessed;
-  if (error instanceof ApiError && error.status === 409) return t.raceLost;
-  return apiErrorText(error, t);
+  if (failure instanceof ApiError && failure.status === 202) return t.notYetProcessed;
+  if (failure instanceof ApiError && failure.status === 409) return t.raceLost;
+  return appendErrorText(failure, t);
 }
 
 export function useEventForm<F extends Record<string, string>>(options: EventFormOptions<F>): EventForm<F> {
@@ -98,21 +109,33 @@ export function useEventForm<F extends Record<string, string>>(options: EventFor
     setUnchangedSinceAppend(false);
   }, [options.session.year]);
 
-  const afterAppend = (events: EventRecord[], rejected: number): void => {
+  // The values as of the last render: an answer can come after the user has typed on (an append may wait long).
+  const currentKey = useRef(attemptKey);
+  currentKey.current = attemptKey;
+  /** After events sent with the values of `sentKey` were recorded. What was typed since then is kept. */
+  const afterAppend = (events: EventRecord[], rejected: number, sentKey: string): void => {
     unanswered.current = undefined;
-    if (options.keepValues !== true && rejected === 0) {
-      setValues(options.initial);
-      setTouched(new Set());
-    } else if (rejected === 0) setUnchangedSinceAppend(true);
+    if (rejected === 0 && currentKey.current === sentKey) {
+      if (options.keepValues !== true) {
+        setValues(options.initial);
+        setTouched(new Set());
+      } else setUnchangedSinceAppend(true);
+    }
     setAttempted(false);
     options.onAppended?.(events);
   };
   const appendNow = async (events: EventRecord[]): Promise<void> => {
-    unanswered.current = { key: attemptKey, events };
-    const counts = await append(options.session.api, events);
+    const sentKey = attemptKey;
+    unanswered.current = { key: sentKey, events };
+    let counts: ImportCounts;
+    try {
+      counts = await append(options.session.api, events);
+    } catch (failure) {
+      throw new AppendFailed(failure);
+    }
     setResult({ counts });
     // Rejected after a clean dry run: something changed meanwhile. The values stay, so they can be changed.
-    afterAppend(events, counts.rejected);
+    afterAppend(events, counts.rejected, sentKey);
   };
   const guarded = async (work: () => Promise<void>): Promise<void> => {
     setBusy(true);
@@ -168,6 +191,25 @@ export function useEventForm<F extends Record<string, string>>(options: EventFor
         setResult({ unchanged: true });
         return;
       }
+      const previous = unanswered.current;
+      if (previous !== undefined && previous.key !== attemptKey) {
+        // The values were changed after an attempt whose answer never came: first find out whether it arrived,
+        // before anything new is sent (a changed reference would otherwise record the same commitment twice).
+        const earlier = { checked: false, arrived: false };
+        await guarded(async () => {
+          const answer = await dryRun(options.session.api, previous.events);
+          earlier.arrived = answer.lines.every((l) => l.outcome === 'already-present');
+          earlier.checked = true;
+        });
+        // Not known yet (the check failed, its error is on screen): nothing new is sent until it is.
+        if (!earlier.checked) return;
+        unanswered.current = undefined;
+        if (earlier.arrived) {
+          setResult({ earlierArrived: true });
+          options.onAppended?.(previous.events);
+          return;
+        }
+      }
       const again = unanswered.current?.key === attemptKey ? unanswered.current.events : undefined;
       const events = again ?? options.events(values);
       await guarded(async () => {
@@ -177,7 +219,7 @@ export function useEventForm<F extends Record<string, string>>(options: EventFor
           const reasons = answer.lines.flatMap((l) => l.issues.map((i) => i.reason));
           if (reasons.length === 0) {
             setResult({ alreadyRecorded: true });
-            afterAppend(events, 0);
+            afterAppend(events, 0, attemptKey);
           } else {
             unanswered.current = undefined;
             setResult({ recordedRejected: reasons });
@@ -204,6 +246,7 @@ export function SubmissionMessage({ result }: { result: Result | undefined }): J
   if ('error' in result) return <Message kind="error">{result.error}</Message>;
   if ('unchanged' in result) return <Message kind="error">{t.unchangedSinceAppend}</Message>;
   if ('alreadyRecorded' in result) return <Message kind="ok">{t.alreadyRecordedEarlier}</Message>;
+  if ('earlierArrived' in result) return <Message kind="error">{t.earlierAttemptArrived}</Message>;
   if ('recordedRejected' in result)
     return (
       <Message kind="error">

@@ -31,6 +31,13 @@ const nl = {
   error: 'Fout',
   errPositionOutOfRange: 'Deze positie ligt buiten het logboek van de regio',
   errForbidden: 'Uw token mag dit niet lezen.',
+  errForbiddenWrite: 'Uw token mag dit niet vastleggen.',
+  earlierAttemptArrived:
+    'Een eerdere poging, met de vorige waarden, is toch aangekomen en vastgelegd; deze waarden zijn niet verstuurd. Bekijk wat er nu staat; klik opnieuw op Vastleggen als u ook dit wilt vastleggen.',
+  outcomeUnknown:
+    'Er kwam geen antwoord (de verbinding of de server viel weg): of dit is vastgelegd, is niet bekend. Verstuur het opnieuw zonder iets te wijzigen: dan ziet u het, en telt niets dubbel.',
+  notYetProcessedFile:
+    'Ontvangen, maar nog niet verwerkt: de regels staan veilig in de wachtrij en worden verwerkt zodra de diensten weer draaien. Hetzelfde bestand later opnieuw inlezen is veilig: wat al vastgelegd is, wordt herkend.',
   errUnknownRegion: 'Deze regio heeft (nog) geen gebeurtenissen.',
   errStoreBusy: 'Het systeem kan dit nu niet beantwoorden; probeer het zo opnieuw.',
   // spending
@@ -340,6 +347,13 @@ const en: Words = {
   error: 'Error',
   errPositionOutOfRange: 'This position is outside the region’s log',
   errForbidden: 'Your token may not read this.',
+  errForbiddenWrite: 'Your token may not record this.',
+  earlierAttemptArrived:
+    'An earlier attempt, with the previous values, did arrive and was recorded; these values were not sent. Look at what is there now; click Record again if you want to record this too.',
+  outcomeUnknown:
+    'No answer came (the connection or the server dropped): whether this was recorded is not known. Send it again without changing anything: you will see, and nothing counts twice.',
+  notYetProcessedFile:
+    'Received, but not processed yet: the rows are safely queued and will be processed once the services run again. Reading the same file again later is safe: what is recorded already is recognised.',
   errUnknownRegion: 'This region has no events (yet).',
   errStoreBusy: 'The system cannot answer this now; try again shortly.',
   recordSpending: 'Record spending',

@@ -42,6 +42,17 @@ export function apiErrorText(error: unknown, t: Words): string {
   return error.message;
 }
 
+/**
+ * What a failed append says: a refusal by role or region is about recording, not reading; a network failure or a
+ * server error leaves the outcome unknown, and sending the same again is the safe way to find out.
+ */
+export function appendErrorText(error: unknown, t: Words): string {
+  if (error instanceof ApiError && error.status === 403) return t.errForbiddenWrite;
+  const unanswered =
+    !(error instanceof ApiError) || (error.status >= 500 && error.status !== 503 && error.status !== 501);
+  return unanswered ? t.outcomeUnknown : apiErrorText(error, t);
+}
+
 export function useLoad<T>(key: string, load: () => Promise<T>): Loaded<T> {
   const { t } = useWords();
   const [state, setState] = useState<{ data?: T; error?: string; loading: boolean }>({ loading: true });

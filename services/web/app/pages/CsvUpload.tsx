@@ -22,7 +22,7 @@ import {
   applyDryRun,
 } from '../csv-rows';
 import { useWords } from '../i18n';
-import { Message, Select, apiErrorText, type Session } from '../ui';
+import { Message, Select, apiErrorText, appendErrorText, type Session } from '../ui';
 
 export function CsvUpload({
   session,
@@ -50,8 +50,9 @@ export function CsvUpload({
     setMapping(guessMapping(parsed.rows[0]?.cells ?? []));
   };
 
-  const check = async (): Promise<void> => {
-    if (csv === undefined || mapping === undefined) return;
+  /** Checks the file's rows; says whether the check could be made (its error is on screen otherwise). */
+  const check = async (): Promise<boolean> => {
+    if (csv === undefined || mapping === undefined) return false;
     setAppended(undefined);
     setError(undefined);
     const convention = conventionOf(csv.delimiter, t);
@@ -86,8 +87,10 @@ export function CsvUpload({
             );
       applyDryRun(toCheck, dryRun, t);
       setPreview(lines);
+      return true;
     } catch (e) {
       setError(apiErrorText(e, t));
+      return false;
     }
   };
 
@@ -110,21 +113,20 @@ export function CsvUpload({
       onAppended();
     } catch (e) {
       // Something changed since the check (another upload, say): the server's errors, by the file's lines.
-      if (e instanceof ApiError && e.status === 202) {
-        // Received but not processed yet: the same file again later counts once (its ids are the rows' own).
-        setError(t.notYetProcessed);
+      if (e instanceof ApiError && e.status === 409) {
+        // Another client appended events with these rows' ids meanwhile (the same file, say); the file's other rows
+        // were appended. Check again, which shows the rows recorded by then as already recorded; then say why.
+        onAppended();
+        if (await check()) setError(t.csvRaceLost);
         return;
       }
-      if (e instanceof ApiError && e.status === 409) {
-        // Another client appended events with these rows' ids meanwhile (the same file, say): check again, which
-        // shows the rows recorded by then as already recorded; then say why.
-        await check();
-        setError(t.csvRaceLost);
+      if (e instanceof ApiError && e.status === 202) {
+        setError(t.notYetProcessedFile);
         return;
       }
       const errors = e instanceof ApiError ? lineErrors(e.body) : [];
       if (errors.length === 0) {
-        setError(apiErrorText(e, t));
+        setError(appendErrorText(e, t));
         return;
       }
       setPreview(

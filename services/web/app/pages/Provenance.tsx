@@ -31,7 +31,7 @@ export function ProvenancePage({
   // under its heading while it loads.
   return (
     <ProvenanceList
-      key={JSON.stringify([actionId, funder, asOf])}
+      key={JSON.stringify([actionId, funder, asOf, session.year])}
       session={session}
       actionId={actionId}
       funder={funder}

@@ -6,7 +6,7 @@ import { download, type AllocationReport } from '../api';
 import { parseCsv } from '../csv';
 import { formatUtilisation } from '../format';
 import { useWords } from '../i18n';
-import { LoadState, Message, Money, useLoad, type Session } from '../ui';
+import { LoadState, Message, Money, apiErrorText, useLoad, type Session } from '../ui';
 import { xlsxWorkbook } from '../xlsx';
 import { BudgetSpentChart, FunderChart } from './charts';
 
@@ -59,6 +59,7 @@ export function ReportPage({ session, asOf }: { session: Session; asOf: string }
   const name = `allocation-${session.region}-${String(session.year)}${asOfApplied === '' ? '' : `-at-${asOfApplied}`}`;
 
   const getCsv = async (kind: 'csv' | 'xlsx'): Promise<void> => {
+    setDownloadError(undefined);
     try {
       const csv = await session.api.text(path, 'text/csv');
       if (kind === 'csv') download(`${name}.csv`, csv, 'text/csv');
@@ -71,7 +72,7 @@ export function ReportPage({ session, asOf }: { session: Session; asOf: string }
         );
       }
     } catch (error) {
-      setDownloadError(error instanceof Error ? error.message : String(error));
+      setDownloadError(apiErrorText(error, t));
     }
   };
 
