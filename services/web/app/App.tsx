@@ -1,7 +1,7 @@
 //! The shell: sign-in with a bearer token (kept in sessionStorage), language, region and year, the menu by role,
 //! and hash routes (#/report, #/history?...) so every page is one request for `/`.
 import type { JSX } from 'preact';
-import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { Api, ApiError, type Me, type RegionSummary } from './api';
 import { checks } from './form';
 import type { Lang } from './format';
@@ -35,13 +35,16 @@ type Page =
   | 'provenance'
   | 'province';
 
-function readRoute(): { page: string; params: URLSearchParams } {
+type Route = { page: string; params: URLSearchParams };
+
+function readRoute(): Route {
   const hash = location.hash.replace(/^#\/?/, '');
   const [page = '', query = ''] = hash.split('?');
   return { page, params: new URLSearchParams(query) };
 }
 
-function useRoute(): { page: string; params: URLSearchParams } {
+/** The route, and a way to go to another at once (the hashchange event that follows comes a moment later). */
+function useRoute(): [Route, (hash: string) => void] {
   const [route, setRoute] = useState(readRoute);
   useEffect(() => {
     const onChange = (): void => {
@@ -52,7 +55,11 @@ function useRoute(): { page: string; params: URLSearchParams } {
       removeEventListener('hashchange', onChange);
     };
   }, []);
-  return route;
+  const go = useCallback((hash: string) => {
+    location.hash = hash;
+    setRoute(readRoute());
+  }, []);
+  return [route, go];
 }
 
 /** The pages of a role: a form's page only for roles that may send its event types (CONTRACT section 8). */
@@ -117,7 +124,7 @@ export function App(): JSX.Element {
   // What is typed in the year field; the session keeps the last whole year from 2000 to 2100 meanwhile, so typing
   // "2025" does not unmount the page (and lose a form) at "2", "20" and "202".
   const [yearInput, setYearInput] = useState(year);
-  const route = useRoute();
+  const [route, go] = useRoute();
   const words = useMemo(() => ({ lang, t: WORDS[lang] }), [lang]);
   const t = words.t;
   const yearTyped = checks.year(yearInput, t) === undefined;
@@ -148,7 +155,8 @@ export function App(): JSX.Element {
 
   // The regions the token may see; read again after a region is configured.
   const [regionsRound, setRegionsRound] = useState(0);
-  const [regionsError, setRegionsError] = useState<string | undefined>();
+  // The failure itself, put in words when shown (in the language of that moment).
+  const [regionsError, setRegionsError] = useState<unknown>();
   const signedIn = me !== undefined;
   useEffect(() => {
     if (api === undefined || !signedIn) return;
@@ -164,7 +172,7 @@ export function App(): JSX.Element {
       },
       (error: unknown) => {
         // Said, with a way to try again (the store busy, the services behind): not "loading" for good.
-        setRegionsError(apiErrorText(error, WORDS[lang]));
+        setRegionsError(error ?? new Error('no answer'));
       },
     );
   }, [api, signedIn, regionsRound]);
@@ -289,7 +297,8 @@ export function App(): JSX.Element {
               // At once, not in an effect after the render: a reload right after the choice keeps it too.
               sessionStorage.setItem(REGION_KEY, e.currentTarget.value);
               // What the address holds (an as-of position, a figure's action or funder) belongs to the region left.
-              if (location.hash.includes('?')) location.hash = `#/${page}`;
+              // In the same render as the region, so the new region's page never sees the old address.
+              if (location.hash.includes('?')) go(`#/${page}`);
             }}
           >
             {(regions ?? []).map((r) => (
@@ -335,7 +344,7 @@ export function App(): JSX.Element {
         {regions === undefined && regionsError !== undefined ? (
           <>
             <Message kind="error">
-              {t.regionsFailed} {regionsError}
+              {t.regionsFailed} {apiErrorText(regionsError, t)}
             </Message>
             <button
               type="button"
