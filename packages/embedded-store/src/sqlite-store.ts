@@ -406,8 +406,10 @@ export class EmbeddedStore implements BudgetStore {
    * with that name is always whole, and an existing one is never overwritten.
    */
   backup(file: string): BackupSummary {
-    if (existsSync(file))
-      throw new UserError(`${file} exists; a backup never overwrites a file: name a new one`, 'bad-argument');
+    const exists = (): UserError =>
+      new UserError(`${file} exists; a backup never overwrites a file: name a new one`, 'bad-argument');
+    // Asked first, before the copy is made; the link below refuses a file made meanwhile.
+    if (existsSync(file)) throw exists();
     const directory = dirname(file);
     if (!existsSync(directory) || !statSync(directory).isDirectory())
       throw new UserError(`cannot write ${file}: ${directory} is not a directory`, 'bad-argument');
@@ -432,11 +434,7 @@ export class EmbeddedStore implements BudgetStore {
       try {
         linkSync(temporary, file);
       } catch (error) {
-        if (error instanceof Error && 'code' in error && error.code === 'EEXIST')
-          throw new UserError(
-            `${file} exists; a backup never overwrites a file: name a new one`,
-            'bad-argument',
-          );
+        if (error instanceof Error && 'code' in error && error.code === 'EEXIST') throw exists();
         throw error;
       }
       return { regions, bytes: statSync(file).size };

@@ -23,17 +23,20 @@ const TOKEN_KEY = 'budget.token';
 const REGION_KEY = 'budget.region';
 const LANG_KEY = 'budget.lang';
 
-type Page =
-  | 'spending'
-  | 'funding'
-  | 'report'
-  | 'trial-balance'
-  | 'budgets'
-  | 'actions'
-  | 'settings'
-  | 'history'
-  | 'provenance'
-  | 'province';
+/** The pages there are (hash routes); what a token may use of them is `menu`'s. */
+const PAGES = [
+  'spending',
+  'funding',
+  'report',
+  'trial-balance',
+  'budgets',
+  'actions',
+  'settings',
+  'history',
+  'provenance',
+  'province',
+] as const;
+type Page = (typeof PAGES)[number];
 
 type Route = { page: string; params: URLSearchParams };
 
@@ -414,19 +417,6 @@ function PageView({
       return <ReportPage session={session} asOf="" />;
   }
 }
-
-const PAGES: readonly Page[] = [
-  'spending',
-  'funding',
-  'report',
-  'trial-balance',
-  'budgets',
-  'actions',
-  'settings',
-  'history',
-  'provenance',
-  'province',
-];
 
 function isPage(page: string): page is Page {
   return (PAGES as readonly string[]).includes(page);

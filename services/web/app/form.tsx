@@ -4,7 +4,6 @@
 import type { ComponentChildren, JSX } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { DryRun, ImportCounts } from './api';
-import { ApiError } from './api';
 import { append, dryRun, problemsOf, type EventRecord } from './events';
 import { useWords, type Words } from './i18n';
 import { IDENTIFIER, Message, apiErrorText, appendErrorText, type Session } from './ui';
@@ -77,12 +76,7 @@ class AppendFailed extends Error {
 }
 
 function messageOf(error: unknown, t: Words): string {
-  if (!(error instanceof AppendFailed)) return apiErrorText(error, t);
-  const failure = error.failure;
-  // 202: received and durable, but not processed in time (engines mode): not a failure to send again under new ids.
-  if (failure instanceof ApiError && failure.status === 202) return t.notYetProcessed;
-  if (failure instanceof ApiError && failure.status === 409) return t.raceLost;
-  return appendErrorText(failure, t);
+  return error instanceof AppendFailed ? appendErrorText(error.failure, t) : apiErrorText(error, t);
 }
 
 export function useEventForm<F extends Record<string, string>>(options: EventFormOptions<F>): EventForm<F> {

@@ -1,6 +1,6 @@
 //! Small shared pieces: labelled fields with their errors, async loading, amounts, status messages.
 import type { ComponentChildren, JSX } from 'preact';
-import { useCallback, useEffect, useState } from 'preact/hooks';
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, type Api, type RegionActions } from './api';
 import { formatEuro, parseUserAmount } from './format';
 import { useWords, type Words } from './i18n';
@@ -23,7 +23,6 @@ export interface Loaded<T> {
   reload: () => void;
 }
 
-/** Runs `load` when `key` changes (and on reload), keeping the latest answer. */
 /**
  * What a failed request says in the app's words, for the refusals a reader can meet (a position past the end of the
  * log, a region or history the token may not read, a busy store); any other keeps the server's own message.
@@ -43,16 +42,34 @@ export function apiErrorText(error: unknown, t: Words): string {
 }
 
 /**
- * What a failed append says: a refusal by role or region is about recording, not reading; a network failure or a
- * server error leaves the outcome unknown, and sending the same again is the safe way to find out.
+ * What a failed append says: received but not processed yet (202, the engines mode: not to be sent again under new
+ * ids); a race lost to another client's event of the same id (409); a refusal by role or region, which is about
+ * recording, not reading; a network failure or a server error, which leaves the outcome unknown, and sending the
+ * same again is the safe way to find out.
  */
 export function appendErrorText(error: unknown, t: Words): string {
+  if (error instanceof ApiError && error.status === 202) return t.notYetProcessed;
+  if (error instanceof ApiError && error.status === 409) return t.raceLost;
   if (error instanceof ApiError && error.status === 403) return t.errForbiddenWrite;
   const unanswered =
     !(error instanceof ApiError) || (error.status >= 500 && error.status !== 503 && error.status !== 501);
   return unanswered ? t.outcomeUnknown : apiErrorText(error, t);
 }
 
+/**
+ * Runs `changed` when `value` changes after the first render. Not on the first: the state it would set starts from
+ * the value, and an effect run then (after a frame) could overwrite what the user typed meanwhile.
+ */
+export function useChange<T>(value: T, changed: (value: T) => void): void {
+  const seen = useRef(value);
+  useEffect(() => {
+    if (Object.is(seen.current, value)) return;
+    seen.current = value;
+    changed(value);
+  }, [value]);
+}
+
+/** Runs `load` when `key` changes (and on reload), keeping the latest answer. */
 export function useLoad<T>(key: string, load: () => Promise<T>): Loaded<T> {
   const { t } = useWords();
   const [state, setState] = useState<{ data?: T; error?: string; loading: boolean }>({ loading: true });

@@ -1,7 +1,6 @@
 //! Finance officers, controllers and administrators: commit a funder's funding for a year (FundingCommitted), with
 //! the same checks as the other forms (funder of the region, year open, amount, reference).
 import type { JSX } from 'preact';
-import { useEffect, useRef } from 'preact/hooks';
 import type { AllocationReport, RegionActions } from '../api';
 import { event } from '../events';
 import { EventFormBody, FormSection, checks, useEventForm, type FormErrors } from '../form';
@@ -13,6 +12,7 @@ import {
   Money,
   Select,
   TextInput,
+  useChange,
   useLoad,
   useRegionActions,
   type Session,
@@ -100,12 +100,9 @@ function CommitForm(props: { session: Session; actions: RegionActions; onDone: (
     onAppended: props.onDone,
   });
   // The form's year follows the header's when that changes; what else was typed stays (as in the other forms).
-  const shownYear = useRef(props.session.year);
-  useEffect(() => {
-    if (shownYear.current === props.session.year) return;
-    shownYear.current = props.session.year;
-    form.replace({ ...form.values, year: String(props.session.year) });
-  }, [props.session.year]);
+  useChange(props.session.year, (year) => {
+    form.replace({ ...form.values, year: String(year) });
+  });
   return (
     <FormSection id="funding" heading={t.commitFunding}>
       <EventFormBody form={form} submitLabel={t.send}>

@@ -1,12 +1,12 @@
 //! The allocation report of a region and year (optionally as of an earlier position): funders, themes and actions,
 //! charts, highlights, downloads as CSV and XLSX, and links from each figure to the events behind it.
 import type { JSX } from 'preact';
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useRef, useState } from 'preact/hooks';
 import { download, type AllocationReport } from '../api';
 import { parseCsv } from '../csv';
 import { formatUtilisation } from '../format';
 import { useWords } from '../i18n';
-import { LoadState, Message, Money, apiErrorText, useLoad, type Session } from '../ui';
+import { LoadState, Message, Money, apiErrorText, useChange, useLoad, type Session } from '../ui';
 import { xlsxWorkbook } from '../xlsx';
 import { BudgetSpentChart, FunderChart } from './charts';
 
@@ -39,15 +39,11 @@ export function ReportPage({ session, asOf }: { session: Session; asOf: string }
   const [asOfInput, setAsOfInput] = useState(asOf);
   const [asOfTypedBad, setAsOfTypedBad] = useState(false);
   const asOfField = useRef<HTMLInputElement>(null);
-  // When the address's position changes (a link, back), the field shows it. Not on the first render: the field
-  // starts from it, and an effect then could overwrite what was typed before it ran.
-  const shownAsOf = useRef(asOf);
-  useEffect(() => {
-    if (shownAsOf.current === asOf) return;
-    shownAsOf.current = asOf;
-    setAsOfInput(asOf);
+  // When the address's position changes (a link, back), the field shows it.
+  useChange(asOf, (changed) => {
+    setAsOfInput(changed);
     setAsOfTypedBad(false);
-  }, [asOf]);
+  });
   const addressBad = asked !== '' && asOfApplied === '';
   const asOfBad = asOfTypedBad || addressBad;
   const [downloadError, setDownloadError] = useState<string | undefined>();
