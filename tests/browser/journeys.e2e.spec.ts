@@ -853,6 +853,84 @@ describe('browser journeys', () => {
     expect(errors.filter((e) => !e.includes('status of 502'))).toEqual([]);
   });
 
+  it('after a reload finds out by itself whether a lost attempt arrived, and never sends it under new ids', async () => {
+    const { page, errors } = await spendingFormFilled('lost-reload', {
+      spendingId: 'reload-1',
+      amount: '16,00',
+      bookedOn: '2024-05-06',
+      payee: 'Stichting Herladen',
+    });
+    const before = await logLength(ZL);
+    const record = page.getByRole('button', { name: 'Vastleggen', exact: true });
+    // The append arrives, but its answer is lost; the user then reloads the page.
+    await page.route('**/api/v1/events', async (route) => {
+      await route.fetch();
+      await route.fulfill({ status: 502, body: 'Bad Gateway' });
+    });
+    await record.click();
+    await page.getByText('Er kwam geen antwoord').waitFor();
+    await page.unroute('**/api/v1/events');
+    expect(await logLength(ZL)).toBe(before + 1);
+    await page.reload();
+    await page.getByText('Dit was al vastgelegd: een eerdere poging is toch aangekomen.').waitFor();
+    expect(await page.locator('#spendingId').inputValue()).toBe('');
+    expect(await logLength(ZL)).toBe(before + 1);
+    // Once answered, nothing is kept: another reload shows an empty form and no message.
+    await page.reload();
+    await page.locator('#spendingId').waitFor();
+    await page.getByText('Uitgaven in dit jaar 2024').waitFor();
+    expect(await page.getByText('een eerdere poging').count()).toBe(0);
+
+    // An attempt that does not arrive: after a reload its values are back, and sending them sends the same event.
+    await page.locator('#spendingId').fill('reload-2');
+    await page.locator('#actionId').selectOption('zl-ib-01');
+    await page.locator('#amount').fill('18,00');
+    await page.locator('#bookedOn').fill('2024-05-08');
+    await page.locator('#payee').fill('Stichting Nogmaals');
+    const sent: string[] = [];
+    await page.route('**/api/v1/events', async (route) => {
+      sent.push(route.request().postData() ?? '');
+      await route.fulfill({ status: 502, body: 'Bad Gateway' });
+    });
+    await record.click();
+    await page.getByText('Er kwam geen antwoord').waitFor();
+    await page.unroute('**/api/v1/events');
+    page.on('request', (request) => {
+      if (new URL(request.url()).pathname === '/api/v1/events') sent.push(request.postData() ?? '');
+    });
+    await page.reload();
+    await page.getByText('Op een eerdere poging met deze waarden kwam geen antwoord').waitFor();
+    expect(await page.locator('#spendingId').inputValue()).toBe('reload-2');
+    expect(await page.locator('#payee').inputValue()).toBe('Stichting Nogmaals');
+    await record.click();
+    await page.getByText('Vastgelegd: 1 (1 geaccepteerd, 0 afgewezen)').waitFor();
+    const ids = sent.map((body) => (JSON.parse(body.split('\n')[0] ?? '') as { id: string }).id);
+    expect(ids).toHaveLength(2);
+    expect(ids[1]).toBe(ids[0]);
+    expect(await logLength(ZL)).toBe(before + 2);
+    expect(errors.filter((e) => !e.includes('status of 502'))).toEqual([]);
+  });
+
+  it('forgets a lost attempt on signing out: the next user does not get its values', async () => {
+    const { page } = await spendingFormFilled('lost-sign-out', {
+      spendingId: 'signout-1',
+      amount: '17,00',
+      bookedOn: '2024-05-07',
+      payee: 'Stichting Afgemeld',
+    });
+    await page.route('**/api/v1/events', (route) => route.fulfill({ status: 502, body: 'Bad Gateway' }));
+    await page.getByRole('button', { name: 'Vastleggen', exact: true }).click();
+    await page.getByText('Er kwam geen antwoord').waitFor();
+    await page.unroute('**/api/v1/events');
+    const kept = (): Promise<number> =>
+      page.evaluate(
+        () => Object.keys(sessionStorage).filter((key) => key.startsWith('budget.unanswered.')).length,
+      );
+    expect(await kept()).toBe(1);
+    await page.getByRole('button', { name: 'Afmelden' }).click();
+    expect(await kept()).toBe(0);
+  });
+
   it('says what failed when the store cannot answer, and recovers: regions, the chain check, a CSV race', async () => {
     const busy = {
       status: 503,

@@ -1,9 +1,9 @@
-//! The shell: sign-in with a bearer token (kept in sessionStorage), language, region and year, the menu by role,
-//! and hash routes (#/report, #/history?...) so every page is one request for `/`.
+//! The shell: sign-in with a bearer token (kept in sessionStorage), language, region and year (kept for the tab),
+//! the menu by role, and hash routes (#/report, #/history?...) so every page is one request for `/`.
 import type { JSX } from 'preact';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { Api, ApiError, type Me, type RegionSummary } from './api';
-import { checks } from './form';
+import { checks, forgetUnanswered } from './form';
 import type { Lang } from './format';
 import { LangContext, WORDS, useWords, type Words } from './i18n';
 import { ActionsPage } from './pages/Actions';
@@ -21,6 +21,7 @@ import { Message, apiErrorText, type Session } from './ui';
 const TOKEN_KEY = 'budget.token';
 /** The region last chosen in this tab, so a reload stays in it. */
 const REGION_KEY = 'budget.region';
+const YEAR_KEY = 'budget.year';
 const LANG_KEY = 'budget.lang';
 
 /** The pages there are (hash routes); what a token may use of them is `menu`'s. */
@@ -123,7 +124,14 @@ export function App(): JSX.Element {
   const [failed, setFailed] = useState(false);
   const [regions, setRegions] = useState<RegionSummary[] | undefined>();
   const [region, setRegion] = useState('');
-  const [year, setYear] = useState(String(Math.min(2100, Math.max(2000, new Date().getFullYear()))));
+  // The year chosen is kept for the tab, as the region is: a reload stays in it (and a form brought back after a
+  // reload, see `useEventForm`, is for that year). Else the current year.
+  const [year, setYear] = useState(() => {
+    const kept = sessionStorage.getItem(YEAR_KEY);
+    return kept !== null && /^\d{4}$/.test(kept) && checks.year(kept, WORDS.en) === undefined
+      ? kept
+      : String(Math.min(2100, Math.max(2000, new Date().getFullYear())));
+  });
   // What is typed in the year field; the session keeps the last whole year from 2000 to 2100 meanwhile, so typing
   // "2025" does not unmount the page (and lose a form) at "2", "20" and "202".
   const [yearInput, setYearInput] = useState(year);
@@ -196,6 +204,10 @@ export function App(): JSX.Element {
     if (region !== '') sessionStorage.setItem(REGION_KEY, region);
   }, [region]);
 
+  useEffect(() => {
+    sessionStorage.setItem(YEAR_KEY, year);
+  }, [year]);
+
   // The page is remounted when the region changes, so nothing of one region's page stays in another's; but not
   // when the first region appears (configured on this very page): its result must stay on screen. Worked out
   // during the render, so the new region never reaches the old page; it depends only on the region rendered, so
@@ -209,6 +221,8 @@ export function App(): JSX.Element {
   const signOut = (): void => {
     sessionStorage.removeItem(TOKEN_KEY);
     sessionStorage.removeItem(REGION_KEY);
+    sessionStorage.removeItem(YEAR_KEY);
+    forgetUnanswered();
     setToken(null);
     setMe(undefined);
     setRegions(undefined);

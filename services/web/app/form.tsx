@@ -6,7 +6,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import type { DryRun, ImportCounts } from './api';
 import { append, dryRun, problemsOf, type EventRecord } from './events';
 import { useWords, type Words } from './i18n';
-import { IDENTIFIER, Message, apiErrorText, appendErrorText, type Session } from './ui';
+import { IDENTIFIER, Message, apiErrorText, appendErrorText, useChange, type Session } from './ui';
 
 /** The errors of a form by field; `form` is about the form as a whole (a closed year, no configuration). */
 export type FormErrors<F> = { [K in (keyof F & string) | 'form']?: string | undefined };
@@ -23,7 +23,9 @@ export type Result =
   /** As `alreadyRecorded`, but the earlier attempt was recorded as rejected, for these reasons. */
   | { recordedRejected: string[] }
   /** The values were changed after an attempt whose answer never came, and that attempt had arrived: not sent. */
-  | { earlierArrived: true };
+  | { earlierArrived: true }
+  /** The page was reloaded after an attempt whose answer never came: its values are back, to be sent again. */
+  | { restoredUnanswered: true };
 
 export interface EventFormOptions<F extends Record<string, string>> {
   session: Session;
@@ -79,29 +81,109 @@ function messageOf(error: unknown, t: Words): string {
   return error instanceof AppendFailed ? appendErrorText(error.failure, t) : apiErrorText(error, t);
 }
 
+/** An append that did not end in counts, as `useEventForm` keeps it: its values' key and the events sent. */
+interface Unanswered {
+  key: string;
+  events: EventRecord[];
+}
+
+const UNANSWERED_KEYS = 'budget.unanswered.';
+
+/** Where a form keeps its unanswered attempt for the tab: one per region and form, as the page is. */
+function unansweredStorageKey(region: string, idPrefix: string): string {
+  return `${UNANSWERED_KEYS}${region}.${idPrefix}`;
+}
+
+/** On signing out: the attempts kept carry this user's name as their actor, not to be sent by the next one. */
+export function forgetUnanswered(): void {
+  const keys: string[] = [];
+  for (let i = 0; i < sessionStorage.length; i++) {
+    const key = sessionStorage.key(i);
+    if (key?.startsWith(UNANSWERED_KEYS) === true) keys.push(key);
+  }
+  for (const key of keys) sessionStorage.removeItem(key);
+}
+
+/**
+ * The unanswered attempt a form kept before the page was reloaded, with its values when they fit the form (the
+ * same fields, all text). Anything else found there is dropped: it is the app's own, written by `keepUnanswered`.
+ */
+function keptUnanswered<F extends Record<string, string>>(
+  storageKey: string,
+  initial: F,
+): { attempt: Unanswered; values: F | undefined } | undefined {
+  const text = sessionStorage.getItem(storageKey);
+  if (text === null) return undefined;
+  try {
+    const attempt = JSON.parse(text) as Partial<Unanswered>;
+    const { key, events } = attempt;
+    if (
+      typeof key !== 'string' ||
+      !Array.isArray(events) ||
+      events.length === 0 ||
+      !events.every((e) => typeof e.id === 'string' && typeof e.region === 'string')
+    )
+      throw new Error('not an attempt');
+    const [, , values] = JSON.parse(key) as [unknown, unknown, unknown];
+    const fits =
+      typeof values === 'object' &&
+      values !== null &&
+      Object.keys(initial).every((k) => typeof (values as Record<string, unknown>)[k] === 'string') &&
+      Object.keys(values).length === Object.keys(initial).length;
+    return { attempt: { key, events }, values: fits ? (values as F) : undefined };
+  } catch {
+    sessionStorage.removeItem(storageKey);
+    return undefined;
+  }
+}
+
+function keepUnanswered(storageKey: string, attempt: Unanswered | undefined): void {
+  try {
+    if (attempt === undefined) sessionStorage.removeItem(storageKey);
+    else sessionStorage.setItem(storageKey, JSON.stringify(attempt));
+  } catch {
+    // Storage full or refused: the attempt is still kept in memory, as before a reload.
+  }
+}
+
 export function useEventForm<F extends Record<string, string>>(options: EventFormOptions<F>): EventForm<F> {
-  const [values, setValues] = useState<F>(options.initial);
+  const storageKey = unansweredStorageKey(options.session.region, options.idPrefix);
+  // Read once, before the first render: a reload after an unanswered append brings its values back.
+  const [kept] = useState(() => keptUnanswered(storageKey, options.initial));
+  const [values, setValues] = useState<F>(kept?.values ?? options.initial);
   const [touched, setTouched] = useState<ReadonlySet<string>>(new Set());
   const [attempted, setAttempted] = useState(false);
   const [busy, setBusy] = useState(false);
-  const [result, setResult] = useState<Result | undefined>();
+  const [result, setResult] = useState<Result | undefined>(
+    kept?.values !== undefined ? { restoredUnanswered: true } : undefined,
+  );
   const [pending, setPending] = useState<EventRecord[] | undefined>();
   // A form that keeps its values after an append would record the same again on a second click: not until a field
   // has been changed (even back to what it was).
   const [unchangedSinceAppend, setUnchangedSinceAppend] = useState(false);
   // The events of the last append that did not end in counts (an error, a lost or late answer): sent again as they
-  // are, the same ids, while the values stay the same, so an attempt that did arrive after all counts once.
-  const unanswered = useRef<{ key: string; events: EventRecord[] } | undefined>(undefined);
+  // are, the same ids, while the values stay the same, so an attempt that did arrive after all counts once. Kept
+  // for the tab (sessionStorage), so a reload does not turn the same values into new ids.
+  const unansweredRef = useRef<Unanswered | undefined>(kept?.attempt);
+  const unanswered = {
+    get current(): Unanswered | undefined {
+      return unansweredRef.current;
+    },
+    set current(attempt: Unanswered | undefined) {
+      unansweredRef.current = attempt;
+      keepUnanswered(storageKey, attempt);
+    },
+  };
   const { t } = useWords();
   const attemptKey = JSON.stringify([options.session.region, options.session.year, values]);
   const errors = options.check(values);
   const valid = Object.values(errors).every((e) => e === undefined);
   // What was recorded (or refused) was for the year it was sent in: another year clears it, not what is typed.
-  useEffect(() => {
+  useChange(options.session.year, () => {
     setResult(undefined);
     setPending(undefined);
     setUnchangedSinceAppend(false);
-  }, [options.session.year]);
+  });
 
   // The values as of the last render: an answer can come after the user has typed on (an append may wait long).
   const currentKey = useRef(attemptKey);
@@ -131,6 +213,40 @@ export function useEventForm<F extends Record<string, string>>(options: EventFor
     // Rejected after a clean dry run: something changed meanwhile. The values stay, so they can be changed.
     afterAppend(events, counts.rejected, sentKey);
   };
+  /**
+   * Whether the dry run of an attempt sent earlier with the values of `key` finds it in the log. If so, that is
+   * said (recorded after all, or recorded as rejected and why) and the attempt counts as answered.
+   */
+  const arrivedEarlier = (events: EventRecord[], key: string, answer: DryRun): boolean => {
+    if (!answer.lines.every((l) => l.outcome === 'already-present')) return false;
+    const reasons = answer.lines.flatMap((l) => l.issues.map((i) => i.reason));
+    if (reasons.length === 0) {
+      setResult({ alreadyRecorded: true });
+      afterAppend(events, 0, key);
+    } else {
+      // The values stay, to be changed.
+      unanswered.current = undefined;
+      setResult({ recordedRejected: reasons });
+    }
+    return true;
+  };
+  // After a reload that brought an unanswered attempt back: find out at once whether it arrived, rather than leave
+  // the form to call its own spending id "already used". Not known (the check failed): the message says to send
+  // the values again, which is safe.
+  useEffect(() => {
+    if (kept?.values === undefined) return;
+    const { events, key } = kept.attempt;
+    let current = true;
+    dryRun(options.session.api, events).then(
+      (answer) => {
+        if (current && unanswered.current?.key === key) arrivedEarlier(events, key, answer);
+      },
+      () => undefined,
+    );
+    return () => {
+      current = false;
+    };
+  }, []);
   const guarded = async (work: () => Promise<void>): Promise<void> => {
     setBusy(true);
     try {
@@ -208,17 +324,9 @@ export function useEventForm<F extends Record<string, string>>(options: EventFor
       const events = again ?? options.events(values);
       await guarded(async () => {
         const answer = await dryRun(options.session.api, events);
-        if (again !== undefined && answer.lines.every((l) => l.outcome === 'already-present')) {
-          // The earlier attempt arrived: accepted (done), or rejected (said, and the values stay to be changed).
-          const reasons = answer.lines.flatMap((l) => l.issues.map((i) => i.reason));
-          if (reasons.length === 0) {
-            setResult({ alreadyRecorded: true });
-            afterAppend(events, 0, attemptKey);
-          } else {
-            unanswered.current = undefined;
-            setResult({ recordedRejected: reasons });
-          }
-        } else if (!answer.ok) setResult({ refused: answer });
+        // The earlier attempt arrived: accepted (done), or rejected (said, and the values stay to be changed).
+        if (again !== undefined && arrivedEarlier(events, attemptKey, answer)) return;
+        if (!answer.ok) setResult({ refused: answer });
         else if (options.confirm === true) setPending(events);
         else await appendNow(events);
       });
@@ -241,6 +349,7 @@ export function SubmissionMessage({ result }: { result: Result | undefined }): J
   if ('unchanged' in result) return <Message kind="error">{t.unchangedSinceAppend}</Message>;
   if ('alreadyRecorded' in result) return <Message kind="ok">{t.alreadyRecordedEarlier}</Message>;
   if ('earlierArrived' in result) return <Message kind="error">{t.earlierAttemptArrived}</Message>;
+  if ('restoredUnanswered' in result) return <Message kind="error">{t.unansweredRestored}</Message>;
   if ('recordedRejected' in result)
     return (
       <Message kind="error">

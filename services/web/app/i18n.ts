@@ -78,6 +78,8 @@ const nl = {
     'Dit was al verstuurd: een eerdere poging is aangekomen, maar afgewezen. De waarden zijn bewaard; pas ze aan en probeer het opnieuw.',
   alreadyRecordedEarlier:
     'Dit was al vastgelegd: een eerdere poging is toch aangekomen. Er is niets dubbel geteld.',
+  unansweredRestored:
+    'Op een eerdere poging met deze waarden kwam geen antwoord voordat de pagina opnieuw werd geladen: of die is vastgelegd, is niet bekend. De waarden staan er weer; verstuur ze opnieuw zonder iets te wijzigen: dan ziet u het, en telt niets dubbel.',
   unchangedSinceAppend:
     'Dit is zojuist met deze waarden vastgelegd en is niet nog eens verstuurd. Wijzig een veld om opnieuw vast te leggen.',
   appendedRejected:
@@ -393,6 +395,8 @@ const en: Words = {
     'This was already sent: an earlier attempt arrived, but was rejected. Your values are kept; change them and try again.',
   alreadyRecordedEarlier:
     'This was already recorded: an earlier attempt arrived after all. Nothing was counted twice.',
+  unansweredRestored:
+    'An earlier attempt with these values got no answer before the page was reloaded: whether it was recorded is not known. The values are back; send them again without changing anything: you will see, and nothing counts twice.',
   unchangedSinceAppend:
     'This was just recorded with these values and has not been sent again. Change a field to record again.',
   appendedRejected:
