@@ -2,8 +2,11 @@
 import { z } from 'zod';
 import { SHARE_DENOMINATOR, SHARE_PATTERN, parseShareNanos } from './share';
 
-/** Input amounts in events are never negative (section 2); output amounts may be. */
-export const INPUT_AMOUNT_PATTERN = /^(0|[1-9][0-9]*)(\.[0-9]{1,2})?$/;
+/**
+ * Input amounts in events are never negative (section 2); output amounts may be. Section 1's pattern with its minus
+ * sign kept for zero alone: "-0", "-0.0" and "-0.00" match it and are not negative, so they are zero.
+ */
+export const INPUT_AMOUNT_PATTERN = /^(?:-0(?:\.0{1,2})?|(?:0|[1-9][0-9]*)(?:\.[0-9]{1,2})?)$/;
 export const IDENTIFIER_PATTERN = /^[A-Za-z0-9._:-]{1,64}$/;
 export const THEMES = ['in-beeld', 'samenwerking', 'opvang-hulpverlening'] as const;
 export type Theme = (typeof THEMES)[number];
@@ -43,7 +46,7 @@ const amount = z
     'bad-amount|must be a non-negative amount of euros as a string, like "1200.00"',
   );
 const positiveAmount = amount.refine(
-  (value) => !/^0(\.0{1,2})?$/.test(value),
+  (value) => !/^-?0(\.0{1,2})?$/.test(value),
   'bad-amount|must be above zero',
 );
 

@@ -233,17 +233,34 @@ describe('validateRecord: malformed reasons with the field path', () => {
   });
 
   it('bad-amount: negative, more than 2 decimals, a JSON number, other spellings, and 0 where it must be above 0', () => {
-    for (const amount of ['-1.00', '1.005', '01', '1.', '.5', '1e3', ' 1', '1,00', '']) {
+    for (const amount of [
+      '-1.00',
+      '-0.01',
+      '-0.5',
+      '-00',
+      '-',
+      '1.005',
+      '01',
+      '1.',
+      '.5',
+      '1e3',
+      ' 1',
+      '1,00',
+      '',
+    ]) {
       expect(firstIssue(withData('FundingCommitted', { amount })), amount).toBe('bad-amount data.amount');
     }
     expect(firstIssue(withData('FundingCommitted', { amount: 12 }))).toBe('bad-amount data.amount');
     expect(firstIssue(withData('BudgetSet', { amount: 0 }))).toBe('bad-amount data.amount');
-    for (const amount of ['0', '0.0', '0.00']) {
+    for (const amount of ['0', '0.0', '0.00', '-0', '-0.00']) {
       expect(firstIssue(withData('SpendingRecorded', { amount })), amount).toBe('bad-amount data.amount');
       expect(firstIssue(withData('SpendingCorrected', { amount })), amount).toBe('bad-amount data.amount');
     }
-    // Zero is a valid budget or commitment, just not a spending amount.
-    expect(validateRecord(withData('BudgetSet', { amount: '0.00' })).ok).toBe(true);
+    // Zero is a valid budget or commitment, just not a spending amount; section 1's pattern allows it a minus sign.
+    for (const amount of ['0.00', '-0', '-0.0', '-0.00']) {
+      expect(validateRecord(withData('BudgetSet', { amount })).ok, amount).toBe(true);
+      expect(validateRecord(withData('FundingCommitted', { amount })).ok, amount).toBe(true);
+    }
   });
 
   it('bad-share: outside [0, 1], more than 9 decimals, or not a string', () => {
