@@ -145,6 +145,31 @@ describe('region reads', () => {
     ]);
   });
 
+  it('gives spending amounts with two decimals, as typed or not', async () => {
+    // North Limburg's 2025, which no other test reads.
+    const e = new EventBuilder(NL, 'amt');
+    const post = async (events: unknown[]) => {
+      const response = await f.api('/api/v1/events', {
+        method: 'POST',
+        token: f.token('administrator', '*'),
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify(events),
+      });
+      expect(response.status).toBe(200);
+    };
+    const amounts = async () =>
+      (
+        await json<{ items: { amount: string }[] }>(
+          `/api/v1/regions/${NL}/spending?year=2025`,
+          f.token('administrator', '*'),
+        )
+      ).items.map((item) => item.amount);
+    await post([e.funding('venlo', 2025, '10'), e.spending('s-3', 'NL1', 2025, '3')]);
+    expect(await amounts()).toEqual(['3.00']);
+    await post([e.corrected('s-3', '4.5')]);
+    expect(await amounts()).toEqual(['4.50']);
+  });
+
   it('gives a balanced trial balance', async () => {
     const trial = await json<{ balanced: boolean; totals: { debit: string; credit: string } }>(
       `/api/v1/regions/${ZL}/reports/trial-balance?year=2024`,
@@ -412,9 +437,20 @@ describe('POST /api/v1/events/validate (dry run)', () => {
       method: 'POST',
       token: f.token('controller', ZL),
       headers: { 'Content-Type': 'application/json' },
-      body: '{"not":"an array"}',
+      body: '"not events"',
     });
     expect(notEvents.status).toBe(400);
+    // One object sent as JSON is one record, checked as such.
+    const oneObject = await f.api('/api/v1/events/validate', {
+      method: 'POST',
+      token: f.token('controller', ZL),
+      headers: { 'Content-Type': 'application/json' },
+      body: '{"not":"an event"}',
+    });
+    expect(oneObject.status).toBe(200);
+    const checked = (await oneObject.json()) as { ok: boolean; lines: { line: number; outcome: string }[] };
+    expect(checked.ok).toBe(false);
+    expect(checked.lines.map((l) => [l.line, l.outcome])).toEqual([[1, 'malformed']]);
   });
 
   it('follows appends: after POST /events the same line is already present', async () => {

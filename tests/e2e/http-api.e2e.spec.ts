@@ -12,6 +12,8 @@ const NL = 'noord-limburg';
 const ROLES = ['finance-officer', 'controller', 'administrator', 'auditor'] as const;
 type Role = (typeof ROLES)[number];
 
+const BODY_LIMIT = 4 * 1024 * 1024;
+
 let server: RunningServer;
 let cli: Cli;
 const tokens = new Map<string, string>();
@@ -51,7 +53,12 @@ beforeAll(async () => {
       tokens.set(`${role}@${region}`, cli.createToken(tokensFile, role, region, `${role} ${region}`));
     }
   }
-  server = await startServer({ BUDGET_DATA_DIR: cli.dataDir, BUDGET_TOKENS_FILE: tokensFile });
+  server = await startServer({
+    BUDGET_DATA_DIR: cli.dataDir,
+    BUDGET_TOKENS_FILE: tokensFile,
+    // Small enough for a test to send more (every other body here is far smaller).
+    BUDGET_MAX_BODY_BYTES: String(BODY_LIMIT),
+  });
   expect((await postEvents(smallScenario(), token('administrator', '*'))).status).toBe(200);
   expect(
     (await postEvents([new EventBuilder(NL, 'nl').configured(['venlo'])], token('administrator', '*')))
@@ -114,8 +121,9 @@ describe('authentication', () => {
     expect([known.code, known.stderr]).toEqual([0, `added a controller token for ${ZL},* to ${file}\n`]);
   });
 
-  it('serves /health without a token', async () => {
+  it('serves /health without a token, also under the base path', async () => {
     expect((await api('/health')).status).toBe(200);
+    expect((await api('/api/v1/health')).status).toBe(200);
   });
 
   it.each([
@@ -298,7 +306,7 @@ describe('writing events: every role and region', () => {
     expect(body.errors[1]?.reason).toBe('not-json');
   });
 
-  it('answers a JSON body that is not an array of events with 400 and the errors by line', async () => {
+  it('answers a JSON body that is neither an event nor an array of events with 400 and the errors by line', async () => {
     const before = await historyLength(ZL);
     const send = (body: string, type = 'application/json') =>
       api('/api/v1/events', {
@@ -314,9 +322,9 @@ describe('writing events: every role and region', () => {
     };
     // Not JSON at all: read as NDJSON, so each bad line is named.
     expect(await reasons(await send(`[${JSON.stringify(b.action('UNCLOSED'))}`))).toEqual([[1, 'not-json']]);
-    // JSON, but not an array: refused as a whole.
-    expect(await reasons(await send(JSON.stringify(b.action('ONE'))))).toEqual([[1, 'wrong-type']]);
+    // JSON, but neither an array nor an object: refused as a whole.
     expect(await reasons(await send('null'))).toEqual([[1, 'wrong-type']]);
+    expect(await reasons(await send('"an event"'))).toEqual([[1, 'wrong-type']]);
     // Bytes that are not UTF-8: each such NDJSON line refused as bad-encoding; a JSON body as a whole.
     const latin1 = (text: string) => new Uint8Array(Buffer.from(text, 'latin1'));
     const mixed = Buffer.concat([
@@ -342,8 +350,8 @@ describe('writing events: every role and region', () => {
     // Its detail reads as any malformed line's does: the reason first.
     const whole = (await (await send('42')).json()) as { errors: { detail: string }[]; errorCount: number };
     expect(whole.errorCount).toBe(1);
-    expect(whole.errors[0]?.detail).toMatch(/^wrong-type: a JSON body must be an array of event records/);
-    expect(await reasons(await send('{"a":1}', 'application/vnd.api+json'))).toEqual([[1, 'wrong-type']]);
+    expect(whole.errors[0]?.detail).toMatch(/^wrong-type: a JSON body must be an event record or an array/);
+    expect(await reasons(await send('[1]', 'application/vnd.api+json'))).toEqual([[1, 'wrong-type']]);
     expect(await historyLength(ZL)).toBe(before);
     // NDJSON sent as JSON is read as NDJSON; no body at all is an empty input, as an empty file is.
     const lines = [b.action('NDJ1'), b.action('NDJ2')].map((e) => JSON.stringify(e)).join('\n');
@@ -372,6 +380,77 @@ describe('writing events: every role and region', () => {
       });
     expect(await (await post()).json()).toEqual({ appended: 2, alreadyPresent: 0, accepted: 2, rejected: 0 });
     expect(await (await post()).json()).toEqual({ appended: 0, alreadyPresent: 2, accepted: 0, rejected: 0 });
+  });
+
+  it('reads a JSON array whatever the Content-Type, and one event record sent as JSON', async () => {
+    const before = await historyLength(ZL);
+    const send = (body: string, type?: string) =>
+      api('/api/v1/events', {
+        method: 'POST',
+        token: token('controller', ZL),
+        headers: type === undefined ? {} : { 'Content-Type': type },
+        body,
+      });
+    const counts = (appended: number, alreadyPresent: number) => ({
+      appended,
+      alreadyPresent,
+      accepted: appended,
+      rejected: 0,
+    });
+    const array = JSON.stringify([b.action('ANY1'), b.action('ANY2')]);
+    for (const type of ['text/plain', 'application/octet-stream', 'application/x-www-form-urlencoded']) {
+      const response = await send(array, type);
+      expect(response.status, type).toBe(200);
+      expect(await response.json(), type).toEqual(type === 'text/plain' ? counts(2, 0) : counts(0, 2));
+    }
+    expect(await (await send(`  ${array}\n`)).json()).toEqual(counts(0, 2));
+    // One event record as JSON, also pretty-printed over several lines.
+    const one = await send(JSON.stringify(b.action('ONE'), null, 2), 'application/json');
+    expect(await one.json()).toEqual(counts(1, 0));
+    expect(await historyLength(ZL)).toBe(before + 3);
+  });
+});
+
+describe('bodies the server cannot take', () => {
+  it('answers 401 to a client without a known token before it reads the body', async () => {
+    const tooLarge = 'x'.repeat(BODY_LIMIT + 1);
+    for (const [body, headers] of [
+      [tooLarge, { 'Content-Type': 'application/x-ndjson' }],
+      ['not gzip', { 'Content-Type': 'application/x-ndjson', 'Content-Encoding': 'gzip' }],
+      ['{bad', { 'Content-Type': 'application/json' }],
+    ] as const) {
+      const response = await api('/api/v1/events', { method: 'POST', headers, body });
+      expect(response.status).toBe(401);
+      expect(await response.json()).toMatchObject({ error: 'unauthorized' });
+    }
+    // Routes match in any case, and so does the early answer.
+    const read = await api(`/API/V1/regions/${ZL}/reports/allocation?year=2024`);
+    expect(read.status).toBe(401);
+  });
+
+  it('names a body too large, in an encoding it cannot read, or that does not decode, and appends nothing', async () => {
+    const before = await historyLength(ZL);
+    const send = (body: string, headers: Record<string, string>) =>
+      api('/api/v1/events', {
+        method: 'POST',
+        token: token('administrator', '*'),
+        headers: { 'Content-Type': 'application/x-ndjson', ...headers },
+        body,
+      });
+    const line = JSON.stringify(new EventBuilder(ZL, 'big').action('BIG'));
+    const tooLarge = await send(`${line}\n`.repeat(Math.ceil((BODY_LIMIT + 1) / line.length)), {});
+    expect(tooLarge.status).toBe(413);
+    expect(await tooLarge.json()).toEqual({
+      error: 'body-too-large',
+      message: `the request body is larger than ${String(BODY_LIMIT)} bytes: send the events in smaller parts`,
+    });
+    const unknownEncoding = await send('{}', { 'Content-Encoding': 'x-unknown' });
+    expect(unknownEncoding.status).toBe(415);
+    expect(await unknownEncoding.json()).toMatchObject({ error: 'unsupported-encoding' });
+    const notGzip = await send('not gzip', { 'Content-Encoding': 'gzip' });
+    expect(notGzip.status).toBe(400);
+    expect(await notGzip.json()).toMatchObject({ error: 'bad-body' });
+    expect(await historyLength(ZL)).toBe(before);
   });
 });
 
@@ -449,6 +528,10 @@ describe('reading', () => {
     expect(await typeFor('text/csv;q=0.5, application/json')).toContain('application/json');
     expect(await typeFor('application/json;q=0.2, text/csv')).toContain('text/csv');
     expect(await typeFor('*/*')).toContain('application/json');
+    // A media range's parameters do not stop CSV from being served (as UTF-8, with a header row).
+    expect(await typeFor('text/csv; charset=utf-8')).toContain('text/csv');
+    expect(await typeFor('text/csv; header=present')).toContain('text/csv');
+    expect(await typeFor('text/csv;charset=UTF-8, application/json;q=0.1')).toContain('text/csv');
   });
 
   it('says what is wrong with a bad query or an unknown region', async () => {

@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 import type { BudgetStore } from '@budget/application';
 import { buildWebApp, type WebAssets } from '@budget/web';
 import { serveDocsAssets } from './http/api-docs';
-import { AuthGuard, TOKEN_REGISTRY } from './http/auth.guard';
+import { AuthGuard, TOKEN_REGISTRY, unauthorizedFirst } from './http/auth.guard';
 import { DocsController } from './http/docs.controller';
 import { ErrorsFilter } from './http/errors.filter';
 import { EventsController } from './http/events.controller';
@@ -63,13 +63,13 @@ function isEventsRequest(request: IncomingMessage): boolean {
 }
 
 export async function createServer(parts: ServerParts): Promise<NestExpressApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(
-    ApiModule.with(parts.store, new TokenRegistry(parts.tokensFile)),
-    {
-      bodyParser: false,
-      logger: ['error', 'warn'],
-    },
-  );
+  const tokens = new TokenRegistry(parts.tokensFile);
+  const app = await NestFactory.create<NestExpressApplication>(ApiModule.with(parts.store, tokens), {
+    bodyParser: false,
+    logger: ['error', 'warn'],
+  });
+  // A client without a known token gets 401 before its body is read (see unauthorizedFirst).
+  app.use(unauthorizedFirst(tokens));
   // The events endpoints read their body whatever its type, so that a JSON body that does not parse is
   // answered line by line as `budget import` would (see bodyLines), not by the JSON parser's own error.
   // As bytes: bodyLines decodes them, refusing lines that are not UTF-8 rather than take in replacement characters.

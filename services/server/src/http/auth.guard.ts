@@ -6,7 +6,7 @@ import {
   type CanActivate,
   type ExecutionContext,
 } from '@nestjs/common';
-import type { Request } from 'express';
+import type { NextFunction, Request, Response } from 'express';
 import type { TokenEntry } from '@budget/application';
 import { TokenRegistry } from './tokens.service';
 
@@ -17,20 +17,45 @@ export type AuthenticatedRequest = Request & { token: TokenEntry };
 /** RFC 6750: the scheme name in any case (RFC 9110 makes it case-insensitive), then the token (token68 syntax). */
 const BEARER = /^bearer +([A-Za-z0-9._~+/=-]{1,512})$/i;
 
+const UNAUTHORIZED = {
+  error: 'unauthorized',
+  message: 'send Authorization: Bearer <token> with a known token',
+} as const;
+
+/** The entry of the request's bearer token, or undefined when it sends none or one the tokens file does not know. */
+function tokenEntry(request: Request, tokens: TokenRegistry): TokenEntry | undefined {
+  const match = BEARER.exec(request.headers.authorization ?? '');
+  return match?.[1] === undefined ? undefined : tokens.find(match[1]);
+}
+
+/**
+ * Express middleware, before the body parsers: a request to the API (`/api/v1/...`, but its health check) without a
+ * known token gets its 401 before its body is read, so a body that is too large or cannot be decoded is never the
+ * answer to a client that is not let in. The guard below still decides every request; this only answers first.
+ */
+export function unauthorizedFirst(
+  tokens: TokenRegistry,
+): (request: Request, response: Response, next: NextFunction) => void {
+  return (request, response, next) => {
+    // Express matches routes in any case, so the path is compared in lower case.
+    const path = (request.url.split('?')[0] ?? '').toLowerCase();
+    const open = !path.startsWith('/api/v1/') || path === '/api/v1/health' || path === '/api/v1/health/';
+    if (open || tokenEntry(request, tokens) !== undefined) {
+      next();
+      return;
+    }
+    response.status(401).json(UNAUTHORIZED);
+  };
+}
+
 @Injectable()
 export class AuthGuard implements CanActivate {
   constructor(@Inject(TOKEN_REGISTRY) private readonly tokens: TokenRegistry) {}
 
   canActivate(context: ExecutionContext): boolean {
     const request = context.switchToHttp().getRequest<Request>();
-    const match = BEARER.exec(request.headers.authorization ?? '');
-    const entry = match?.[1] === undefined ? undefined : this.tokens.find(match[1]);
-    if (entry === undefined) {
-      throw new UnauthorizedException({
-        error: 'unauthorized',
-        message: 'send Authorization: Bearer <token> with a known token',
-      });
-    }
+    const entry = tokenEntry(request, this.tokens);
+    if (entry === undefined) throw new UnauthorizedException(UNAUTHORIZED);
     (request as AuthenticatedRequest).token = entry;
     return true;
   }

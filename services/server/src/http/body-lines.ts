@@ -13,7 +13,11 @@ export function isJsonBody(request: Request): boolean {
 /**
  * The body's lines, each to be validated as a line of an event file. The events endpoints receive their body as text
  * whatever its type (see `isEventsRequest` in app.ts):
- * - a JSON body (`application/json`) that parses as an array: each element is one line (line n = element n);
+ * - a body that parses as a JSON array, whatever its type (a body that begins with "[" cannot be NDJSON, whose
+ *   lines are objects; clients and tools often send JSON without `application/json`): each element is one line
+ *   (line n = element n);
+ * - a JSON body (`application/json`) that parses as one object: that one event record (line 1), as the same
+ *   object sent as NDJSON would be, also when it spans lines;
  * - a JSON body that parses as anything else: refused as a whole (400, in the shape of malformed lines);
  * - any other body, and a JSON body that does not parse (NDJSON sent as JSON, say): NDJSON, split at "\n" with a
  *   "\r" before it dropped, as `budget import` reads a file, so each line that is not JSON is named by its number.
@@ -30,7 +34,7 @@ export function bodyLines(raw: unknown, json: boolean): string[] {
   }
   if (typeof raw !== 'string') throw new BadRequestBody('the request body could not be read as text');
   const body = raw;
-  if (json) {
+  if (json || body.trimStart().startsWith('[')) {
     let parsed: unknown;
     try {
       parsed = JSON.parse(body);
@@ -38,6 +42,8 @@ export function bodyLines(raw: unknown, json: boolean): string[] {
       parsed = undefined;
     }
     if (Array.isArray(parsed)) return parsed.map((element) => JSON.stringify(element));
+    if (!json) return ndjsonLines(body);
+    if (typeof parsed === 'object' && parsed !== null) return [JSON.stringify(parsed)];
     if (parsed !== undefined) {
       // Built as every other malformed line's entry is, so its detail reads the same ("wrong-type: ...").
       throw new BadRequestBody(
@@ -49,7 +55,7 @@ export function bodyLines(raw: unknown, json: boolean): string[] {
                 reason: 'wrong-type',
                 field: '',
                 detail:
-                  'a JSON body must be an array of event records; send NDJSON (application/x-ndjson) for one per line',
+                  'a JSON body must be an event record or an array of them; send NDJSON (application/x-ndjson) for one per line',
               },
             ],
           },
@@ -57,6 +63,10 @@ export function bodyLines(raw: unknown, json: boolean): string[] {
       );
     }
   }
+  return ndjsonLines(body);
+}
+
+function ndjsonLines(body: string): string[] {
   return body === '' ? [] : body.split(/\r?\n/);
 }
 

@@ -16,6 +16,26 @@ const STATUS: Record<UserError['code'], number> = {
   'not-yet-processed': 202,
 };
 
+/**
+ * A request body the body parser refused (an `http-errors` error with a 4xx status it may show): too large (413,
+ * `body-too-large`), in a content encoding it cannot decode (415, `unsupported-encoding`), or not readable (a gzip
+ * body that is not gzip, a length that does not match: its status, `bad-body`). Else undefined.
+ */
+export function bodyError(error: unknown): { status: number; code: string; message: string } | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const { status, type, expose, limit, message } = error as Record<string, unknown>;
+  if (typeof status !== 'number' || status < 400 || status > 499 || expose !== true) return undefined;
+  if (type === 'entity.too.large')
+    return {
+      status: 413,
+      code: 'body-too-large',
+      message: `the request body is larger than ${typeof limit === 'number' ? `${String(limit)} bytes` : 'the limit'}: send the events in smaller parts`,
+    };
+  if (type === 'encoding.unsupported' || type === 'charset.unsupported')
+    return { status: 415, code: 'unsupported-encoding', message: String(message) };
+  return { status, code: 'bad-body', message: `the request body could not be read: ${String(message)}` };
+}
+
 @Catch()
 export class ErrorsFilter implements ExceptionFilter {
   constructor(private readonly logger: Logger) {}
@@ -34,6 +54,11 @@ export class ErrorsFilter implements ExceptionFilter {
     if (error instanceof UserError) {
       if (error.code === 'store-busy') response.setHeader('Retry-After', '1');
       response.status(STATUS[error.code]).json({ error: error.code, message: error.publicMessage });
+      return;
+    }
+    const refused = bodyError(error);
+    if (refused !== undefined) {
+      response.status(refused.status).json({ error: refused.code, message: refused.message });
       return;
     }
     this.logger.error({ err: error }, 'request failed');

@@ -104,16 +104,17 @@ const EXAMPLE_EVENT = {
 const eventsBody = {
   required: true,
   description:
-    'NDJSON (one event record per line; blank lines are skipped) or a JSON array of event records. Line numbers ' +
-    'in errors count from 1: the NDJSON line, or the array element. A JSON body that parses but is not an array ' +
-    'gets one error (line 1, `wrong-type`); one that does not parse is read as NDJSON.',
+    'NDJSON (one event record per line; blank lines are skipped) or a JSON array of event records (read as an ' +
+    'array whatever the Content-Type), or with `application/json` one event record. Line numbers in errors ' +
+    'count from 1: the NDJSON line, or the array element. A JSON body that parses as neither an array nor an ' +
+    'object gets one error (line 1, `wrong-type`); one that does not parse is read as NDJSON.',
   content: {
     'application/x-ndjson': {
       schema: z.string().meta({ description: 'one EventRecord (see the JSON form) per line' }),
       example: `${JSON.stringify(EXAMPLE_EVENT)}\n`,
     },
     'application/json': {
-      schema: z.array(eventRecordSchema),
+      schema: z.union([z.array(eventRecordSchema), eventRecordSchema]),
       example: [EXAMPLE_EVENT],
     },
   },
@@ -176,17 +177,34 @@ function read(
   };
 }
 
-const PATHS: ZodOpenApiPathsObject = {
-  '/health': {
-    get: {
-      operationId: 'health',
-      summary: 'Liveness',
-      description: 'Answers 200 when the process can serve. No token needed.',
-      tags: ['service'],
-      security: [],
-      responses: { 200: { description: 'The process can serve.', content: json(healthSchema) } },
-    },
+/** Bodies the server cannot read, answered before the events are looked at (POST /api/v1/events and its dry run). */
+const BODY_ERRORS = {
+  413: {
+    description: `The body is larger than the limit (\`body-too-large\`; 32 MiB unless BUDGET_MAX_BODY_BYTES says): send the events in parts.`,
+    content: json(errorSchema),
   },
+  415: {
+    description:
+      'A Content-Encoding the server cannot decode (`unsupported-encoding`); gzip, deflate and br it can.',
+    content: json(errorSchema),
+  },
+} as const satisfies ZodOpenApiResponsesObject;
+
+const health = (operationId: string): ZodOpenApiPathsObject[string] => ({
+  get: {
+    operationId,
+    summary: 'Liveness',
+    description: 'Answers 200 when the process can serve. No token needed.',
+    tags: ['service'],
+    security: [],
+    responses: { 200: { description: 'The process can serve.', content: json(healthSchema) } },
+  },
+});
+
+const PATHS: ZodOpenApiPathsObject = {
+  '/health': health('health'),
+  // The same, under the API's base path.
+  '/api/v1/health': health('apiHealth'),
   '/api/openapi.json': {
     get: {
       operationId: 'openApiDocument',
@@ -243,12 +261,13 @@ const PATHS: ZodOpenApiPathsObject = {
         },
         400: {
           description:
-            'Malformed input: `{"errors": [{"line", "reason", ...}]}`, nothing appended; or a body that is ' +
-            'neither NDJSON nor a JSON array (`bad-request`).',
+            'Malformed input: `{"errors": [{"line", "reason", ...}]}`, nothing appended; or a body that could ' +
+            'not be read (`bad-body`: a gzip body that is not gzip, say).',
           content: json(z.union([lineErrorsSchema, errorSchema])),
         },
         401: ERROR[401],
         403: ERROR[403],
+        ...BODY_ERRORS,
         409: {
           description:
             'Engines mode only (`conflicting-id-race`): another client sent a different event with the same new id ' +
@@ -286,11 +305,12 @@ const PATHS: ZodOpenApiPathsObject = {
           content: json(dryRunResultSchema),
         },
         400: {
-          description: 'A body that is neither NDJSON nor a JSON array, or too long.',
+          description: 'A body of more than 100,000 lines, or one that could not be read (`bad-body`).',
           content: json(errorSchema),
         },
         401: ERROR[401],
         403: ERROR[403],
+        ...BODY_ERRORS,
         500: ERROR[500],
       },
     },

@@ -13,7 +13,7 @@ import { createServer } from '../app';
 import { openApiDocument } from './openapi';
 
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
-const PUBLIC = new Set(['GET /health', 'GET /api/openapi.json', 'GET /api/docs']);
+const PUBLIC = new Set(['GET /health', 'GET /api/v1/health', 'GET /api/openapi.json', 'GET /api/docs']);
 
 interface Operation {
   operationId?: string;

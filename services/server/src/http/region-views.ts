@@ -65,7 +65,8 @@ export class RegionView {
           spendingId: d.spendingId,
           actionId: d.actionId,
           year: d.year,
-          amount: d.amount,
+          // An output amount: always two decimals (CONTRACT section 1), whatever was typed ("3" is "3.00").
+          amount: formatCents(parseAmountCents(d.amount)),
           bookedOn: d.bookedOn,
           payee: d.payee,
           invoiceRef: d.invoiceRef ?? null,
@@ -80,7 +81,8 @@ export class RegionView {
         const item = this.spending.get(record.data.spendingId);
         if (item === undefined) return;
         item.positions.push(record.position);
-        if (record.type === 'SpendingCorrected') item.amount = record.data.amount;
+        if (record.type === 'SpendingCorrected')
+          item.amount = formatCents(parseAmountCents(record.data.amount));
         else item.active = false;
         return;
       }

@@ -11,11 +11,29 @@ import {
   UseGuards,
 } from '@nestjs/common';
 import type { Response } from 'express';
+import Negotiator from 'negotiator';
 import { z } from 'zod';
 import { allocationReportCsv, mayReadHistory, type BudgetStore } from '@budget/application';
 import { AuthGuard, type AuthenticatedRequest } from './auth.guard';
 import { STORE } from './tokens';
 import { allowedRegion, fromPosition, parseQuery, position, year } from './web-access';
+
+/**
+ * Whether an Accept header prefers CSV to JSON for the report. As HTTP has it (quality values, any case, `*` ranges),
+ * but a media range's parameters other than `q` are not matched: `text/csv; charset=utf-8` and
+ * `text/csv; header=present` ask for CSV, which is served as UTF-8 with a header row. (Express's `accepts` would
+ * match them only to a type offered with the same parameters, and so answer JSON.)
+ */
+export function prefersCsv(accept: string | undefined): boolean {
+  if (accept === undefined) return false;
+  const ranges = accept.split(',').map((range) => {
+    const [type = '', ...parameters] = range.split(';');
+    const quality = parameters.find((p) => /^\s*q\s*=/i.test(p));
+    return quality === undefined ? type.trim() : `${type.trim()};${quality.trim()}`;
+  });
+  const negotiator = new Negotiator({ headers: { accept: ranges.join(', ') } });
+  return negotiator.mediaType(['application/json', 'text/csv']) === 'text/csv';
+}
 
 export const reportQuery = z.object({
   year,
@@ -40,8 +58,8 @@ export class ReportsController {
     const name = allowedRegion(request.token, regionParam);
     const q = parseQuery(reportQuery, query);
     const report = await this.store.allocationReport(name, q.year, q.asOfPosition);
-    // Content negotiation as HTTP has it (quality values, any case): JSON unless CSV is preferred.
-    if (request.accepts(['application/json', 'text/csv']) === 'text/csv') {
+    // JSON unless CSV is preferred.
+    if (prefersCsv(request.headers.accept)) {
       response
         .type('text/csv; charset=utf-8')
         .setHeader('Content-Disposition', `attachment; filename="allocation-${name}-${q.year}.csv"`);
