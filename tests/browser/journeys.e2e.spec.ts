@@ -911,6 +911,50 @@ describe('browser journeys', () => {
     expect(errors.filter((e) => !e.includes('status of 502'))).toEqual([]);
   });
 
+  it('brings a lost attempt back only to its own user, region and year', async () => {
+    const { page } = await spendingFormFilled('lost-other', {
+      spendingId: 'other-1',
+      amount: '19,00',
+      bookedOn: '2024-05-09',
+      payee: 'Stichting Ander',
+    });
+    await page.route('**/api/v1/events', (route) => route.fulfill({ status: 502, body: 'Bad Gateway' }));
+    await page.getByRole('button', { name: 'Vastleggen', exact: true }).click();
+    await page.getByText('Er kwam geen antwoord').waitFor();
+    await page.unroute('**/api/v1/events');
+    const restored = page.getByText('Op een eerdere poging met deze waarden kwam geen antwoord');
+    // Another year in the header: the values are not brought back for it.
+    await page.locator('#year').fill('2025');
+    await page.getByText('Uitgaven in dit jaar 2025').waitFor();
+    await page.reload();
+    await page.getByText('Uitgaven in dit jaar 2025').waitFor();
+    expect(await restored.count()).toBe(0);
+    expect(await page.locator('#spendingId').inputValue()).toBe('');
+    // Back in 2024 they are.
+    await page.locator('#year').fill('2024');
+    await page.getByText('Uitgaven in dit jaar 2024').waitFor();
+    await page.reload();
+    await restored.waitFor();
+    expect(await page.locator('#spendingId').inputValue()).toBe('other-1');
+    // An attempt with another user's name on it (kept in this tab before a token was refused) is dropped.
+    await page.evaluate(() => {
+      for (const key of Object.keys(sessionStorage).filter((k) => k.startsWith('budget.unanswered.'))) {
+        const kept = JSON.parse(sessionStorage.getItem(key) ?? '') as { events: { actor: string }[] };
+        for (const event of kept.events) event.actor = 'someone else';
+        sessionStorage.setItem(key, JSON.stringify(kept));
+      }
+    });
+    await page.reload();
+    await page.getByText('Uitgaven in dit jaar 2024').waitFor();
+    expect(await restored.count()).toBe(0);
+    expect(await page.locator('#spendingId').inputValue()).toBe('');
+    expect(
+      await page.evaluate(() =>
+        Object.keys(sessionStorage).filter((k) => k.startsWith('budget.unanswered.')),
+      ),
+    ).toEqual([]);
+  });
+
   it('forgets a lost attempt on signing out: the next user does not get its values', async () => {
     const { page } = await spendingFormFilled('lost-sign-out', {
       spendingId: 'signout-1',

@@ -404,6 +404,15 @@ describe('writing events: every role and region', () => {
       expect(await response.json(), type).toEqual(type === 'text/plain' ? counts(2, 0) : counts(0, 2));
     }
     expect(await (await send(`  ${array}\n`)).json()).toEqual(counts(0, 2));
+    // Sent as NDJSON it is read as `budget import` reads a file: an array is not an event line.
+    const asNdjson = await send(array, 'application/x-ndjson');
+    expect(asNdjson.status).toBe(400);
+    expect(
+      ((await asNdjson.json()) as { errors: { line: number; reason: string }[] }).errors.map((e) => [
+        e.line,
+        e.reason,
+      ]),
+    ).toEqual([[1, 'wrong-type']]);
     // One event record as JSON, also pretty-printed over several lines.
     const one = await send(JSON.stringify(b.action('ONE'), null, 2), 'application/json');
     expect(await one.json()).toEqual(counts(1, 0));
@@ -424,8 +433,12 @@ describe('bodies the server cannot take', () => {
       expect(await response.json()).toMatchObject({ error: 'unauthorized' });
     }
     // Routes match in any case, and so does the early answer.
-    const read = await api(`/API/V1/regions/${ZL}/reports/allocation?year=2024`);
-    expect(read.status).toBe(401);
+    const upper = await api('/API/V1/EVENTS', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-ndjson' },
+      body: tooLarge,
+    });
+    expect(upper.status).toBe(401);
   });
 
   it('names a body too large, in an encoding it cannot read, or that does not decode, and appends nothing', async () => {

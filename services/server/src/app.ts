@@ -58,7 +58,8 @@ export interface ServerParts {
 
 /** POST /api/v1/events and its dry run, /api/v1/events/validate. */
 function isEventsRequest(request: IncomingMessage): boolean {
-  const path = (request.url ?? '').split('?')[0] ?? '';
+  // The path as routed: in any case, and from a request target in absolute form too.
+  const path = new URL(request.url ?? '/', 'http://any').pathname.toLowerCase();
   return path === '/api/v1/events' || path.startsWith('/api/v1/events/');
 }
 

@@ -135,6 +135,11 @@ export function App(): JSX.Element {
   // What is typed in the year field; the session keeps the last whole year from 2000 to 2100 meanwhile, so typing
   // "2025" does not unmount the page (and lose a form) at "2", "20" and "202".
   const [yearInput, setYearInput] = useState(year);
+  /** A whole year chosen: shown, and kept for the tab at once (a reload right after must not lose it). */
+  const chooseYear = (chosen: string): void => {
+    setYear(chosen);
+    sessionStorage.setItem(YEAR_KEY, chosen);
+  };
   const [route, go] = useRoute();
   const words = useMemo(() => ({ lang, t: WORDS[lang] }), [lang]);
   const t = words.t;
@@ -196,17 +201,13 @@ export function App(): JSX.Element {
       // A year out of range in a link (?year=1999) shows in the year field with its error, as if typed there; the
       // page stays on the last whole year.
       setYearInput(wantedYear);
-      if (checks.year(wantedYear, t) === undefined) setYear(wantedYear);
+      if (checks.year(wantedYear, t) === undefined) chooseYear(wantedYear);
     }
   }, [route, regions]);
 
   useEffect(() => {
     if (region !== '') sessionStorage.setItem(REGION_KEY, region);
   }, [region]);
-
-  useEffect(() => {
-    sessionStorage.setItem(YEAR_KEY, year);
-  }, [year]);
 
   // The page is remounted when the region changes, so nothing of one region's page stays in another's; but not
   // when the first region appears (configured on this very page): its result must stay on screen. Worked out
@@ -336,7 +337,7 @@ export function App(): JSX.Element {
             onInput={(e) => {
               const typed = e.currentTarget.value;
               setYearInput(typed);
-              if (checks.year(typed, t) === undefined) setYear(typed);
+              if (checks.year(typed, t) === undefined) chooseYear(typed);
             }}
           />
           {!yearTyped && (

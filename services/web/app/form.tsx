@@ -105,13 +105,17 @@ export function forgetUnanswered(): void {
 }
 
 /**
- * The unanswered attempt a form kept before the page was reloaded, with its values when they fit the form (the
- * same fields, all text). Anything else found there is dropped: it is the app's own, written by `keepUnanswered`.
+ * The unanswered attempt a form kept before the page was reloaded (or the form shown again), if it is this user's:
+ * its events carry their name as actor, so another user's attempt (signed in in the same tab after a token was
+ * refused) is dropped, never sent under the next user's token. Its values come back only when they were typed for
+ * the region and year the form is for now (all text; a form's fields may vary, as the region form's funder rows
+ * do); else the attempt is kept for `send`, which looks it up before it sends anything new. Anything else found
+ * there is dropped: it is the app's own, written by `keepUnanswered`.
  */
-function keptUnanswered<F extends Record<string, string>>(
+function keptUnanswered(
   storageKey: string,
-  initial: F,
-): { attempt: Unanswered; values: F | undefined } | undefined {
+  session: Session,
+): { attempt: Unanswered; values: Record<string, string> | undefined } | undefined {
   const text = sessionStorage.getItem(storageKey);
   if (text === null) return undefined;
   try {
@@ -121,16 +125,19 @@ function keptUnanswered<F extends Record<string, string>>(
       typeof key !== 'string' ||
       !Array.isArray(events) ||
       events.length === 0 ||
-      !events.every((e) => typeof e.id === 'string' && typeof e.region === 'string')
+      !events.every(
+        (e) => typeof e.id === 'string' && e.region === session.region && e.actor === session.actor,
+      )
     )
-      throw new Error('not an attempt');
-    const [, , values] = JSON.parse(key) as [unknown, unknown, unknown];
+      throw new Error('not an attempt of this user in this region');
+    const [region, year, values] = JSON.parse(key) as [unknown, unknown, unknown];
     const fits =
+      region === session.region &&
+      year === session.year &&
       typeof values === 'object' &&
       values !== null &&
-      Object.keys(initial).every((k) => typeof (values as Record<string, unknown>)[k] === 'string') &&
-      Object.keys(values).length === Object.keys(initial).length;
-    return { attempt: { key, events }, values: fits ? (values as F) : undefined };
+      Object.values(values).every((value) => typeof value === 'string');
+    return { attempt: { key, events }, values: fits ? (values as Record<string, string>) : undefined };
   } catch {
     sessionStorage.removeItem(storageKey);
     return undefined;
@@ -149,8 +156,9 @@ function keepUnanswered(storageKey: string, attempt: Unanswered | undefined): vo
 export function useEventForm<F extends Record<string, string>>(options: EventFormOptions<F>): EventForm<F> {
   const storageKey = unansweredStorageKey(options.session.region, options.idPrefix);
   // Read once, before the first render: a reload after an unanswered append brings its values back.
-  const [kept] = useState(() => keptUnanswered(storageKey, options.initial));
-  const [values, setValues] = useState<F>(kept?.values ?? options.initial);
+  const [kept] = useState(() => keptUnanswered(storageKey, options.session));
+  // The values the attempt was sent with, as the form had them (this form wrote them).
+  const [values, setValues] = useState<F>((kept?.values as F | undefined) ?? options.initial);
   const [touched, setTouched] = useState<ReadonlySet<string>>(new Set());
   const [attempted, setAttempted] = useState(false);
   const [busy, setBusy] = useState(false);

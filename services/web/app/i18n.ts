@@ -79,7 +79,7 @@ const nl = {
   alreadyRecordedEarlier:
     'Dit was al vastgelegd: een eerdere poging is toch aangekomen. Er is niets dubbel geteld.',
   unansweredRestored:
-    'Op een eerdere poging met deze waarden kwam geen antwoord voordat de pagina opnieuw werd geladen: of die is vastgelegd, is niet bekend. De waarden staan er weer; verstuur ze opnieuw zonder iets te wijzigen: dan ziet u het, en telt niets dubbel.',
+    'Op een eerdere poging met deze waarden kwam geen antwoord: of die is vastgelegd, is niet bekend. De waarden staan er weer; verstuur ze opnieuw zonder iets te wijzigen: dan ziet u het, en telt niets dubbel.',
   unchangedSinceAppend:
     'Dit is zojuist met deze waarden vastgelegd en is niet nog eens verstuurd. Wijzig een veld om opnieuw vast te leggen.',
   appendedRejected:
@@ -396,7 +396,7 @@ const en: Words = {
   alreadyRecordedEarlier:
     'This was already recorded: an earlier attempt arrived after all. Nothing was counted twice.',
   unansweredRestored:
-    'An earlier attempt with these values got no answer before the page was reloaded: whether it was recorded is not known. The values are back; send them again without changing anything: you will see, and nothing counts twice.',
+    'An earlier attempt with these values got no answer: whether it was recorded is not known. The values are back; send them again without changing anything: you will see, and nothing counts twice.',
   unchangedSinceAppend:
     'This was just recorded with these values and has not been sent again. Change a field to record again.',
   appendedRejected:

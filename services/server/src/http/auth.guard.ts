@@ -37,8 +37,8 @@ export function unauthorizedFirst(
   tokens: TokenRegistry,
 ): (request: Request, response: Response, next: NextFunction) => void {
   return (request, response, next) => {
-    // Express matches routes in any case, so the path is compared in lower case.
-    const path = (request.url.split('?')[0] ?? '').toLowerCase();
+    // The path as Express routes it (also for a request target in absolute form), in lower case as it matches.
+    const path = request.path.toLowerCase();
     const open = !path.startsWith('/api/v1/') || path === '/api/v1/health' || path === '/api/v1/health/';
     if (open || tokenEntry(request, tokens) !== undefined) {
       next();

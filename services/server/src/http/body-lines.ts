@@ -5,17 +5,20 @@ import { decodeLines, lineErrorsBody } from '@budget/application';
 import { NOT_UTF8_ISSUE } from '@budget/domain';
 import { BadRequestBody } from './tokens';
 
-/** Whether the request says its body is JSON (`application/json` or a `+json` type). */
-export function isJsonBody(request: Request): boolean {
-  return typeof request.is(['json', '+json']) === 'string';
+/** What the request says its body is: JSON (`application/json` or a `+json` type), NDJSON, or something else. */
+export type BodyKind = 'json' | 'ndjson' | 'other';
+
+export function bodyKind(request: Request): BodyKind {
+  if (typeof request.is(['json', '+json']) === 'string') return 'json';
+  return typeof request.is(['application/x-ndjson']) === 'string' ? 'ndjson' : 'other';
 }
 
 /**
  * The body's lines, each to be validated as a line of an event file. The events endpoints receive their body as text
  * whatever its type (see `isEventsRequest` in app.ts):
- * - a body that parses as a JSON array, whatever its type (a body that begins with "[" cannot be NDJSON, whose
- *   lines are objects; clients and tools often send JSON without `application/json`): each element is one line
- *   (line n = element n);
+ * - a body that parses as a JSON array, sent as JSON or with a type that is neither JSON nor NDJSON (clients and
+ *   tools often send JSON as text/plain or with no type): each element is one line (line n = element n). A body
+ *   sent as NDJSON is read as `budget import` reads a file, so an array there is a malformed line;
  * - a JSON body (`application/json`) that parses as one object: that one event record (line 1), as the same
  *   object sent as NDJSON would be, also when it spans lines;
  * - a JSON body that parses as anything else: refused as a whole (400, in the shape of malformed lines);
@@ -24,17 +27,18 @@ export function isJsonBody(request: Request): boolean {
  * No body at all is no lines, as an empty file is. A body that is not UTF-8 is read line by line, each line that is
  * not UTF-8 refused as `bad-encoding` (`decodeLine`); a JSON one is refused as a whole.
  */
-export function bodyLines(raw: unknown, json: boolean): string[] {
+export function bodyLines(raw: unknown, kind: BodyKind): string[] {
+  const json = kind === 'json';
   if (raw === undefined || raw === null) return [];
   if (Buffer.isBuffer(raw)) {
     // A byte-order mark, as spreadsheet programs write, is not part of the first record (as `budget import` reads it).
     const bytes = raw[0] === 0xef && raw[1] === 0xbb && raw[2] === 0xbf ? raw.subarray(3) : raw;
     if (!isUtf8(bytes)) return json ? notUtf8() : decodeLines(bytes);
-    return bodyLines(bytes.toString('utf8'), json);
+    return bodyLines(bytes.toString('utf8'), kind);
   }
   if (typeof raw !== 'string') throw new BadRequestBody('the request body could not be read as text');
   const body = raw;
-  if (json || body.trimStart().startsWith('[')) {
+  if (json || (kind === 'other' && body.trimStart().startsWith('['))) {
     let parsed: unknown;
     try {
       parsed = JSON.parse(body);

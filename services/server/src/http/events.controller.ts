@@ -13,7 +13,7 @@ import {
 } from '@budget/application';
 import { validateLine } from '@budget/domain';
 import { AuthGuard, type AuthenticatedRequest } from './auth.guard';
-import { bodyLines, isJsonBody } from './body-lines';
+import { bodyLines, bodyKind } from './body-lines';
 import { forbidden } from './web-access';
 import { BadRequestBody, STORE } from './tokens';
 
@@ -27,7 +27,7 @@ export class EventsController {
   async append(@Req() request: AuthenticatedRequest, @Body() body: unknown): Promise<unknown> {
     const token = request.token;
     if (!writesAnything(token.role)) throw forbidden(`the role ${token.role} may not send events`);
-    const lines = bodyLines(body, isJsonBody(request));
+    const lines = bodyLines(body, bodyKind(request));
     // Most bodies have no line the token may not send: the import alone then validates them (once).
     if (lines.some((line) => mayBeDenied(token, line))) this.refuseDenied(token, lines);
     const result = await this.store.importLines(

@@ -12,7 +12,7 @@ import {
   type RegionLog,
 } from '@budget/domain';
 import { AuthGuard, type AuthenticatedRequest } from './auth.guard';
-import { bodyLines, isJsonBody } from './body-lines';
+import { bodyLines, bodyKind } from './body-lines';
 import { REGION_VIEWS, RegionViews } from './region-views';
 import { BadRequestBody } from './tokens';
 import { forbidden } from './web-access';
@@ -56,7 +56,7 @@ export class ValidateController {
   async validate(@Req() request: AuthenticatedRequest, @Body() body: unknown): Promise<DryRunResult> {
     const token = request.token;
     if (!writesAnything(token.role)) throw forbidden(`the role ${token.role} may not send events`);
-    const lines = bodyLines(body, isJsonBody(request));
+    const lines = bodyLines(body, bodyKind(request));
     if (lines.length > MAX_DRY_RUN_LINES)
       throw new BadRequestBody(`a dry run takes at most ${MAX_DRY_RUN_LINES} lines`);
     const scratches = new Map<string, Scratch>();
