@@ -433,20 +433,16 @@ describe('POST /api/v1/events/validate (dry run)', () => {
     expect(((await otherRegion.json()) as { lines: { outcome: string }[] }).lines[0]!.outcome).toBe(
       'forbidden',
     );
-    const notEvents = await f.api('/api/v1/events/validate', {
-      method: 'POST',
-      token: f.token('controller', ZL),
-      headers: { 'Content-Type': 'application/json' },
-      body: '"not events"',
-    });
-    expect(notEvents.status).toBe(400);
+    const asJson = (body: string) =>
+      f.api('/api/v1/events/validate', {
+        method: 'POST',
+        token: f.token('controller', ZL),
+        headers: { 'Content-Type': 'application/json' },
+        body,
+      });
+    expect((await asJson('"not events"')).status).toBe(400);
     // One object sent as JSON is one record, checked as such.
-    const oneObject = await f.api('/api/v1/events/validate', {
-      method: 'POST',
-      token: f.token('controller', ZL),
-      headers: { 'Content-Type': 'application/json' },
-      body: '{"not":"an event"}',
-    });
+    const oneObject = await asJson('{"not":"an event"}');
     expect(oneObject.status).toBe(200);
     const checked = (await oneObject.json()) as { ok: boolean; lines: { line: number; outcome: string }[] };
     expect(checked.ok).toBe(false);
