@@ -1,5 +1,5 @@
 // The budget CLI end to end: real processes, real SQLite files in temporary directories.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
@@ -165,6 +165,27 @@ describe('budget import', () => {
     expect(token.stderr).toContain(`cannot read the tokens file ${tokensFile}`);
     expect(token.stderr).toContain('repair or move the file');
     expect(token.stderr).not.toContain('internal error');
+  });
+
+  it('says a store file it cannot read is damaged or not its own, and changes nothing', () => {
+    const cli = Cli.fresh();
+    mkdirSync(cli.dataDir, { recursive: true });
+    const file = join(cli.dataDir, 'budget.sqlite');
+    const garbage = 'this is not a database, it is a spreadsheet saved under the wrong name\n'.repeat(200);
+    writeFileSync(file, garbage);
+    const b = new EventBuilder();
+    for (const result of [
+      cli.importText(ndjson([b.configured()])),
+      cli.run(report2024Args()),
+      cli.run(['export', '--region', 'zuid-limburg']),
+    ]) {
+      expect(result.code).toBe(70);
+      expect(result.stderr).toContain(`${file} cannot be read as a budget store`);
+      expect(result.stderr).toContain('budget backup');
+      expect(result.stderr).not.toContain('internal error');
+      expect(result.stderr).not.toContain('    at ');
+    }
+    expect(readFileSync(file, 'utf8')).toBe(garbage);
   });
 
   it('treats a known id with different content as malformed', () => {

@@ -208,7 +208,9 @@ export class UserError extends Error {
        * Engines mode: the import's events are durably in the inbox, but the services did not decide and project them
        * in time, so their outcome is not known yet. Sending the same events again (same ids) is safe: they count once.
        */
-      | 'not-yet-processed',
+      | 'not-yet-processed'
+      /** The embedded store's file is not a database this build can read (damaged, not ours, or a newer schema). */
+      | 'store-unreadable',
     readonly exitCode = 2,
     /** The message for the HTTP API's clients, where it differs: no local paths, no CLI flags. */
     readonly publicMessage = message,

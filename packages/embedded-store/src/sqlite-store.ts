@@ -110,6 +110,14 @@ export class EmbeddedStore implements BudgetStore {
   }
 
   static open(dataDir: string, options: EmbeddedStoreOptions = {}): EmbeddedStore {
+    try {
+      return EmbeddedStore.openFile(dataDir, options);
+    } catch (error) {
+      throw unreadable(join(dataDir, DATABASE_FILE), error);
+    }
+  }
+
+  private static openFile(dataDir: string, options: EmbeddedStoreOptions): EmbeddedStore {
     const file = join(dataDir, DATABASE_FILE);
     if (options.readonly === true) {
       let db: Database.Database;
@@ -124,6 +132,8 @@ export class EmbeddedStore implements BudgetStore {
         );
       }
       db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
+      // Reads the file's header and schema now, so a file that is not a store says so here, not mid-command.
+      db.pragma('schema_version');
       return new EmbeddedStore(dataDir, db, db, options);
     }
     mkdirSync(dataDir, { recursive: true });
@@ -142,8 +152,11 @@ export class EmbeddedStore implements BudgetStore {
     if (version === undefined) {
       db.prepare("INSERT INTO meta (key, value) VALUES ('schema', ?)").run(String(SCHEMA_VERSION));
     } else if (version.value !== String(SCHEMA_VERSION)) {
-      throw new Error(
-        `${file} has schema version ${version.value}; this build reads version ${SCHEMA_VERSION}`,
+      throw new UserError(
+        `${file} has schema version ${version.value}; this build reads version ${SCHEMA_VERSION}: use the build that wrote it`,
+        'store-unreadable',
+        70,
+        'the store was written by another version of this program',
       );
     }
     const reader = new Database(file, { readonly: true });
@@ -551,4 +564,19 @@ function markDirty(dirtyYears: Map<string, Set<number>>, region: string, years: 
     dirtyYears.set(region, dirty);
   }
   for (const year of years) dirty.add(year);
+}
+
+/**
+ * The error of a store file SQLite cannot read as a database (damaged, or not a database at all) in words that say
+ * what to do; any other error as it is.
+ */
+function unreadable(file: string, error: unknown): unknown {
+  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+  if (code !== 'SQLITE_NOTADB' && code !== 'SQLITE_CORRUPT') return error;
+  return new UserError(
+    `${file} cannot be read as a budget store (${error instanceof Error ? error.message : String(code)}): it is damaged or not this program's file. Restore it from a copy made with \`budget backup\`, or point BUDGET_DATA_DIR at the right directory`,
+    'store-unreadable',
+    70,
+    'the server cannot read its store',
+  );
 }

@@ -14,6 +14,8 @@ const STATUS: Record<UserError['code'], number> = {
   'conflicting-id-race': 409,
   // Received and durable, not yet processed: accepted for processing (RFC 9110 15.3.3), not "try again".
   'not-yet-processed': 202,
+  // The server's own store cannot be read: its fault, not the client's.
+  'store-unreadable': 500,
 };
 
 /**
