@@ -574,7 +574,7 @@ function unreadable(file: string, error: unknown): unknown {
   const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
   if (code !== 'SQLITE_NOTADB' && code !== 'SQLITE_CORRUPT') return error;
   return new UserError(
-    `${file} cannot be read as a budget store (${error instanceof Error ? error.message : String(code)}): it is damaged or not this program's file. Restore it from a copy made with \`budget backup\`, or point BUDGET_DATA_DIR at the right directory`,
+    `${file} cannot be read as a budget store (${error instanceof Error ? error.message : code}): it is damaged or not this program's file. Restore it from a copy made with \`budget backup\`, or point BUDGET_DATA_DIR at the right directory`,
     'store-unreadable',
     70,
     'the server cannot read its store',
