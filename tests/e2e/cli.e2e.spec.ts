@@ -188,6 +188,19 @@ describe('budget import', () => {
     expect(readFileSync(file, 'utf8')).toBe(garbage);
   });
 
+  it('says lines were decided, not appended, before a bad line further on refuses the whole file', () => {
+    const cli = Cli.fresh();
+    const b = new EventBuilder();
+    const events = [b.configured(), b.action('A1'), b.key(2024, { maastricht: '0.5', heerlen: '0.5' })];
+    for (let i = 0; i < 100_000; i++) events.push(b.spending(`s${i}`, 'A1', 2024, '1.00'));
+    const result = cli.importText(`${ndjson(events)}not json\n`);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('validated 100000 lines\ndecided 100000 lines\n');
+    expect(result.stderr).not.toMatch(/appended \d+ lines/);
+    expect(result.stderr).toContain('line 100004: not-json');
+    expect(result.stderr).toContain('nothing was appended');
+  });
+
   it('treats a known id with different content as malformed', () => {
     const cli = Cli.fresh();
     const b = new EventBuilder();

@@ -39,7 +39,7 @@ function waitForOutput(child: ReturnType<Cli['spawn']>, pattern: RegExp): Promis
 describe('an import killed with SIGKILL', () => {
   it.each([
     ['while validating', /validated 100000 lines/],
-    ['while appending', /appended 100000 lines/],
+    ['while deciding and appending', /decided 100000 lines/],
   ])('%s leaves the store exactly as before, and a rerun completes', async (_phase, pattern) => {
     const cli = Cli.fresh();
     expect(cli.importText(ndjson(smallScenario())).code).toBe(0);
@@ -79,7 +79,7 @@ describe('two writers on one data directory', () => {
     });
     // Half-way: the first import holds the write lock until it commits. It is stopped while the second runs (the
     // lock stays held), so that it cannot commit within the second's wait for the lock, however fast it is.
-    await waitForOutput(first, /appended 100000 lines/);
+    await waitForOutput(first, /decided 100000 lines/);
     first.kill('SIGSTOP');
     const second = cli.importText(ndjson([new EventBuilder('zuid-limburg', 'other').action('B1')]));
     first.kill('SIGCONT');

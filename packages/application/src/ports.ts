@@ -29,8 +29,13 @@ export type ImportResult =
   /** `errorCount`: every bad line of the input; `errors` lists the first `maxErrors` of them, in line order. */
   | { ok: false; errors: LineError[]; errorCount: number; events: number };
 
+/**
+ * An import's progress: lines validated; lines decided inside the embedded store's one transaction (appended only
+ * when the whole input is done, all or nothing); or events sent to the inbox (the engines mode, once the whole input
+ * has been validated).
+ */
 export interface ImportProgress {
-  phase: 'validating' | 'appending';
+  phase: 'validating' | 'deciding' | 'appending';
   lines: number;
 }
 

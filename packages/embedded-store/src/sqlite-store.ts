@@ -329,7 +329,7 @@ export class EmbeddedStore implements BudgetStore {
           counts.rejected += 1;
         }
         if (counts.appended % 100_000 === 0)
-          options.onProgress?.({ phase: 'appending', lines: counts.appended });
+          options.onProgress?.({ phase: 'deciding', lines: counts.appended });
       }
     }
     if (failed) {

@@ -89,14 +89,25 @@ function transactionLost(error: unknown, depth = 0): boolean {
   return (typeof type === 'string' && TRANSACTION_LOST.has(type)) || transactionLost(cause, depth + 1);
 }
 
+/** How long the same kafkajs message is not logged again: a broker that does not answer is retried many times. */
+const REPEAT_QUIET_MS = 60_000;
+
 /**
  * kafkajs's console logger, minus one warning: limiting an idempotent producer's retries "may invalidate EoS
  * guarantees" when a failed send is given up. The import gives up the whole transaction instead and sends all of
- * it again in a new one, which the sequencer deduplicates by id, so the warning does not apply.
+ * it again in a new one, which the sequencer deduplicates by id, so the warning does not apply. A message logged
+ * in the last minute is not logged again (a broker that is down gave hundreds of the same lines in two minutes).
  */
 function quietLogCreator() {
+  const lastLogged = new Map<string, number>();
   return ({ namespace, level, label, log }: LogEntry): void => {
     if (log.message.startsWith('Limiting retries for the idempotent producer')) return;
+    const now = Date.now();
+    const key = `${namespace} ${log.message}`;
+    const last = lastLogged.get(key);
+    if (last !== undefined && now - last < REPEAT_QUIET_MS) return;
+    lastLogged.set(key, now);
+    if (lastLogged.size > 1000) lastLogged.clear();
     const prefix = namespace === '' ? '' : `[${namespace}] `;
     const line = JSON.stringify({ level: label, ...log, message: `${prefix}${log.message}` });
     if (level === logLevel.ERROR) console.error(line);
@@ -146,13 +157,22 @@ export class KafkaStore implements BudgetStore {
     });
     const admin = kafka.admin();
     const watermarks = readUncommittedAdmin(kafka);
-    await retrying({
-      what: 'connecting to Kafka',
-      deadline: Date.now() + catchUpTimeoutMs,
-      attemptMs: CALL_MS,
-      call: () => Promise.all([admin.connect(), watermarks.connect()]),
-      onGiveUp: (error) => unreachable('connecting to Kafka', catchUpTimeoutMs, error),
-    });
+    try {
+      await retrying({
+        what: 'connecting to Kafka',
+        deadline: Date.now() + catchUpTimeoutMs,
+        attemptMs: CALL_MS,
+        call: () => Promise.all([admin.connect(), watermarks.connect()]),
+        onGiveUp: (error) => unreachable('connecting to Kafka', catchUpTimeoutMs, error),
+      });
+    } catch (error) {
+      // Nothing may keep trying in the background once the caller has been told.
+      for (const client of [admin, watermarks])
+        await withTimeout('disconnecting from Kafka', CALL_MS, () => client.disconnect()).catch(
+          () => undefined,
+        );
+      throw error;
+    }
     return new KafkaStore(kafka, admin, watermarks, projections, settings, catchUpTimeoutMs);
   }
 

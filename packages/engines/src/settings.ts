@@ -8,13 +8,28 @@ const schema = z.object({
   MONGO_URL: setting,
   BUDGET_NAMESPACE: setting,
   BUDGET_MONGO_DB: setting,
+  BUDGET_ENGINES_WAIT_SECONDS: z.preprocess(
+    (value) => (value === '' ? undefined : value),
+    z
+      .string()
+      .regex(/^\d{1,4}$/, 'BUDGET_ENGINES_WAIT_SECONDS must be a whole number of seconds from 1 to 3600')
+      .transform(Number)
+      .refine(
+        (seconds) => seconds >= 1 && seconds <= 3600,
+        'BUDGET_ENGINES_WAIT_SECONDS must be a whole number of seconds from 1 to 3600',
+      )
+      .optional(),
+  ),
 });
+
+/** How long a command waits for Kafka to answer and the services to catch up, unless BUDGET_ENGINES_WAIT_SECONDS. */
+export const DEFAULT_WAIT_SECONDS = 120;
 
 /** Undefined unless both KAFKA_BROKERS and MONGO_URL are set (CONTRACT section 6). */
 export function readEngineSettings(
   env: NodeJS.ProcessEnv,
   clientId: string,
-): (EngineSettings & { database: string }) | undefined {
+): (EngineSettings & { database: string; waitMs: number }) | undefined {
   const parsed = schema.parse(env);
   if (parsed.KAFKA_BROKERS === undefined || parsed.MONGO_URL === undefined) return undefined;
   const brokers = parsed.KAFKA_BROKERS.split(',').map((b) => b.trim());
@@ -26,5 +41,6 @@ export function readEngineSettings(
     namespace: parsed.BUDGET_NAMESPACE ?? '',
     clientId,
     database: parsed.BUDGET_MONGO_DB ?? 'budget',
+    waitMs: (parsed.BUDGET_ENGINES_WAIT_SECONDS ?? DEFAULT_WAIT_SECONDS) * 1000,
   };
 }

@@ -167,7 +167,11 @@ export function buildProgram(environment: Environment, io: Io, setExitCode: (cod
             // Every bad line is listed (CONTRACT section 2), however many there are.
             maxErrors: Number.POSITIVE_INFINITY,
             onProgress: (p) => {
-              io.err(`${p.phase === 'validating' ? 'validated' : 'appended'} ${p.lines} lines\n`);
+              // "decided", not "appended": the embedded store appends them all at the end or none (a bad line
+              // further on refuses the whole file).
+              io.err(
+                `${{ validating: 'validated', deciding: 'decided', appending: 'appended' }[p.phase]} ${p.lines} lines\n`,
+              );
             },
           }),
         );

@@ -12,12 +12,23 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   throw error;
 });
 
+let code: number;
 try {
   const io = { out: write(process.stdout), err: write(process.stderr) };
-  process.exitCode = await runCli(process.argv.slice(2), () => readEnvironment(process.env), io);
+  code = await runCli(process.argv.slice(2), () => readEnvironment(process.env), io);
 } catch (error) {
   process.stderr.write(
     `budget: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
   );
-  process.exitCode = 70;
+  code = 70;
 }
+// Done: a client library still retrying in the background (kafkajs, after Kafka did not answer) must not keep the
+// command from ending. First everything written goes out (a write's callback runs after those before it).
+const flushed = (stream: NodeJS.WriteStream): Promise<void> =>
+  new Promise((resolve) => {
+    stream.write('', () => {
+      resolve();
+    });
+  });
+await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
+process.exit(code);

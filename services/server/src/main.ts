@@ -35,7 +35,7 @@ async function startEngines(log: Logger): Promise<System | undefined> {
   const workers: Worker[] = kinds.map((kind) => engineWorker(kind, settings, log.child({ worker: kind })));
   await Promise.all(workers.map((w) => w.start()));
   const projections = await connectProjections(settings.mongoUrl, settings.database);
-  const store = await KafkaStore.open(settings, projections);
+  const store = await KafkaStore.open(settings, projections, settings.waitMs);
   log.info({ brokers: settings.brokers, database: settings.database }, 'engines mode: Kafka and MongoDB');
   return {
     store,
