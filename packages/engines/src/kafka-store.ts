@@ -34,7 +34,15 @@ import {
   type LineError,
   type LineSource,
 } from '@budget/application';
-import { chunkId, chunkOf, chunkRecords, findIdPositions, readChunks, type Projections } from './mongo';
+import {
+  BucketCache,
+  chunkId,
+  chunkOf,
+  chunkRecords,
+  findIdPositions,
+  readChunks,
+  type Projections,
+} from './mongo';
 import { MongoProjectionStore } from './mongo-projections';
 import { readToEnd } from './read-to-end';
 import {
@@ -444,8 +452,13 @@ export class KafkaStore implements BudgetStore {
     const firstLines = new FirstLines();
     let pending: Pending[] = [];
     let events = 0;
+    // The import's batches look ids up in the same buckets: each version is read once.
+    const cache = new BucketCache();
     const flush = async (): Promise<void> => {
-      const found = await this.findEvents(pending.map((p) => ({ region: p.region, id: p.id })));
+      const found = await this.findEvents(
+        pending.map((p) => ({ region: p.region, id: p.id })),
+        cache,
+      );
       for (const p of pending) {
         const existing = found.get(eventKey(p.region, p.id));
         if (existing === undefined) {
@@ -559,6 +572,7 @@ export class KafkaStore implements BudgetStore {
   /** Looks ids up in each region's id index (findIdPositions), then the records themselves by position. */
   private async findPositions(
     keys: { region: string; id: string }[],
+    cache: BucketCache,
   ): Promise<Map<string, { region: string; position: number; accepted: boolean }>> {
     const byRegion = new Map<string, string[]>();
     for (const { region, id } of keys) {
@@ -571,7 +585,7 @@ export class KafkaStore implements BudgetStore {
     }
     const found = new Map<string, { region: string; position: number; accepted: boolean }>();
     for (const [region, ids] of byRegion) {
-      for (const [id, { position, accepted }] of await findIdPositions(this.projections, region, ids))
+      for (const [id, { position, accepted }] of await findIdPositions(this.projections, region, ids, cache))
         found.set(eventKey(region, id), { region, position, accepted });
     }
     return found;
@@ -595,8 +609,11 @@ export class KafkaStore implements BudgetStore {
     return records;
   }
 
-  private async findEvents(keys: { region: string; id: string }[]): Promise<Map<string, BudgetEvent>> {
-    const positions = await this.findPositions(keys);
+  private async findEvents(
+    keys: { region: string; id: string }[],
+    cache: BucketCache,
+  ): Promise<Map<string, BudgetEvent>> {
+    const positions = await this.findPositions(keys, cache);
     const records = await this.recordsAt(positions.values());
     const found = new Map<string, BudgetEvent>();
     for (const [key, { region, position }] of positions) {
@@ -615,8 +632,10 @@ export class KafkaStore implements BudgetStore {
     keys: { region: string; id: string }[],
   ): Promise<{ accepted: number; rejected: number }> {
     const deadline = Date.now() + this.catchUpTimeoutMs;
+    // Each poll reads only the buckets the projector has rewritten since the last.
+    const cache = new BucketCache();
     for (;;) {
-      const found = await this.findPositions(keys);
+      const found = await this.findPositions(keys, cache);
       if (found.size >= keys.length) {
         let accepted = 0;
         for (const place of found.values()) if (place.accepted) accepted += 1;
