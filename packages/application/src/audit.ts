@@ -14,7 +14,27 @@ import {
 } from '@budget/domain';
 
 export type VerifyResult =
-  { ok: true; records: number } | { ok: false; position: number; line: number; problem: string };
+  | { ok: true; records: number }
+  /** `partial`: the file starts past position 1 (an export made with --from-position): not the whole history. */
+  | { ok: false; position: number; line: number; problem: string; partial?: true };
+
+/**
+ * What is wrong with a history whose first record is not at position 1: most likely a partial export (`export
+ * --from-position`), which can be neither verified nor replayed from the file alone.
+ */
+function notWhole(firstPosition: unknown, needs: 'a replay needs' | 'verifying needs'): string {
+  return (
+    `the file starts at position ${JSON.stringify(firstPosition)}, not at position 1: ${needs} ` +
+    'the whole history (an export without --from-position)'
+  );
+}
+
+/** For verifying: a first record at a whole position past 1 is said as a partial export, not as a broken link. */
+export function partialExport(firstPosition: unknown): string | undefined {
+  return typeof firstPosition === 'number' && Number.isInteger(firstPosition) && firstPosition > 1
+    ? notWhole(firstPosition, 'verifying needs')
+    : undefined;
+}
 
 export interface Discrepancy {
   position: number;
@@ -104,6 +124,11 @@ export async function verifyHistory(lines: AsyncIterable<string>): Promise<Verif
   for await (const item of records(lines, parseForVerify)) {
     if ('problem' in item) return { ok: false, position: expected, line: item.line, problem: item.problem };
     const { record } = item;
+    if (expected === 1) {
+      const partial = partialExport(record.position);
+      if (partial !== undefined)
+        return { ok: false, position: 1, line: item.line, problem: partial, partial: true };
+    }
     region ??= record.region;
     const problem =
       record.region !== region
@@ -130,18 +155,10 @@ export async function replayHistory(lines: AsyncIterable<string>, year: number):
     const position = (log?.length ?? 0) + 1;
     if ('problem' in item) return { ok: false, position, line: item.line, problem: item.problem };
     const { record } = item;
-    if (log === undefined && record.position !== 1) {
-      // A partial export (`export --from-position`): deciding it from an empty state would make every record a
-      // discrepancy, when what is wrong is the file.
-      return {
-        ok: false,
-        position,
-        line: item.line,
-        problem:
-          `the file starts at position ${JSON.stringify(record.position)}, not at position 1: a replay needs ` +
-          'the whole history (an export without --from-position)',
-      };
-    }
+    // A partial export (`export --from-position`): deciding it from an empty state would make every record a
+    // discrepancy, when what is wrong is the file.
+    if (log === undefined && record.position !== 1)
+      return { ok: false, position, line: item.line, problem: notWhole(record.position, 'a replay needs') };
     log ??= RegionLog.empty(record.region);
     if (record.region !== log.region) {
       return {

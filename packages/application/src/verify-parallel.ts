@@ -2,7 +2,7 @@
 //! Gives the same answer as `verifyHistory` (which stays the reference, and serves small inputs and the HTTP API).
 import { availableParallelism } from 'node:os';
 import { GENESIS_HASH } from '@budget/domain';
-import type { VerifyResult } from './audit';
+import { partialExport, type VerifyResult } from './audit';
 import { checkBlock, countLines, type BlockResult, type CheckOptions } from './verify-block';
 import { WorkerPool } from './worker-pool';
 
@@ -89,6 +89,11 @@ class Linker {
   add(result: BlockResult): VerifyResult | null {
     const { first } = result;
     if (first !== null) {
+      if (this.expected === 1) {
+        const partial = partialExport(first.position);
+        if (partial !== undefined)
+          return { ok: false, position: 1, line: first.line, problem: partial, partial: true };
+      }
       this.region ??= first.region;
       const problem =
         first.region !== this.region
