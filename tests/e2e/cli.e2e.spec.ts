@@ -450,14 +450,14 @@ describe('export, audit verify and replay', () => {
       partialFile,
       cli.run(['export', '--region', 'zuid-limburg', '--from-position', '15']).stdout,
     );
-    // Not called a broken chain: the wrong file, in replay's words.
+    // The chain breaks at position 1, and why is said in replay's words.
     const verified = cli.run(['audit', 'verify', '--file', partialFile]);
     expect(verified).toEqual({
       code: 1,
-      stdout: '',
-      stderr:
-        'cannot verify: position 1 (line 1): the file starts at position 15, not at position 1: verifying needs ' +
-        'the whole history (an export without --from-position)\n',
+      stdout:
+        'hash chain broken at position 1 (line 1): the file starts at position 15, not at position 1: verifying ' +
+        'needs the whole history (an export without --from-position)\n',
+      stderr: '',
     });
     // Standard input goes through the sequential check: the same answer.
     expect(cli.run(['audit', 'verify', '--file', '-'], readFileSync(partialFile, 'utf8'))).toEqual(verified);

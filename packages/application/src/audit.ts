@@ -14,9 +14,7 @@ import {
 } from '@budget/domain';
 
 export type VerifyResult =
-  | { ok: true; records: number }
-  /** `partial`: the file starts past position 1 (an export made with --from-position): not the whole history. */
-  | { ok: false; position: number; line: number; problem: string; partial?: true };
+  { ok: true; records: number } | { ok: false; position: number; line: number; problem: string };
 
 /**
  * What is wrong with a history whose first record is not at position 1: most likely a partial export (`export
@@ -29,7 +27,10 @@ function notWhole(firstPosition: unknown, needs: 'a replay needs' | 'verifying n
   );
 }
 
-/** For verifying: a first record at a whole position past 1 is said as a partial export, not as a broken link. */
+/**
+ * For verifying: the chain breaks at position 1 of a file whose first record is at a whole position past 1, and the
+ * problem is said as a partial export rather than as a wrong position.
+ */
 export function partialExport(firstPosition: unknown): string | undefined {
   return typeof firstPosition === 'number' && Number.isInteger(firstPosition) && firstPosition > 1
     ? notWhole(firstPosition, 'verifying needs')
@@ -126,8 +127,7 @@ export async function verifyHistory(lines: AsyncIterable<string>): Promise<Verif
     const { record } = item;
     if (expected === 1) {
       const partial = partialExport(record.position);
-      if (partial !== undefined)
-        return { ok: false, position: 1, line: item.line, problem: partial, partial: true };
+      if (partial !== undefined) return { ok: false, position: 1, line: item.line, problem: partial };
     }
     region ??= record.region;
     const problem =

@@ -91,8 +91,7 @@ class Linker {
     if (first !== null) {
       if (this.expected === 1) {
         const partial = partialExport(first.position);
-        if (partial !== undefined)
-          return { ok: false, position: 1, line: first.line, problem: partial, partial: true };
+        if (partial !== undefined) return { ok: false, position: 1, line: first.line, problem: partial };
       }
       this.region ??= first.region;
       const problem =
