@@ -45,6 +45,7 @@ import {
 } from './mongo';
 import { MongoProjectionStore } from './mongo-projections';
 import { readToEnd } from './read-to-end';
+import { DEFAULT_WAIT_SECONDS } from './settings';
 import {
   endOffsets,
   groupHasReached,
@@ -154,7 +155,7 @@ export class KafkaStore implements BudgetStore {
   static async open(
     settings: EngineSettings,
     projections: Projections,
-    catchUpTimeoutMs = 120_000,
+    catchUpTimeoutMs = DEFAULT_WAIT_SECONDS * 1000,
   ): Promise<KafkaStore> {
     const kafka = new Kafka({
       clientId: settings.clientId,

@@ -4,6 +4,8 @@ import { hash } from 'node:crypto';
 import { deflateRaw, inflateRawSync } from 'node:zlib';
 import { promisify } from 'node:util';
 import mongoose, { Schema, mongo, type Connection, type Model } from 'mongoose';
+import { UserError } from '@budget/application';
+import { describeError } from './retry';
 
 /** Log records per chunk document: position p lives in chunk floor((p - 1) / CHUNK_RECORDS). */
 export const CHUNK_RECORDS = 1000;
@@ -150,7 +152,16 @@ export async function connectProjections(url: string, database?: string): Promis
     ...(database === undefined ? {} : { dbName: database }),
     serverSelectionTimeoutMS: 10_000,
   });
-  await connection.asPromise();
+  try {
+    await connection.asPromise();
+  } catch (error) {
+    // As a Kafka that does not answer is said (KafkaStore.open): which engine, and to try again.
+    throw new UserError(
+      `connecting to MongoDB (MONGO_URL) failed: ${describeError(error)}: is it running? Try again when it is.`,
+      'store-busy',
+      75,
+    );
+  }
   return {
     connection,
     chunks: connection.model<ChunkDoc>('chunks', chunkSchema, 'log_chunks'),
@@ -185,7 +196,7 @@ export function bucketId(region: string, bucket: number, version: number): strin
  * again and again (a re-import of 200,000 lines took ten times as long as the first import without it).
  */
 export class BucketCache {
-  private readonly buckets = new Map<string, Map<string, IdPlace> | null>();
+  private readonly buckets = new Map<string, Map<string, IdPlace>>();
   private entries = 0;
 
   constructor(
@@ -193,12 +204,12 @@ export class BucketCache {
     private readonly maxEntries = 2_000_000,
   ) {}
 
-  get(id: string): Map<string, IdPlace> | null | undefined {
+  get(id: string): Map<string, IdPlace> | undefined {
     return this.buckets.get(id);
   }
 
-  set(id: string, places: Map<string, IdPlace> | null): void {
-    const size = places?.size ?? 0;
+  set(id: string, places: Map<string, IdPlace>): void {
+    const size = places.size;
     if (this.entries + size > this.maxEntries) {
       this.buckets.clear();
       this.entries = 0;
@@ -232,8 +243,8 @@ export async function findIdPositions(
       if (version === 0) continue;
       if (!buckets.has(bucket)) {
         const versioned = bucketId(region, bucket, version);
-        let places = cache.get(versioned);
-        if (places === undefined || places === null) {
+        let places: Map<string, IdPlace> | null | undefined = cache.get(versioned);
+        if (places === undefined) {
           const doc = await projections.buckets.findById(versioned).lean();
           places = doc === null ? null : bucketPlaces(doc);
           // A version not found was replaced meanwhile: not kept, as it is never asked for again.

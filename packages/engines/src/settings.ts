@@ -3,6 +3,8 @@ import { z } from 'zod';
 import type { EngineSettings } from './topics';
 
 const setting = z.preprocess((value) => (value === '' ? undefined : value), z.string().min(1).optional());
+const WAIT_RANGE = 'BUDGET_ENGINES_WAIT_SECONDS must be a whole number of seconds from 1 to 3600';
+
 const schema = z.object({
   KAFKA_BROKERS: setting,
   MONGO_URL: setting,
@@ -12,12 +14,9 @@ const schema = z.object({
     (value) => (value === '' ? undefined : value),
     z
       .string()
-      .regex(/^\d{1,4}$/, 'BUDGET_ENGINES_WAIT_SECONDS must be a whole number of seconds from 1 to 3600')
+      .regex(/^\d{1,4}$/, WAIT_RANGE)
       .transform(Number)
-      .refine(
-        (seconds) => seconds >= 1 && seconds <= 3600,
-        'BUDGET_ENGINES_WAIT_SECONDS must be a whole number of seconds from 1 to 3600',
-      )
+      .refine((seconds) => seconds >= 1 && seconds <= 3600, WAIT_RANGE)
       .optional(),
   ),
 });

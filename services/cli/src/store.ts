@@ -1,5 +1,5 @@
 //! Opens the store the environment names: the embedded SQLite store, or Kafka and MongoDB when both are set.
-import { UserError, type BudgetStore } from '@budget/application';
+import type { BudgetStore } from '@budget/application';
 import { EmbeddedStore } from '@budget/embedded-store';
 import type { Environment } from './environment';
 
@@ -11,15 +11,7 @@ export async function openStore(environment: Environment, mode: 'read' | 'write'
   const { KafkaStore, connectProjections, readEngineSettings } = await import('@budget/engines');
   const settings = readEngineSettings(process.env, 'budget-cli');
   if (settings === undefined) throw new Error('KAFKA_BROKERS and MONGO_URL must both be set');
-  const projections = await connectProjections(settings.mongoUrl, settings.database).catch(
-    (error: unknown) => {
-      throw new UserError(
-        `connecting to MongoDB (MONGO_URL) failed: ${error instanceof Error ? error.message : String(error)}: is it running? Try again when it is.`,
-        'store-busy',
-        75,
-      );
-    },
-  );
+  const projections = await connectProjections(settings.mongoUrl, settings.database);
   const store = await KafkaStore.open(settings, projections, settings.waitMs).catch(
     async (error: unknown) => {
       await projections.connection.close().catch(() => undefined);

@@ -81,6 +81,11 @@ function messageOf(error: unknown, t: Words): string {
   return error instanceof AppendFailed ? appendErrorText(error.failure, t) : apiErrorText(error, t);
 }
 
+/** Whether a dry run found every event it was asked about already in the log (an earlier attempt arrived). */
+function allInLog(answer: DryRun): boolean {
+  return answer.lines.every((l) => l.outcome === 'already-present');
+}
+
 /** An append that did not end in counts, as `useEventForm` keeps it: its values' key and the events sent. */
 interface Unanswered {
   key: string;
@@ -226,7 +231,7 @@ export function useEventForm<F extends Record<string, string>>(options: EventFor
    * said (recorded after all, or recorded as rejected and why) and the attempt counts as answered.
    */
   const arrivedEarlier = (events: EventRecord[], key: string, answer: DryRun): boolean => {
-    if (!answer.lines.every((l) => l.outcome === 'already-present')) return false;
+    if (!allInLog(answer)) return false;
     const reasons = answer.lines.flatMap((l) => l.issues.map((i) => i.reason));
     if (reasons.length === 0) {
       setResult({ alreadyRecorded: true });
@@ -316,7 +321,7 @@ export function useEventForm<F extends Record<string, string>>(options: EventFor
         const earlier = { checked: false, arrived: false };
         await guarded(async () => {
           const answer = await dryRun(options.session.api, previous.events);
-          earlier.arrived = answer.lines.every((l) => l.outcome === 'already-present');
+          earlier.arrived = allInLog(answer);
           earlier.checked = true;
         });
         // Not known yet (the check failed, its error is on screen): nothing new is sent until it is.

@@ -254,7 +254,8 @@ const PATHS: ZodOpenApiPathsObject = {
         202: {
           description:
             'Engines mode only (`not-yet-processed`): the events were received and are durably in the inbox, but ' +
-            'the services did not decide and project them within the wait (120 s), so the counts are not known ' +
+            'the services did not decide and project them within the wait (BUDGET_ENGINES_WAIT_SECONDS, 120 s by ' +
+            'default), so the counts are not known ' +
             'yet. They will be decided once the services run. Sending the same events again (the same ids) is ' +
             'safe: they count once, as already present. Do not send them again under new ids.',
           content: json(errorSchema),
