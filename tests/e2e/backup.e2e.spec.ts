@@ -3,7 +3,7 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFi
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EmbeddedStore } from '@budget/embedded-store';
-import { Cli, report2024Args, tempDir } from '../support/cli';
+import { Cli, report2024Args, tempDir, whileAnotherWrites } from '../support/cli';
 import { EventBuilder, ndjson, smallScenario } from '../support/events';
 
 /** What a store answers, for comparing a restored copy with its original. */
@@ -55,28 +55,23 @@ describe('budget backup', () => {
   it('copies the last commit while another writer has a transaction open, without waiting for it', async () => {
     const cli = Cli.fresh();
     expect(cli.importText(ndjson(smallScenario())).code).toBe(0);
-    const writer = EmbeddedStore.open(cli.dataDir);
-    try {
-      writer.db.exec('BEGIN IMMEDIATE');
-      writer.db.prepare("INSERT INTO meta (key, value) VALUES ('uncommitted', 'x')").run();
-      const target = join(tempDir('backup-busy'), 'budget.sqlite');
+    const target = join(tempDir('backup-busy'), 'budget.sqlite');
+    await whileAnotherWrites(cli.dataDir, async (db) => {
+      db.prepare("INSERT INTO meta (key, value) VALUES ('uncommitted', 'x')").run();
       const backup = await cli.runAsync(['backup', target]);
       expect([backup.code, backup.stdout]).toEqual([
         0,
         expect.stringContaining('backed up 1 region (zuid-limburg 20 events)'),
       ]);
-      writer.db.exec('ROLLBACK');
-      const copy = EmbeddedStore.open(join(target, '..'), { readonly: true });
-      try {
-        // The copy holds what was committed, not the writer's open transaction.
-        expect(copy.db.prepare("SELECT COUNT(*) AS n FROM meta WHERE key = 'uncommitted'").get()).toEqual({
-          n: 0,
-        });
-      } finally {
-        await copy.close();
-      }
+    });
+    const copy = EmbeddedStore.open(join(target, '..'), { readonly: true });
+    try {
+      // The copy holds what was committed, not the writer's open transaction.
+      expect(copy.db.prepare("SELECT COUNT(*) AS n FROM meta WHERE key = 'uncommitted'").get()).toEqual({
+        n: 0,
+      });
     } finally {
-      await writer.close();
+      await copy.close();
     }
   });
 

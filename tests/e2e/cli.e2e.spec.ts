@@ -3,8 +3,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { EmbeddedStore } from '@budget/embedded-store';
-import { CLI_MAIN, Cli, report2024Args, tempDir } from '../support/cli';
+import { CLI_MAIN, Cli, report2024Args, tempDir, whileAnotherWrites } from '../support/cli';
 import { EventBuilder, ndjson, smallScenario } from '../support/events';
 
 function json<T>(text: string): T {
@@ -108,9 +107,7 @@ describe('budget import', () => {
   it('gives a refusal of the whole import as the HTTP API body too with --format json', async () => {
     const cli = Cli.fresh();
     expect(cli.importText(ndjson(smallScenario())).code).toBe(0);
-    const writer = EmbeddedStore.open(cli.dataDir);
-    try {
-      writer.db.exec('BEGIN IMMEDIATE');
+    await whileAnotherWrites(cli.dataDir, async () => {
       const file = join(tempDir('json-busy'), 'events.ndjson');
       writeFileSync(file, ndjson([new EventBuilder('zuid-limburg', 'busy').action('B1')]));
       const result = await cli.runAsync(['import', file, '--format', 'json']);
@@ -120,10 +117,7 @@ describe('budget import', () => {
         message: 'another import is writing to the store; wait for it to finish and try again',
       });
       expect(result.stderr).toContain(`budget: another process is writing to ${cli.dataDir}`);
-    } finally {
-      writer.db.exec('ROLLBACK');
-      await writer.close();
-    }
+    });
   });
 
   it('stops quietly when its reader goes away (export | head), and says what is wrong with a path', () => {
