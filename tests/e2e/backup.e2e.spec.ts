@@ -3,7 +3,8 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFi
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EmbeddedStore } from '@budget/embedded-store';
-import { Cli, report2024Args, tempDir, whileAnotherWrites } from '../support/cli';
+import { Cli, report2024Args, tempDir } from '../support/cli';
+import { whileAnotherWrites } from '../support/write-lock';
 import { EventBuilder, ndjson, smallScenario } from '../support/events';
 
 /** What a store answers, for comparing a restored copy with its original. */

@@ -3,7 +3,8 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { CLI_MAIN, Cli, report2024Args, tempDir, whileAnotherWrites } from '../support/cli';
+import { CLI_MAIN, Cli, report2024Args, tempDir } from '../support/cli';
+import { whileAnotherWrites } from '../support/write-lock';
 import { EventBuilder, ndjson, smallScenario } from '../support/events';
 
 function json<T>(text: string): T {

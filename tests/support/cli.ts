@@ -3,7 +3,6 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { EmbeddedStore } from '@budget/embedded-store';
 
 export const ROOT = resolve(import.meta.dirname, '..', '..');
 /** The CLI's TypeScript entry, as the tests run it (`node --import tsx CLI_MAIN ...`). */
@@ -34,24 +33,6 @@ export function removeTempDirs(): void {
 /** `budget report allocation` of zuid-limburg for 2024 as JSON, the report most tests read; `extra` arguments after. */
 export function report2024Args(...extra: string[]): string[] {
   return ['report', 'allocation', '--region', 'zuid-limburg', '--year', '2024', '--format', 'json', ...extra];
-}
-
-/**
- * Runs `work` while another connection holds the write lock of the store in `dataDir` (a transaction left open, as
- * an import half-way has it), then rolls that transaction back.
- */
-export async function whileAnotherWrites<T>(
-  dataDir: string,
-  work: (db: EmbeddedStore['db']) => Promise<T>,
-): Promise<T> {
-  const writer = EmbeddedStore.open(dataDir);
-  try {
-    writer.db.exec('BEGIN IMMEDIATE');
-    return await work(writer.db);
-  } finally {
-    if (writer.db.inTransaction) writer.db.exec('ROLLBACK');
-    await writer.close();
-  }
 }
 
 export class Cli {
