@@ -8,6 +8,7 @@ import {
   mayWrite,
   writesAnything,
   type BudgetStore,
+  type ImportCounts,
   type LineError,
   type TokenEntry,
 } from '@budget/application';
@@ -17,6 +18,9 @@ import { bodyLines, bodyKind } from './body-lines';
 import { forbidden } from './web-access';
 import { BadRequestBody, STORE } from './tokens';
 
+/** The 200 answer of POST /api/v1/events: the counts of CONTRACT section 8 (the import's `events` is not among them). */
+export type AppendedCounts = Pick<ImportCounts, 'appended' | 'alreadyPresent' | 'accepted' | 'rejected'>;
+
 @Controller('api/v1/events')
 @UseGuards(AuthGuard)
 export class EventsController {
@@ -24,7 +28,7 @@ export class EventsController {
 
   @Post()
   @HttpCode(200)
-  async append(@Req() request: AuthenticatedRequest, @Body() body: unknown): Promise<unknown> {
+  async append(@Req() request: AuthenticatedRequest, @Body() body: unknown): Promise<AppendedCounts> {
     const token = request.token;
     if (!writesAnything(token.role)) throw forbidden(`the role ${token.role} may not send events`);
     const lines = bodyLines(body, bodyKind(request));

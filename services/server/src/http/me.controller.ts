@@ -1,8 +1,8 @@
 //! GET /api/v1/me, /api/v1/regions and /api/v1/province/allocation: who is signed in, what they may see.
 import { Controller, Get, Inject, Query, Req, UseGuards } from '@nestjs/common';
 import { z } from 'zod';
-import { mayReadHistory, mayUseRegion, mayWrite, type BudgetStore } from '@budget/application';
-import { EVENT_TYPES, THEMES, type AllocationReport, type EventType } from '@budget/domain';
+import { mayReadHistory, mayUseRegion, mayWrite, type BudgetStore, type Role } from '@budget/application';
+import { EVENT_TYPES, THEMES, type AllocationReport, type EventType, type Theme } from '@budget/domain';
 import { AuthGuard, type AuthenticatedRequest } from './auth.guard';
 import { REGION_VIEWS, RegionViews, sumAmounts } from './region-views';
 import { STORE } from './tokens';
@@ -10,7 +10,7 @@ import { parseQuery, year } from './web-access';
 
 export interface Me {
   name: string;
-  role: string;
+  role: Role;
   regions: string[];
   writes: EventType[];
   readsHistory: boolean;
@@ -25,10 +25,36 @@ export interface RegionSummary {
 
 const TOTAL_FIELDS = ['committed', 'budget', 'allocated', 'unfunded', 'spent', 'remaining'] as const;
 
+type Totals = AllocationReport['totals'];
+
+/** GET /api/v1/province/allocation: the regions' reports of one year added up. */
+export interface ProvinceReport {
+  year: number;
+  regions: {
+    region: string;
+    closed: boolean;
+    asOfPosition: number;
+    totals: Totals;
+    overspentActions: string[];
+  }[];
+  /** Funders stay per region: a funder id names a municipality's grant within its own region only. */
+  funders: (AllocationReport['funders'][number] & { region: string })[];
+  themes: {
+    theme: Theme;
+    budget: string;
+    allocated: string;
+    unfunded: string;
+    spentTotal: string;
+    remaining: string;
+    actionCount: number;
+  }[];
+  totals: Totals;
+}
+
 /** The regions' reports for one year added up: per region, per theme and in total (funders stay per region). */
-function provinceReport(year: number, reports: AllocationReport[]): unknown {
+function provinceReport(year: number, reports: AllocationReport[]): ProvinceReport {
   const sum = (pick: (r: AllocationReport) => string): string => sumAmounts(reports.map(pick));
-  const totals = Object.fromEntries(TOTAL_FIELDS.map((f) => [f, sum((r) => r.totals[f])]));
+  const totals = Object.fromEntries(TOTAL_FIELDS.map((f) => [f, sum((r) => r.totals[f])])) as Totals;
   const themes = THEMES.map((theme) => {
     const of = (r: AllocationReport): NonNullable<AllocationReport['themes'][number]> | undefined =>
       r.themes.find((t) => t.theme === theme);
@@ -95,7 +121,7 @@ export class MeController {
   }
 
   @Get('province/allocation')
-  async province(@Req() request: AuthenticatedRequest, @Query() query: unknown): Promise<unknown> {
+  async province(@Req() request: AuthenticatedRequest, @Query() query: unknown): Promise<ProvinceReport> {
     const { year: wanted } = parseQuery(z.object({ year }), query);
     const names = (await this.store.regions()).filter((r) => mayUseRegion(request.token, r));
     const reports: AllocationReport[] = [];

@@ -3,7 +3,7 @@
 //! each one equal to the TypeScript type its controller returns, so the document cannot drift from the code.
 import { z } from 'zod';
 import 'zod-openapi';
-import type { VerifyResult } from '@budget/application';
+import { ROLES, type VerifyResult } from '@budget/application';
 import {
   EVENT_TYPES,
   IDENTIFIER_PATTERN,
@@ -19,8 +19,9 @@ import {
   type LogRecord,
   type TrialBalance,
 } from '@budget/domain';
-import type { Me, RegionSummary } from './me.controller';
-import type { HistoryPage, RegionActions } from './region-data.controller';
+import type { AppendedCounts } from './events.controller';
+import type { Me, ProvinceReport, RegionSummary } from './me.controller';
+import type { HistoryPage, Provenance, RegionActions, SpendingList } from './region-data.controller';
 import type { SpendingView } from './region-views';
 import type { DryRunResult } from './validate.controller';
 
@@ -219,7 +220,7 @@ export const allocationReportSchema = z
 export const meSchema = z
   .strictObject({
     name: z.string(),
-    role: z.string(),
+    role: z.enum(ROLES),
     regions: z.array(z.string()).meta({ description: 'region names, or `*` for every region' }),
     writes: z.array(z.enum(EVENT_TYPES)).meta({ description: 'the event types this token may send' }),
     readsHistory: z.boolean(),
@@ -399,4 +400,8 @@ export type ShapesMatchTheCode = [
   Holds<Same<z.output<typeof trialBalanceSchema>, TrialBalance>>,
   Holds<Same<z.output<typeof verifyResultSchema>, VerifyResult>>,
   Holds<Same<z.output<typeof dryRunResultSchema>, DryRunResult>>,
+  Holds<Same<z.output<typeof provinceReportSchema>, ProvinceReport>>,
+  Holds<Same<z.output<typeof importCountsSchema>, AppendedCounts>>,
+  Holds<Same<z.output<typeof spendingListSchema>, SpendingList>>,
+  Holds<Same<z.output<typeof provenanceSchema>, Provenance>>,
 ];

@@ -81,6 +81,23 @@ export const historyPageQuery = z.object({
   actor: queryText(ACTOR).min(1, `must be ${ACTOR}`).max(256, `must be ${ACTOR}`).optional(),
   outcome: queryChoice(['accepted', 'rejected']).optional(),
 });
+/** GET …/spending?year=Y: the year's spending items, active or not, by id. */
+export interface SpendingList {
+  region: string;
+  year: number;
+  items: SpendingView[];
+}
+
+/** GET …/provenance: the records behind a figure (at most a page of them: `truncated` says there are more). */
+export interface Provenance {
+  region: string;
+  year: number;
+  actionId: string | null;
+  funder: string | null;
+  records: LogRecord[];
+  truncated: boolean;
+}
+
 export type HistoryPageQuery = z.infer<typeof historyPageQuery>;
 
 export interface HistoryPage {
@@ -253,7 +270,7 @@ export class RegionDataController {
     @Req() request: AuthenticatedRequest,
     @Param('region') regionParam: string,
     @Query() query: unknown,
-  ): Promise<{ region: string; year: number; items: SpendingView[] }> {
+  ): Promise<SpendingList> {
     const region = allowedRegion(request.token, regionParam);
     const { year: y } = parseQuery(z.object({ year }), query);
     const view = await this.views.current(region);
@@ -327,14 +344,7 @@ export class RegionDataController {
     @Req() request: AuthenticatedRequest,
     @Param('region') regionParam: string,
     @Query() query: unknown,
-  ): Promise<{
-    region: string;
-    year: number;
-    actionId: string | null;
-    funder: string | null;
-    records: LogRecord[];
-    truncated: boolean;
-  }> {
+  ): Promise<Provenance> {
     const region = allowedRegion(request.token, regionParam);
     requireHistoryReader(request.token);
     const q = parseQuery(provenanceQuery, query);

@@ -2,7 +2,7 @@
 //! run) and show every error by line; only a clean file can be appended.
 import type { JSX } from 'preact';
 import { useState } from 'preact/hooks';
-import { ApiError, type DryRun, type ImportCounts, type SpendingItem } from '../api';
+import { ApiError, type DryRun, type ImportCounts, type SpendingList } from '../api';
 import { parseCsv } from '../csv';
 import {
   conventionOf,
@@ -70,7 +70,7 @@ export function CsvUpload({
       await markRecorded(
         async (year) =>
           (
-            await session.api.json<{ items: SpendingItem[] }>(
+            await session.api.json<SpendingList>(
               `/api/v1/regions/${session.region}/spending?year=${String(year)}`,
             )
           ).items,

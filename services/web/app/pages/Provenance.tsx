@@ -1,6 +1,6 @@
 //! From a figure to the events behind it: the records of an (action, year) or (funder, year) up to a position.
 import type { JSX } from 'preact';
-import type { LogRecord } from '../api';
+import type { LogRecord, Provenance } from '../api';
 import { useWords } from '../i18n';
 import { LoadState, Message, useLoad, type Session } from '../ui';
 import { RecordsTable } from './records';
@@ -57,7 +57,7 @@ function ProvenanceList({
   if (funder !== null) query.set('funder', funder);
   if (asOf !== null && asOf !== '') query.set('asOfPosition', asOf);
   const path = `/api/v1/regions/${session.region}/provenance?${query.toString()}`;
-  const loaded = useLoad(path, () => session.api.json<{ records: LogRecord[]; truncated: boolean }>(path));
+  const loaded = useLoad(path, () => session.api.json<Provenance>(path));
   const figure = actionId !== null ? `${t.action} ${actionId}` : `${t.funder} ${funder ?? ''}`;
   return (
     <>

@@ -2,7 +2,7 @@
 //! preview of every error by line, and correct or reverse items with a reason.
 import type { JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import type { RegionActions, SpendingItem } from '../api';
+import type { RegionActions, SpendingItem, SpendingList } from '../api';
 import { event, spendingData } from '../events';
 import { EventFormBody, FormSection, useEventForm, type FormErrors } from '../form';
 import { isPositive, parseUserAmount, parseUserDate } from '../format';
@@ -26,9 +26,7 @@ export function SpendingPage({ session }: { session: Session }): JSX.Element {
   const key = `${session.region}/${String(session.year)}`;
   const actions = useRegionActions(session);
   const items = useLoad(`spending/${key}`, () =>
-    session.api.json<{ items: SpendingItem[] }>(
-      `/api/v1/regions/${session.region}/spending?year=${String(session.year)}`,
-    ),
+    session.api.json<SpendingList>(`/api/v1/regions/${session.region}/spending?year=${String(session.year)}`),
   );
   const changed = (): void => {
     actions.reload();
