@@ -180,7 +180,36 @@ describe('budget import', () => {
       expect(result.stderr).not.toContain('internal error');
       expect(result.stderr).not.toContain('    at ');
     }
+    const asJson = cli.run(['import', '--format', 'json', join(cli.dataDir, 'budget.sqlite')]);
+    expect(asJson.code).toBe(70);
+    expect(json(asJson.stdout)).toEqual({
+      error: 'store-unreadable',
+      message:
+        "the store's file cannot be read: it is damaged or not this program's, and must be restored from a backup",
+    });
     expect(readFileSync(file, 'utf8')).toBe(garbage);
+  });
+
+  it('uses the embedded store when only one of KAFKA_BROKERS and MONGO_URL is set, and says so', () => {
+    const cli = Cli.fresh();
+    const b = new EventBuilder();
+    const file = join(tempDir('input'), 'events.ndjson');
+    writeFileSync(file, ndjson([b.configured()]));
+    for (const [set, unset] of [
+      ['KAFKA_BROKERS', 'MONGO_URL'],
+      ['MONGO_URL', 'KAFKA_BROKERS'],
+    ] as const) {
+      // Addresses nothing answers: were they used, the command would fail.
+      const value = set === 'KAFKA_BROKERS' ? '127.0.0.1:9' : 'mongodb://127.0.0.1:9/';
+      const result = cli.run(['import', file], undefined, { [set]: value });
+      expect(result.code, result.stderr).toBe(0);
+      expect(result.stderr).toContain(
+        `budget: warning: ${set} is set but ${unset} is not, so the embedded store in ${cli.dataDir} is used; set both to use Kafka and MongoDB, or neither\n`,
+      );
+    }
+    const neither = cli.run(['import', file]);
+    expect(neither.stdout).toBe('appended 0, already present 1, accepted 0, rejected 0\n');
+    expect(neither.stderr).not.toContain('warning');
   });
 
   it('says lines were decided, not appended, before a bad line further on refuses the whole file', () => {

@@ -28,6 +28,7 @@ export {
   type ReplayResult,
   type VerifyResult,
 } from './audit';
+export { halfSetEngines, type EngineVariables } from './engines-mode';
 export { FirstLines, conflictingId, eventKey } from './first-lines';
 export { MAX_LISTED_ERRORS, lineErrorsBody, type LineErrorEntry } from './line-errors';
 export { decodeLine, decodeLines, eachLine, splitLineBatches, splitLines } from './lines';

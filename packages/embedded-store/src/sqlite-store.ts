@@ -577,6 +577,7 @@ function unreadable(file: string, error: unknown): unknown {
     `${file} cannot be read as a budget store (${error instanceof Error ? error.message : code}): it is damaged or not this program's file. Restore it from a copy made with \`budget backup\`, or point BUDGET_DATA_DIR at the right directory`,
     'store-unreadable',
     70,
-    'the server cannot read its store',
+    // Also what `budget import --format json` prints, so it names no server: the same words fit both.
+    "the store's file cannot be read: it is damaged or not this program's, and must be restored from a backup",
   );
 }

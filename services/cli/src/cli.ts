@@ -367,7 +367,9 @@ export function buildProgram(environment: Environment, io: Io, setExitCode: (cod
 export async function runCli(argv: string[], environment: () => Environment, io: Io): Promise<number> {
   let exitCode = 0;
   try {
-    const program = buildProgram(environment(), io, (code) => (exitCode = code));
+    const env = environment();
+    if (env.halfSetEngines !== undefined) io.err(`budget: warning: ${env.halfSetEngines}\n`);
+    const program = buildProgram(env, io, (code) => (exitCode = code));
     await program.parseAsync(argv, { from: 'user' });
     return exitCode;
   } catch (error) {

@@ -1,7 +1,7 @@
 //! The environment the CLI reads, checked with zod: where the events and projections live.
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
-import { UserError } from '@budget/application';
+import { UserError, halfSetEngines } from '@budget/application';
 
 /** An empty variable counts as unset, as shells and compose files often leave them. */
 const setting = z.preprocess((value) => (value === '' ? undefined : value), z.string().min(1).optional());
@@ -25,6 +25,8 @@ export interface Environment {
   timing: boolean;
   /** BUDGET_TOKENS_FILE, else the development tokens file in the data directory (as `pnpm start` uses). */
   tokensFile: string;
+  /** A warning when only one of KAFKA_BROKERS and MONGO_URL is set (the embedded store is used then). */
+  halfSetEngines: string | undefined;
 }
 
 export function readEnvironment(env: NodeJS.ProcessEnv): Environment {
@@ -49,5 +51,6 @@ export function readEnvironment(env: NodeJS.ProcessEnv): Environment {
     timing: BUDGET_TIMING === '1',
     tokensFile:
       BUDGET_TOKENS_FILE !== undefined ? resolve(userCwd, BUDGET_TOKENS_FILE) : join(dataDir, 'tokens.json'),
+    halfSetEngines: halfSetEngines({ KAFKA_BROKERS, MONGO_URL }, dataDir),
   };
 }

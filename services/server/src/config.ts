@@ -1,6 +1,7 @@
 //! The server's environment, checked with zod: port, tokens file, and where the data lives.
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
+import { halfSetEngines } from '@budget/application';
 
 const setting = z.preprocess((value) => (value === '' ? undefined : value), z.string().min(1).optional());
 
@@ -32,6 +33,8 @@ export interface ServerConfig {
   tokens: { file: string; development: boolean };
   engines: { kafkaBrokers: string; mongoUrl: string } | undefined;
   maxBodyBytes: number;
+  /** A warning when only one of KAFKA_BROKERS and MONGO_URL is set (the embedded store is used then). */
+  halfSetEngines: string | undefined;
 }
 
 export function readServerConfig(env: NodeJS.ProcessEnv): ServerConfig {
@@ -42,19 +45,23 @@ export function readServerConfig(env: NodeJS.ProcessEnv): ServerConfig {
     );
   }
   const e = parsed.data;
-  const dataDir = resolve(env.INIT_CWD ?? process.cwd(), e.BUDGET_DATA_DIR ?? 'data');
+  // Relative paths are the user's: pnpm runs scripts from the package's directory, and says where the user was in
+  // INIT_CWD (the CLI resolves them the same way, so `budget token create` and `pnpm start` mean the same file).
+  const userCwd = env.INIT_CWD ?? process.cwd();
+  const dataDir = resolve(userCwd, e.BUDGET_DATA_DIR ?? 'data');
   return {
     port: e.PORT,
     host: e.HOST ?? '127.0.0.1',
     dataDir,
     tokens:
       e.BUDGET_TOKENS_FILE !== undefined
-        ? { file: resolve(e.BUDGET_TOKENS_FILE), development: false }
+        ? { file: resolve(userCwd, e.BUDGET_TOKENS_FILE), development: false }
         : { file: join(dataDir, 'tokens.json'), development: true },
     engines:
       e.KAFKA_BROKERS !== undefined && e.MONGO_URL !== undefined
         ? { kafkaBrokers: e.KAFKA_BROKERS, mongoUrl: e.MONGO_URL }
         : undefined,
     maxBodyBytes: e.BUDGET_MAX_BODY_BYTES,
+    halfSetEngines: halfSetEngines(e, dataDir),
   };
 }

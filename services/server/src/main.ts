@@ -49,6 +49,7 @@ async function startEngines(log: Logger): Promise<System | undefined> {
 
 async function main(): Promise<void> {
   const config = readServerConfig(process.env);
+  if (config.halfSetEngines !== undefined) logger.warn(config.halfSetEngines);
   const engines = await startEngines(logger);
   const embedded = engines === undefined ? EmbeddedStore.open(config.dataDir) : undefined;
   const system: System = engines ?? {
