@@ -136,6 +136,24 @@ function table(header: string[], rows: string[][], rightAligned: (column: number
   return [format(header), rule, ...rows.map((r) => (r[0] === '-' ? rule : format(r)))].join('\n') + '\n';
 }
 
+/**
+ * A ratio as the report writes it ("0.4521") as a percentage with one decimal, rounded half-up as the report rounds
+ * ("45.2%"; "0.0015" is "0.2%"). In decimal digits, not floating point: 0.0015 * 100 is 0.15000000000000002 and
+ * 1.0005 * 100 is 100.04999999999998, so toFixed() rounds some halves down.
+ */
+export function percent(ratio: string): string {
+  const match = /^(-?)(\d+)(?:\.(\d+))?$/.exec(ratio);
+  if (match === null) throw new Error(`not a decimal ratio: ${ratio}`);
+  const [, sign = '', whole = '0', fraction = ''] = match;
+  // The ratio in units of 0.001 (tenths of a percent), plus the digits after that to round on.
+  const digits = fraction.padEnd(3, '0');
+  let tenths = BigInt(whole + digits.slice(0, 3));
+  if ((digits[3] ?? '0') >= '5') tenths += 1n;
+  const text = tenths.toString().padStart(2, '0');
+  const magnitude = `${text.slice(0, -1)}.${text.slice(-1)}%`;
+  return tenths === 0n ? magnitude : `${sign}${magnitude}`;
+}
+
 export function allocationReportTable(report: AllocationReport): string {
   const funders = report.funders.map((f) => f.funder);
   const header = [
@@ -158,7 +176,7 @@ export function allocationReportTable(report: AllocationReport): string {
         a.unfunded,
         a.spentTotal,
         a.remaining,
-        a.utilisation === null ? '-' : `${(Number(a.utilisation) * 100).toFixed(1)}%`,
+        a.utilisation === null ? '-' : percent(a.utilisation),
         a.overspent ? 'OVERSPENT' : '',
       ]);
     }

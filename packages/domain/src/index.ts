@@ -59,6 +59,7 @@ export {
 } from './report';
 export {
   Ledger,
+  accountName,
   type JournalEntry,
   type JournalLine,
   type TrialBalance,
@@ -82,5 +83,12 @@ export {
 } from './hash-chain';
 export { RegionLog, eventYear, type Appended } from './region-log';
 export { touchedYears } from './touched-years';
-export { restoreSnapshot, snapshotOf, snapshotYears, yearSnapshot, type RegionSnapshot } from './snapshot';
+export {
+  restoreSnapshot,
+  snapshotLedgerOutdated,
+  snapshotOf,
+  snapshotYears,
+  yearSnapshot,
+  type RegionSnapshot,
+} from './snapshot';
 export { decisionLine, parseDecisionLine, type DecisionInput } from './decision-text';

@@ -7,13 +7,38 @@ import { includesYear, type RegionState } from './state';
 /**
  * Accounts, per region and year (debit balances positive):
  * - `grant:F`              credit: funding committed by funder F (the source of the money)
- * - `funds:F`              debit: committed but not yet allocated (negative: allocated beyond commitments)
- * - `allocation:A:F`       debit: allocated to action A and not spent (remaining)
+ * - `funds:F`              debit: committed but not yet allocated (a credit balance: allocated beyond commitments,
+ *                          the funder's shortfall)
+ * - `allocation:A:F`       debit: allocated to action A and not spent (remaining); a credit balance: spent beyond
+ *                          the allocation (overspent)
  * - `spending:A:F`         debit: spent on action A, paid by F
- * - `released:A:F`         debit: unspent allocation released to F's year result when the year closed
+ * - `released:A:F`         debit: unspent allocation released to F's year result when the year closed; a credit
+ *                          balance: the overspending charged to F's year result
  * - `unfunded:A`           debit: budget of A that no key could apportion
  * - `unfunded-budget`      credit: the other side of unfunded budget
+ *
+ * Identifiers may hold `:` themselves, so in a name each identifier is one segment with its `:` written `%3A` (`%` is
+ * no identifier character): funder `y:z` of action `x` is `allocation:x:y%3Az`, which action `x:y` of funder `z`
+ * (`allocation:x%3Ay:z`) cannot be. Names of identifiers without `:` read as they always did.
  */
+export const accountName = {
+  grant: (funder: string): string => `grant:${segment(funder)}`,
+  funds: (funder: string): string => `funds:${segment(funder)}`,
+  allocation: (action: string, funder: string): string => `allocation:${segment(action)}:${segment(funder)}`,
+  spending: (action: string, funder: string): string => `spending:${segment(action)}:${segment(funder)}`,
+  released: (action: string, funder: string): string => `released:${segment(action)}:${segment(funder)}`,
+  unfunded: (action: string): string => `unfunded:${segment(action)}`,
+} as const;
+
+/** An identifier as one segment of an account name. */
+function segment(id: string): string {
+  return id.includes(':') ? id.replaceAll(':', '%3A') : id;
+}
+
+/** Whether an identifier would be written differently in an account name than it reads. */
+export function idNeedsEscape(id: string): boolean {
+  return id.includes(':');
+}
 export interface JournalLine {
   account: string;
   debitCents: bigint;
@@ -121,13 +146,13 @@ export class Ledger {
         break;
       case 'FundingCommitted': {
         const { funder, year } = event.data;
-        const before = -this.balance(year, `grant:${funder}`);
+        const before = -this.balance(year, accountName.grant(funder));
         const after = state.committedCents.get(year)?.get(funder) ?? 0n;
         this.emit(
           emit,
           year,
           `funding committed by ${funder}`,
-          transfer(this.fundsAccount(funder), `grant:${funder}`, after - before),
+          transfer(this.fundsAccount(funder), accountName.grant(funder), after - before),
         );
         this.realignYear(state, year, emit);
         break;
@@ -219,7 +244,7 @@ export class Ledger {
   private fundsAccount(funder: string): string {
     let name = this.fundsAccounts.get(funder);
     if (name === undefined) {
-      name = `funds:${funder}`;
+      name = accountName.funds(funder);
       this.fundsAccounts.set(funder, name);
     }
     return name;
@@ -230,10 +255,10 @@ export class Ledger {
     let accounts = this.actionAccounts.get(actionId);
     if (accounts === undefined || accounts.allocation.length !== funderIds.length) {
       accounts = {
-        allocation: funderIds.map((funder) => `allocation:${actionId}:${funder}`),
-        spending: funderIds.map((funder) => `spending:${actionId}:${funder}`),
-        released: funderIds.map((funder) => `released:${actionId}:${funder}`),
-        unfunded: `unfunded:${actionId}`,
+        allocation: funderIds.map((funder) => accountName.allocation(actionId, funder)),
+        spending: funderIds.map((funder) => accountName.spending(actionId, funder)),
+        released: funderIds.map((funder) => accountName.released(actionId, funder)),
+        unfunded: accountName.unfunded(actionId),
       };
       this.actionAccounts.set(actionId, accounts);
     }

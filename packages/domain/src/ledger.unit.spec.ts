@@ -136,7 +136,7 @@ describe('snapshotOf / restoreSnapshot', () => {
         const hashes: string[] = [];
         appendAll(log, events, hashes);
         const current = JSON.parse(JSON.stringify(snapshotOf(log))) as RegionSnapshot;
-        expect(current.version).toBe(2);
+        expect(current.version).toBe(3);
         const v1 = {
           ...current,
           version: 1,

@@ -1,6 +1,6 @@
 //! A region log's state as plain JSON, so a store can persist it and a restart need not replay the log.
 import { declaredKey, type FundingKey } from './funding-key';
-import { Ledger } from './ledger';
+import { idNeedsEscape, Ledger } from './ledger';
 import { RegionLog } from './region-log';
 import type { EventDataMap } from './schemas';
 import {
@@ -12,8 +12,11 @@ import {
   type SpendingItems,
 } from './state';
 
-/** 2: items as columns. 1 (still read): items as tuples. */
-const SNAPSHOT_VERSION = 2;
+/**
+ * 3: account names with identifiers escaped (see `accountName`). 2 (still read): items as columns. 1 (still read):
+ * items as tuples.
+ */
+const SNAPSHOT_VERSION = 3;
 
 /** Version 1's items, one tuple each: [spendingId, amountCents, active]. */
 type ItemTuple = [string, string, 0 | 1];
@@ -155,8 +158,22 @@ export function yearSnapshot(snapshot: RegionSnapshot, year: number): RegionSnap
   };
 }
 
+/**
+ * Whether a snapshot's ledger balances cannot be trusted: before version 3, an action or funder identifier holding
+ * `:` made account names that two (action, funder) pairs could share, so their balances may be merged. Such a
+ * snapshot's state is sound, but its ledger must be rebuilt by replaying the log. (Snapshots without such
+ * identifiers hold exactly the names version 3 writes.)
+ */
+export function snapshotLedgerOutdated(snapshot: RegionSnapshot): boolean {
+  if (snapshot.version >= 3) return false;
+  return (
+    (snapshot.config?.funders.some((funder) => idNeedsEscape(funder.id)) ?? false) ||
+    snapshot.actions.some((action) => idNeedsEscape(action.definition.actionId))
+  );
+}
+
 export function restoreSnapshot(snapshot: RegionSnapshot): RegionLog {
-  if (snapshot.version !== SNAPSHOT_VERSION && snapshot.version !== 1)
+  if (snapshot.version < 1 || snapshot.version > SNAPSHOT_VERSION)
     throw new Error(`unsupported snapshot version ${snapshot.version}`);
   const state = initialState(snapshot.region);
   if (snapshot.config !== null) {

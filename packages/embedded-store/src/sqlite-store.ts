@@ -10,6 +10,7 @@ import {
   evolve,
   initialState,
   restoreSnapshot,
+  snapshotLedgerOutdated,
   snapshotOf,
   snapshotYears,
   yearSnapshot,
@@ -386,12 +387,25 @@ export class EmbeddedStore implements BudgetStore {
         'SELECT length, snapshot FROM region_state WHERE region = ?',
       )
       .get(region);
+    const snapshot = row === undefined ? undefined : (JSON.parse(row.snapshot) as RegionSnapshot);
     const log =
-      row === undefined
+      snapshot === undefined || snapshotLedgerOutdated(snapshot)
         ? RegionLog.empty(region)
-        : restoreSnapshot(JSON.parse(row.snapshot) as RegionSnapshot);
-    // Records after the snapshot (none when both were written in one transaction) are applied as recorded.
+        : restoreSnapshot(snapshot);
+    // Records after the snapshot (none when both were written in one transaction) are applied as recorded; a
+    // snapshot whose ledger is outdated is not used at all, and the next write saves a current one.
     for (const record of this.log.records(region, log.length + 1, this.db)) log.applyRecorded(record);
+    return log;
+  }
+
+  /** A region's log as of its saved state, rebuilt from the log when the saved ledger is outdated. */
+  private savedRegionLog(region: string, snapshot: RegionSnapshot): RegionLog {
+    if (!snapshotLedgerOutdated(snapshot)) return restoreSnapshot(snapshot);
+    const log = RegionLog.empty(region);
+    for (const record of this.log.records(region, 1)) {
+      if (record.position > snapshot.length) break;
+      log.applyRecorded(record);
+    }
     return log;
   }
 
@@ -553,7 +567,7 @@ export class EmbeddedStore implements BudgetStore {
       .prepare<[string], { snapshot: string }>('SELECT snapshot FROM region_state WHERE region = ?')
       .get(region);
     if (row === undefined) throw new UserError(`region ${region} has no state yet`, 'unknown-region');
-    return restoreSnapshot(JSON.parse(row.snapshot) as RegionSnapshot).ledger.trialBalance(year);
+    return this.savedRegionLog(region, JSON.parse(row.snapshot) as RegionSnapshot).ledger.trialBalance(year);
   }
 }
 

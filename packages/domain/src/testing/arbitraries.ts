@@ -5,10 +5,14 @@ import { formatCents } from '../money';
 import { THEMES, type BudgetEvent } from '../schemas';
 
 export const REGION = 'r';
-/** Not in code-point order on purpose: "Z" sorts before "heerlen". */
-export const FUNDERS = ['maastricht', 'heerlen', 'Z'] as const;
+/**
+ * Not in code-point order on purpose: "Z" sorts before "heerlen:Z". Identifiers may hold ':', and action
+ * "A:heerlen" with funder "Z" against action "A" with funder "heerlen:Z" would share account names if the ledger
+ * joined them naively.
+ */
+export const FUNDERS = ['maastricht', 'heerlen:Z', 'Z'] as const;
 export const YEARS = [2023, 2024, 2025] as const;
-const ACTIONS = ['A', 'B', 'c'] as const;
+const ACTIONS = ['A', 'B', 'c', 'A:heerlen'] as const;
 const SPENDINGS = ['s1', 's2', 's3', 's4', 's5'] as const;
 
 type Draft = Pick<BudgetEvent, 'type' | 'data'>;
