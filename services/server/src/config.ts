@@ -19,6 +19,10 @@ const schema = z.object({
   BUDGET_TOKENS_FILE: setting,
   KAFKA_BROKERS: setting,
   MONGO_URL: setting,
+  BUDGET_WORKERS: z.preprocess(
+    (value) => (value === '' || value === undefined ? 'all' : value),
+    z.enum(['all', 'none'], { error: 'must be all (the default) or none' }),
+  ),
   BUDGET_MAX_BODY_BYTES: z.preprocess(
     (value) => (value === '' || value === undefined ? String(32 * 1024 * 1024) : value),
     z.string().regex(/^\d+$/).transform(Number),
@@ -33,6 +37,11 @@ export interface ServerConfig {
   tokens: { file: string; development: boolean };
   engines: { kafkaBrokers: string; mongoUrl: string } | undefined;
   maxBodyBytes: number;
+  /**
+   * In the engines mode, whether this process also runs the sequencer, ledger and allocator workers (`all`), or
+   * leaves them to services of their own (`none`, as docker-compose.yml does).
+   */
+  workers: 'all' | 'none';
   /** A warning when only one of KAFKA_BROKERS and MONGO_URL is set (the embedded store is used then). */
   halfSetEngines: string | undefined;
 }
@@ -62,6 +71,7 @@ export function readServerConfig(env: NodeJS.ProcessEnv): ServerConfig {
         ? { kafkaBrokers: e.KAFKA_BROKERS, mongoUrl: e.MONGO_URL }
         : undefined,
     maxBodyBytes: e.BUDGET_MAX_BODY_BYTES,
+    workers: e.BUDGET_WORKERS,
     halfSetEngines: halfSetEngines(e, dataDir),
   };
 }

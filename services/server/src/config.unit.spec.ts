@@ -27,4 +27,13 @@ describe('readServerConfig', () => {
       readServerConfig({ KAFKA_BROKERS: 'kafka:9092', MONGO_URL: 'mongodb://m/' }).halfSetEngines,
     ).toBeUndefined();
   });
+
+  it('runs the workers in this process unless BUDGET_WORKERS is none, and refuses any other value', () => {
+    expect(readServerConfig({}).workers).toBe('all');
+    expect(readServerConfig({ BUDGET_WORKERS: '' }).workers).toBe('all');
+    expect(readServerConfig({ BUDGET_WORKERS: 'none' }).workers).toBe('none');
+    expect(() => readServerConfig({ BUDGET_WORKERS: 'no' })).toThrow(
+      'bad environment: BUDGET_WORKERS: must be all (the default) or none',
+    );
+  });
 });

@@ -14,7 +14,7 @@ import {
 } from '@budget/engines';
 import { engineWorker, type Worker } from '@budget/service-kit';
 import { createServer } from './app';
-import { readServerConfig } from './config';
+import { readServerConfig, type ServerConfig } from './config';
 
 const logger = pino({ name: 'budget-server' });
 
@@ -23,15 +23,14 @@ interface System {
   stop: () => Promise<void>;
 }
 
-async function startEngines(log: Logger): Promise<System | undefined> {
+async function startEngines(log: Logger, config: ServerConfig): Promise<System | undefined> {
   const settings = readEngineSettings(process.env, 'budget-server');
   if (settings === undefined) return undefined;
   const admin = kafkaClient(settings).admin();
   await admin.connect();
   await ensureTopics(admin, topicNames(settings.namespace));
   await admin.disconnect();
-  // BUDGET_WORKERS=none: the sequencer, ledger and allocator run as their own services (docker-compose.yml).
-  const kinds = process.env.BUDGET_WORKERS === 'none' ? [] : (['sequencer', 'ledger', 'allocator'] as const);
+  const kinds = config.workers === 'none' ? [] : (['sequencer', 'ledger', 'allocator'] as const);
   const workers: Worker[] = kinds.map((kind) => engineWorker(kind, settings, log.child({ worker: kind })));
   await Promise.all(workers.map((w) => w.start()));
   const projections = await connectProjections(settings.mongoUrl, settings.database);
@@ -50,7 +49,7 @@ async function startEngines(log: Logger): Promise<System | undefined> {
 async function main(): Promise<void> {
   const config = readServerConfig(process.env);
   if (config.halfSetEngines !== undefined) logger.warn(config.halfSetEngines);
-  const engines = await startEngines(logger);
+  const engines = await startEngines(logger, config);
   const embedded = engines === undefined ? EmbeddedStore.open(config.dataDir) : undefined;
   const system: System = engines ?? {
     store: embedded as EmbeddedStore,
