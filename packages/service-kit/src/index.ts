@@ -3,3 +3,4 @@ export { ServiceMetrics } from './metrics';
 export { runWorkerService, type Worker } from './worker-service';
 export { engineWorker, type WorkerKind } from './engine-workers';
 export { serviceMain } from './main-for';
+export { readServiceSettings, type ServiceSettings } from './service-settings';

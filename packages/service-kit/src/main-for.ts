@@ -3,13 +3,13 @@ import { pino } from 'pino';
 import { ensureTopics, kafkaClient, readEngineSettings, topicNames } from '@budget/engines';
 import { engineWorker, type WorkerKind } from './engine-workers';
 import { ServiceMetrics } from './metrics';
+import { readServiceSettings } from './service-settings';
 import { runWorkerService } from './worker-service';
-
-const DEFAULT_PORTS: Record<WorkerKind, number> = { sequencer: 9101, ledger: 9102, allocator: 9103 };
 
 export async function serviceMain(kind: WorkerKind): Promise<void> {
   const logger = pino({ name: `budget-${kind}` });
   try {
+    const { port, host } = readServiceSettings(process.env, kind);
     const settings = readEngineSettings(process.env, `budget-${kind}`);
     if (settings === undefined)
       throw new Error(
@@ -19,13 +19,12 @@ export async function serviceMain(kind: WorkerKind): Promise<void> {
     await admin.connect();
     await ensureTopics(admin, topicNames(settings.namespace));
     await admin.disconnect();
-    const port = Number(process.env.SERVICE_PORT ?? DEFAULT_PORTS[kind]);
     const stop = await runWorkerService({
       worker: engineWorker(kind, settings, logger),
       metrics: new ServiceMetrics(kind),
       logger,
       port,
-      host: process.env.HOST ?? '127.0.0.1',
+      host,
     });
     const shutdown = (): void => {
       void stop();

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { readServiceSettings } from '@budget/service-kit';
 import { readServerConfig } from './config';
 
 const COMPOSE = join(fileURLToPath(import.meta.url), '..', '..', '..', '..', 'docker-compose.yml');
@@ -43,5 +44,12 @@ describe('docker-compose.yml', () => {
     const published = Object.values(compose.services).flatMap((service) => service.ports ?? []);
     expect(published.length).toBeGreaterThanOrEqual(3);
     for (const port of published) expect(port).toMatch(/^127\.0\.0\.1:\d+:\d+$/);
+  });
+
+  it('gives each worker settings it accepts, its health and metrics reachable from the network', () => {
+    for (const kind of ['sequencer', 'ledger', 'allocator'] as const) {
+      const settings = readServiceSettings(compose.services[kind]?.environment ?? {}, kind);
+      expect(settings.host, kind).toBe('0.0.0.0');
+    }
   });
 });
