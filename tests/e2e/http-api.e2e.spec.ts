@@ -6,6 +6,11 @@ import { MAX_LISTED_ERRORS, findToken, readTokenFile } from '@budget/application
 import { Cli, tempDir } from '../support/cli';
 import { EventBuilder, ndjson, smallScenario, type EventLine } from '../support/events';
 import { startServer, type RunningServer } from '../support/server';
+import {
+  MAX_DRY_RUN_LINES,
+  MAX_REQUEST_LINES,
+  MAX_REQUEST_REGIONS,
+} from '../../services/server/src/http/body-lines';
 
 const ZL = 'zuid-limburg';
 const NL = 'noord-limburg';
@@ -464,6 +469,79 @@ describe('bodies the server cannot take', () => {
     expect(notGzip.status).toBe(400);
     expect(await notGzip.json()).toMatchObject({ error: 'bad-body' });
     expect(await historyLength(ZL)).toBe(before);
+  });
+});
+
+describe('requests that ask too much of the server', () => {
+  const admin = (): string => token('administrator', '*');
+  const post = (path: string, body: string, type = 'application/x-ndjson') =>
+    api(path, { method: 'POST', token: admin(), headers: { 'Content-Type': type }, body });
+
+  it('refuses a body of more lines than one request takes, before it looks at them (empty lines do not count)', async () => {
+    const before = await historyLength(ZL);
+    const many = await post('/api/v1/events', 'x\n'.repeat(MAX_REQUEST_LINES + 1));
+    expect(many.status).toBe(413);
+    expect(await many.json()).toEqual({
+      error: 'too-many-lines',
+      message: `the request holds ${String(MAX_REQUEST_LINES + 1)} lines; one request takes at most ${String(MAX_REQUEST_LINES)}: send the events in parts, or use budget import`,
+    });
+    const dryRun = await post('/api/v1/events/validate', 'x\n'.repeat(MAX_DRY_RUN_LINES + 1));
+    expect(dryRun.status).toBe(413);
+    expect(await dryRun.json()).toMatchObject({ error: 'too-many-lines' });
+    // As many lines, most of them empty: read as ever (the one event is already in the log).
+    const first = JSON.stringify(smallScenario()[0]);
+    const sparse = await post('/api/v1/events', `${'\n'.repeat(MAX_REQUEST_LINES + 1)}${first}\n`);
+    expect(sparse.status).toBe(200);
+    expect(await sparse.json()).toMatchObject({ appended: 0, alreadyPresent: 1 });
+    expect(await historyLength(ZL)).toBe(before);
+  });
+
+  it('refuses events for more regions than one request may send for, for real and in a dry run', async () => {
+    const lines = Array.from({ length: MAX_REQUEST_REGIONS + 1 }, (_, i) =>
+      JSON.stringify(new EventBuilder(`many-${String(i)}`, 'm').closed(2024)),
+    ).join('\n');
+    for (const path of ['/api/v1/events', '/api/v1/events/validate']) {
+      const response = await post(path, lines);
+      expect(response.status, path).toBe(400);
+      expect(await response.json()).toEqual({
+        error: 'too-many-regions',
+        message: `one request may send events for at most ${String(MAX_REQUEST_REGIONS)} regions: send the events in parts`,
+      });
+    }
+    expect(await historyLength('many-0')).toBe(0);
+  });
+
+  it('answers JSON nested too deeply to be read with 400, not a failure of its own', async () => {
+    const depth = 200_000;
+    const response = await post(
+      '/api/v1/events',
+      `${'['.repeat(depth)}${']'.repeat(depth)}`,
+      'application/json',
+    );
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ error: 'bad-body' });
+  });
+
+  it("reads no body but the events endpoints' (none is decompressed or parsed for another path)", async () => {
+    // Before, every path's JSON body was parsed (and a gzip one inflated), with or without a token.
+    const response = await fetch(`${server.url}/api/docs`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'Content-Encoding': 'gzip' },
+      body: 'not gzip',
+    });
+    expect(response.status).toBe(404);
+  });
+
+  it('says on every response that its type is what it says', async () => {
+    for (const path of [
+      '/health',
+      '/api/v1/me',
+      `/api/v1/regions/${ZL}/reports/allocation?year=2024`,
+      '/nope',
+    ]) {
+      const response = await api(path, { token: admin() });
+      expect(response.headers.get('x-content-type-options'), path).toBe('nosniff');
+    }
   });
 });
 

@@ -51,6 +51,7 @@ export {
   mayReadHistory,
   mayUseRegion,
   mayBeDenied,
+  lineClaims,
   mayWrite,
   readTokenFile,
   writesAnything,

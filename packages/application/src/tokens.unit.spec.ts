@@ -10,6 +10,7 @@ import {
   createToken,
   findToken,
   mayBeDenied,
+  lineClaims,
   mayUseRegion,
   mayWrite,
   readTokenFile,
@@ -111,5 +112,12 @@ describe('mayBeDenied', () => {
     // A line malformed elsewhere that claims a type the token may not send may be denied: the caller then
     // validates every line before it answers.
     expect(mayBeDenied(auditor, '{"type":"SpendingRecorded","region":"r","data":1}')).toBe(true);
+    // JSON may begin with white space: such a line is looked at as any other.
+    expect(mayBeDenied(auditor, ' \t{"type":"SpendingRecorded","region":"r"}')).toBe(true);
+    expect(lineClaims(' \t{"type":"SpendingRecorded","region":"r"}')).toEqual({
+      type: 'SpendingRecorded',
+      region: 'r',
+    });
+    for (const line of ['x', '', ' ', 'nul', '1', '"{"']) expect(lineClaims(line)).toBeUndefined();
   });
 });

@@ -1,9 +1,12 @@
 //! A set of identifiers numbered 0, 1, ... in the order they were added, kept outside the JavaScript heap.
 import { grown } from './typed-arrays';
 
-/** Bytes of identifier text to start with (they double as needed). */
-const INITIAL_BYTES = 16 * 1024;
-const INITIAL_IDS = 1024;
+/**
+ * Bytes of identifier text and ids to start with (they double as needed). Small: every region's state has a table,
+ * and a server may hold many regions with few items (a large region pays a few more doublings, once).
+ */
+const INITIAL_BYTES = 512;
+const INITIAL_IDS = 32;
 
 /**
  * The identifiers of one region's spending items, each numbered by the order it came in (its slot), with the slot of

@@ -126,7 +126,8 @@ export class SlotList {
 /** Marks an amount kept in `SpendingItems.large` rather than in the 64-bit column (spending amounts are >= 0). */
 const LARGE = -1n;
 const INT64_MAX = 2n ** 63n - 1n;
-const INITIAL_CAPACITY = 1024;
+/** Items to start with (the columns double as needed); small, as `IdTable`'s. */
+const INITIAL_CAPACITY = 32;
 
 /**
  * Every spending item of a region, in columns indexed by slot (0, 1, ... in the order they were recorded): the id,

@@ -20,7 +20,7 @@ import { STORE } from './http/tokens';
 import { TokenRegistry } from './http/tokens.service';
 import { ValidateController } from './http/validate.controller';
 import { serveWebApp } from './http/web-app';
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 
 @Module({})
 class ApiModule {
@@ -69,14 +69,20 @@ export async function createServer(parts: ServerParts): Promise<NestExpressAppli
     bodyParser: false,
     logger: ['error', 'warn'],
   });
+  // No response is to be read as another type than it says (JSON, CSV, NDJSON alike); the web app's and the API
+  // docs' files set their own headers besides.
+  app.use((_request: IncomingMessage, response: ServerResponse, next: () => void) => {
+    response.setHeader('X-Content-Type-Options', 'nosniff');
+    next();
+  });
   // A client without a known token gets 401 before its body is read (see unauthorizedFirst).
   app.use(unauthorizedFirst(tokens));
-  // The events endpoints read their body whatever its type, so that a JSON body that does not parse is
-  // answered line by line as `budget import` would (see bodyLines), not by the JSON parser's own error.
-  // As bytes: bodyLines decodes them, refusing lines that are not UTF-8 rather than take in replacement characters.
+  // Only the events endpoints take a body; no other request's body is read at all (so none is decompressed or
+  // parsed for a client that may not even have a token: those endpoints are under /api/v1, behind the check above).
+  // They read it whatever its type, so that a JSON body that does not parse is answered line by line as
+  // `budget import` would (see bodyLines), not by the JSON parser's own error. As bytes: bodyLines decodes them,
+  // refusing lines that are not UTF-8 rather than take in replacement characters.
   app.useBodyParser('raw', { type: isEventsRequest, limit: parts.maxBodyBytes });
-  app.useBodyParser('json', { limit: parts.maxBodyBytes });
-  app.useBodyParser('text', { type: ['application/x-ndjson', 'text/plain'], limit: parts.maxBodyBytes });
   app.useGlobalFilters(new ErrorsFilter(parts.logger));
   app.disable('x-powered-by');
   app.use(serveWebApp(parts.web ?? (await buildWebApp())));

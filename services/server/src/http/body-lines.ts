@@ -3,7 +3,43 @@ import type { Request } from 'express';
 import { isUtf8 } from 'node:buffer';
 import { decodeLines, lineErrorsBody } from '@budget/application';
 import { NOT_UTF8_ISSUE } from '@budget/domain';
-import { BadRequestBody } from './tokens';
+import { BadRequestBody, TooMuchInRequest } from './tokens';
+
+/**
+ * The most lines (not counting empty ones) one request may hold. An event line is at least about 110 bytes, so a
+ * body within the default 32 MiB limit holds fewer valid lines; what reaches this many is mostly lines that are
+ * not events, each of which would be validated and listed (4 million one-character lines held the server for tens
+ * of seconds). More events go in more requests, or through `budget import`.
+ */
+export const MAX_REQUEST_LINES = 500_000;
+
+/** A dry run answers per line; longer inputs are for `budget import`. */
+export const MAX_DRY_RUN_LINES = 100_000;
+
+/** The most regions one request may send events for (each costs the server a region state to decide them on). */
+export const MAX_REQUEST_REGIONS = 1_000;
+
+/** The lines of a request's body (`bodyLines`), refused with 413 `too-many-lines` beyond MAX_REQUEST_LINES. */
+export function requestLines(raw: unknown, kind: BodyKind, maxLines = MAX_REQUEST_LINES): string[] {
+  const lines = bodyLines(raw, kind);
+  if (lines.length > maxLines) {
+    let count = 0;
+    for (const line of lines) if (line.trim() !== '') count += 1;
+    if (count > maxLines)
+      throw new TooMuchInRequest(
+        'too-many-lines',
+        `the request holds ${String(count)} lines; one request takes at most ${String(maxLines)}: send the events in parts, or use budget import`,
+      );
+  }
+  return lines;
+}
+
+export function tooManyRegions(): BadRequestBody {
+  return new BadRequestBody({
+    error: 'too-many-regions',
+    message: `one request may send events for at most ${String(MAX_REQUEST_REGIONS)} regions: send the events in parts`,
+  });
+}
 
 /** What the request says its body is: JSON (`application/json` or a `+json` type), NDJSON, or something else. */
 export type BodyKind = 'json' | 'ndjson' | 'other';
@@ -42,12 +78,13 @@ export function bodyLines(raw: unknown, kind: BodyKind): string[] {
     let parsed: unknown;
     try {
       parsed = JSON.parse(body);
-    } catch {
+    } catch (error) {
+      if (error instanceof RangeError) throw nestedTooDeeply();
       parsed = undefined;
     }
-    if (Array.isArray(parsed)) return parsed.map((element) => JSON.stringify(element));
+    if (Array.isArray(parsed)) return parsed.map((element) => stringified(element));
     if (!json) return ndjsonLines(body);
-    if (typeof parsed === 'object' && parsed !== null) return [JSON.stringify(parsed)];
+    if (typeof parsed === 'object' && parsed !== null) return [stringified(parsed)];
     if (parsed !== undefined) {
       // Built as every other malformed line's entry is, so its detail reads the same ("wrong-type: ...").
       throw new BadRequestBody(
@@ -68,6 +105,23 @@ export function bodyLines(raw: unknown, kind: BodyKind): string[] {
     }
   }
   return ndjsonLines(body);
+}
+
+/** A parsed element as a line; JSON nested so deeply that it cannot be written again is refused (400 `bad-body`). */
+function stringified(value: unknown): string {
+  try {
+    return JSON.stringify(value);
+  } catch (error) {
+    if (error instanceof RangeError) throw nestedTooDeeply();
+    throw error;
+  }
+}
+
+function nestedTooDeeply(): BadRequestBody {
+  return new BadRequestBody({
+    error: 'bad-body',
+    message: 'the JSON body is nested too deeply to be read; an event record nests a few levels at most',
+  });
 }
 
 function ndjsonLines(body: string): string[] {

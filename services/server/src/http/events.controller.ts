@@ -3,7 +3,7 @@ import { Body, Controller, HttpCode, Inject, Post, Req, UseGuards } from '@nestj
 import {
   lineErrorsBody,
   MAX_LISTED_ERRORS,
-  mayBeDenied,
+  lineClaims,
   mayUseRegion,
   mayWrite,
   writesAnything,
@@ -14,7 +14,7 @@ import {
 } from '@budget/application';
 import { validateLine } from '@budget/domain';
 import { AuthGuard, type AuthenticatedRequest } from './auth.guard';
-import { bodyLines, bodyKind } from './body-lines';
+import { bodyKind, MAX_REQUEST_REGIONS, requestLines, tooManyRegions } from './body-lines';
 import { forbidden } from './web-access';
 import { BadRequestBody, STORE } from './tokens';
 
@@ -31,9 +31,19 @@ export class EventsController {
   async append(@Req() request: AuthenticatedRequest, @Body() body: unknown): Promise<AppendedCounts> {
     const token = request.token;
     if (!writesAnything(token.role)) throw forbidden(`the role ${token.role} may not send events`);
-    const lines = bodyLines(body, bodyKind(request));
-    // Most bodies have no line the token may not send: the import alone then validates them (once).
-    if (lines.some((line) => mayBeDenied(token, line))) this.refuseDenied(token, lines);
+    const lines = requestLines(body, bodyKind(request));
+    // Most bodies have no line the token may not send: the import alone then validates them (once). A valid line
+    // claims its own type and region, so looking at the claims finds every line that would be denied.
+    const regions = new Set<string>();
+    let mayBeDenied = false;
+    for (const line of lines) {
+      const claims = lineClaims(line);
+      if (claims === undefined) continue;
+      regions.add(claims.region);
+      if (regions.size > MAX_REQUEST_REGIONS) throw tooManyRegions();
+      if (!mayWrite(token.role, claims.type) || !mayUseRegion(token, claims.region)) mayBeDenied = true;
+    }
+    if (mayBeDenied) this.refuseDenied(token, lines);
     const result = await this.store.importLines(
       async function* () {
         await Promise.resolve();

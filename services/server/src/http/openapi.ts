@@ -180,7 +180,7 @@ function read(
 /** Bodies the server cannot read, answered before the events are looked at (POST /api/v1/events and its dry run). */
 const BODY_ERRORS = {
   413: {
-    description: `The body is larger than the limit (\`body-too-large\`; 32 MiB unless BUDGET_MAX_BODY_BYTES says): send the events in parts.`,
+    description: `The body is larger than the limit (\`body-too-large\`; 32 MiB unless BUDGET_MAX_BODY_BYTES says), or holds more lines than one request takes (\`too-many-lines\`: 500,000 lines that are not empty, 100,000 for a dry run): send the events in parts.`,
     content: json(errorSchema),
   },
   415: {
@@ -263,7 +263,8 @@ const PATHS: ZodOpenApiPathsObject = {
         400: {
           description:
             'Malformed input: `{"errors": [{"line", "reason", ...}]}`, nothing appended; or a body that could ' +
-            'not be read (`bad-body`: a gzip body that is not gzip, say).',
+            'not be read (`bad-body`: a gzip body that is not gzip, or JSON nested too deeply, say); or events ' +
+            'for more than 1,000 regions in one request (`too-many-regions`).',
           content: json(z.union([lineErrorsSchema, errorSchema])),
         },
         401: ERROR[401],
@@ -306,7 +307,8 @@ const PATHS: ZodOpenApiPathsObject = {
           content: json(dryRunResultSchema),
         },
         400: {
-          description: 'A body of more than 100,000 lines, or one that could not be read (`bad-body`).',
+          description:
+            'A body that could not be read (`bad-body`), or events for more than 1,000 regions (`too-many-regions`).',
           content: json(errorSchema),
         },
         401: ERROR[401],

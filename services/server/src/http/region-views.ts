@@ -102,15 +102,25 @@ export class RegionView {
   }
 }
 
+/** How many regions' views are kept between requests: a deployment serves a handful of regions. */
+export const MAX_KEPT_VIEWS = 16;
+
 /**
- * Keeps one RegionView per region and brings it up to the end of the store's log on each use. Reads of one region
- * are queued, so two requests never apply the same records twice.
+ * Keeps the RegionViews of the regions used most recently (at most `maxKept`) and brings a view up to the end of the
+ * store's log on each use. Reads of one region are queued, so two requests never apply the same records twice.
+ * A region without events gets a new empty view that is not kept: any name can be asked for, and keeping a view per
+ * name asked let a client fill the server's memory. A view dropped from the cache is rebuilt from the history when
+ * its region is used again.
  */
 export class RegionViews {
+  /** In order of last use, the least recent first. */
   private readonly views = new Map<string, RegionView>();
   private readonly queues = new Map<string, Promise<unknown>>();
 
-  constructor(private readonly store: BudgetStore) {}
+  constructor(
+    private readonly store: BudgetStore,
+    private readonly maxKept = MAX_KEPT_VIEWS,
+  ) {}
 
   /** The region's view at the end of its log; an empty one for a region with no events yet. */
   current(region: string): Promise<RegionView> {
@@ -120,19 +130,32 @@ export class RegionViews {
       () => this.catchUp(region),
     );
     this.queues.set(region, next);
+    const forget = (): void => {
+      if (this.queues.get(region) === next) this.queues.delete(region);
+    };
+    next.then(forget, forget);
     return next;
   }
 
+  /** The regions whose views are kept, the least recently used first (for tests). */
+  kept(): string[] {
+    return [...this.views.keys()];
+  }
+
   private async catchUp(region: string): Promise<RegionView> {
-    let view = this.views.get(region);
-    if (view === undefined) {
-      view = new RegionView(region);
-      this.views.set(region, view);
-    }
+    const view = this.views.get(region) ?? new RegionView(region);
+    this.views.delete(region);
     try {
       for await (const record of this.store.history(region, view.log.length + 1)) view.apply(record);
     } catch (error) {
       if (!(error instanceof UserError && error.code === 'unknown-region')) throw error;
+    }
+    if (view.log.length > 0) {
+      this.views.set(region, view);
+      for (const oldest of this.views.keys()) {
+        if (this.views.size <= this.maxKept) break;
+        this.views.delete(oldest);
+      }
     }
     return view;
   }

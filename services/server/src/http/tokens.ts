@@ -1,5 +1,5 @@
 //! Injection tokens and small HTTP error types shared by the controllers.
-import { BadRequestException } from '@nestjs/common';
+import { BadRequestException, HttpException, HttpStatus } from '@nestjs/common';
 
 export const STORE = Symbol('BudgetStore');
 
@@ -7,5 +7,12 @@ export const STORE = Symbol('BudgetStore');
 export class BadRequestBody extends BadRequestException {
   constructor(body: string | object) {
     super(typeof body === 'string' ? { error: 'bad-request', message: body } : body);
+  }
+}
+
+/** 413 with a stable code: the request asks for more work than one request may (too many lines). */
+export class TooMuchInRequest extends HttpException {
+  constructor(code: string, message: string) {
+    super({ error: code, message }, HttpStatus.PAYLOAD_TOO_LARGE);
   }
 }

@@ -12,13 +12,9 @@ import {
   type RegionLog,
 } from '@budget/domain';
 import { AuthGuard, type AuthenticatedRequest } from './auth.guard';
-import { bodyLines, bodyKind } from './body-lines';
+import { bodyKind, MAX_DRY_RUN_LINES, MAX_REQUEST_REGIONS, requestLines, tooManyRegions } from './body-lines';
 import { REGION_VIEWS, RegionViews } from './region-views';
-import { BadRequestBody } from './tokens';
 import { forbidden } from './web-access';
-
-/** A dry run answers per line; longer inputs are for `budget import`. */
-export const MAX_DRY_RUN_LINES = 100_000;
 
 export type DryRunOutcome = 'accepted' | 'rejected' | 'already-present' | 'malformed' | 'forbidden';
 
@@ -56,9 +52,7 @@ export class ValidateController {
   async validate(@Req() request: AuthenticatedRequest, @Body() body: unknown): Promise<DryRunResult> {
     const token = request.token;
     if (!writesAnything(token.role)) throw forbidden(`the role ${token.role} may not send events`);
-    const lines = bodyLines(body, bodyKind(request));
-    if (lines.length > MAX_DRY_RUN_LINES)
-      throw new BadRequestBody(`a dry run takes at most ${MAX_DRY_RUN_LINES} lines`);
+    const lines = requestLines(body, bodyKind(request), MAX_DRY_RUN_LINES);
     const scratches = new Map<string, Scratch>();
     const result: DryRunLine[] = [];
     const now = new Date().toISOString();
@@ -103,6 +97,7 @@ export class ValidateController {
   private async scratchOf(scratches: Map<string, Scratch>, region: string): Promise<Scratch> {
     let scratch = scratches.get(region);
     if (scratch === undefined) {
+      if (scratches.size >= MAX_REQUEST_REGIONS) throw tooManyRegions();
       const view = await this.views.current(region);
       scratch = { log: view.scratchLog(), logIds: view.ids, logRejected: view.rejected, inputIds: new Map() };
       scratches.set(region, scratch);
