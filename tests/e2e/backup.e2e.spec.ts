@@ -1,5 +1,13 @@
 // `budget backup`: a consistent copy of the embedded store, taken while others write, that restores as a data directory.
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EmbeddedStore } from '@budget/embedded-store';
@@ -36,6 +44,9 @@ describe('budget backup', () => {
     );
     // Only the file asked for: no partial copy left beside it.
     expect(readdirSync(join(target, '..'))).toEqual(['budget-2024-12-01.sqlite']);
+    // Every region's log is in it, as in the data directory: for their owner's eyes alone.
+    expect(statSync(target).mode & 0o777).toBe(0o600);
+    expect(statSync(cli.dataDir).mode & 0o777).toBe(0o700);
 
     const restored = Cli.fresh();
     mkdirSync(restored.dataDir, { recursive: true });

@@ -1,6 +1,6 @@
 //! Bearer tokens of CONTRACT section 8: only SHA-256 hashes are stored; roles say what a token may do.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { z } from 'zod';
 import { EVENT_TYPES, IDENTIFIER_PATTERN, type EventType } from '@budget/domain';
@@ -125,9 +125,13 @@ export function readTokenFile(file: string): TokenEntry[] {
 /** Writes the file whole through a rename, so a reader never sees half of it. */
 function writeTokenFile(file: string, entries: TokenEntry[]): void {
   const temporary = `${file}.tmp-${process.pid}`;
-  // The first token of a fresh install: its data directory (the default place) may not exist yet.
-  mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(temporary, `${JSON.stringify(entries, null, 2)}\n`, { mode: 0o600 });
+  // The first token of a fresh install: its data directory (the default place) may not exist yet; made for its
+  // owner alone, as the store makes it.
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+  // A leftover of a process that died with this pid goes; the new file is made exclusively (never through a link
+  // someone put in its place) and readable by its owner alone.
+  rmSync(temporary, { force: true });
+  writeFileSync(temporary, `${JSON.stringify(entries, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
   renameSync(temporary, file);
 }
 

@@ -1,5 +1,5 @@
 // The tokens file of CONTRACT section 8: hashes in hex, found in constant time.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -54,6 +54,10 @@ describe('createToken', () => {
   it('makes the directory of a tokens file that does not exist yet (the data directory of a fresh install)', () => {
     const file = join(dir, 'data', 'not-yet', 'tokens.json');
     const token = createToken(file, 'auditor', ['zuid-limburg'], 'first');
+    // The file and the directories made for it: their owner's alone.
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(statSync(join(dir, 'data')).mode & 0o777).toBe(0o700);
+    expect(statSync(join(dir, 'data', 'not-yet')).mode & 0o777).toBe(0o700);
     const read = readTokenFile(file);
     expect(read).toHaveLength(1);
     expect(findToken(read, token)).toMatchObject({

@@ -1,5 +1,5 @@
 //! The embedded store: each region's log, state snapshot and report projections in one SQLite file.
-import { existsSync, linkSync, mkdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import {
@@ -137,7 +137,10 @@ export class EmbeddedStore implements BudgetStore {
       db.pragma('schema_version');
       return new EmbeddedStore(dataDir, db, db, options);
     }
-    mkdirSync(dataDir, { recursive: true });
+    // Only its owner may enter a new data directory: the store holds every region's log (payees, descriptions), which
+    // the server's tokens guard, and a file readable by any user of the machine would go round them. (SQLite makes
+    // its files as the umask says; a directory that exists keeps its mode.)
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     const db = new Database(file);
     // Set before anything is written to a new file; an existing one keeps its own. Rows of about 600 bytes in a
     // table clustered by position, and an index by id, split fewer pages on 16 KiB than on the default 4 KiB:
@@ -443,6 +446,9 @@ export class EmbeddedStore implements BudgetStore {
     const temporary = join(directory, `.${basename(file)}.partial-${process.pid}`);
     rmSync(temporary, { force: true });
     try {
+      // Made empty first, readable by its owner alone (the copy holds every region's log), and exclusively: never
+      // through a link someone else put there. VACUUM INTO writes into an empty file.
+      writeFileSync(temporary, '', { mode: 0o600, flag: 'wx' });
       this.reader.prepare('VACUUM INTO ?').run(temporary);
       const copy = new Database(temporary, { readonly: true });
       let regions: BackupSummary['regions'];

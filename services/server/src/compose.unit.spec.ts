@@ -35,6 +35,7 @@ describe('docker-compose.yml', () => {
     expect(config.host).toBe('0.0.0.0');
     expect(config.port).toBe(3000);
     expect(config.workers).toBe('none');
+    expect(config.tokens).toEqual({ file: '/data/tokens.json', development: false });
     expect(config.engines?.kafkaBrokers).toBe('kafka:19092');
     expect(config.engines?.mongoUrl).toMatch(/^mongodb:\/\/mongo:27017\//);
     expect(api?.ports).toEqual(['127.0.0.1:3000:3000']);

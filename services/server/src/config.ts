@@ -54,6 +54,17 @@ export function readServerConfig(env: NodeJS.ProcessEnv): ServerConfig {
     );
   }
   const e = parsed.data;
+  const engines =
+    e.KAFKA_BROKERS !== undefined && e.MONGO_URL !== undefined
+      ? { kafkaBrokers: e.KAFKA_BROKERS, mongoUrl: e.MONGO_URL }
+      : undefined;
+  // CONTRACT section 8: development tokens are the embedded mode's, for trying the system on one machine. A server
+  // on Kafka and MongoDB is a deployment, which must not start with administrator tokens printed to its log.
+  if (engines !== undefined && e.BUDGET_TOKENS_FILE === undefined) {
+    throw new Error(
+      'bad environment: BUDGET_TOKENS_FILE: is required with KAFKA_BROKERS and MONGO_URL (development tokens are made in the embedded mode only): create tokens with budget token create and name their file',
+    );
+  }
   // Relative paths are the user's: pnpm runs scripts from the package's directory, and says where the user was in
   // INIT_CWD (the CLI resolves them the same way, so `budget token create` and `pnpm start` mean the same file).
   const userCwd = env.INIT_CWD ?? process.cwd();
@@ -66,10 +77,7 @@ export function readServerConfig(env: NodeJS.ProcessEnv): ServerConfig {
       e.BUDGET_TOKENS_FILE !== undefined
         ? { file: resolve(userCwd, e.BUDGET_TOKENS_FILE), development: false }
         : { file: join(dataDir, 'tokens.json'), development: true },
-    engines:
-      e.KAFKA_BROKERS !== undefined && e.MONGO_URL !== undefined
-        ? { kafkaBrokers: e.KAFKA_BROKERS, mongoUrl: e.MONGO_URL }
-        : undefined,
+    engines,
     maxBodyBytes: e.BUDGET_MAX_BODY_BYTES,
     workers: e.BUDGET_WORKERS,
     halfSetEngines: halfSetEngines(e, dataDir),

@@ -24,7 +24,11 @@ describe('readServerConfig', () => {
       'KAFKA_BROKERS is set but MONGO_URL is not, so the embedded store in /srv/data is used; set both to use Kafka and MongoDB, or neither',
     );
     expect(
-      readServerConfig({ KAFKA_BROKERS: 'kafka:9092', MONGO_URL: 'mongodb://m/' }).halfSetEngines,
+      readServerConfig({
+        KAFKA_BROKERS: 'kafka:9092',
+        MONGO_URL: 'mongodb://m/',
+        BUDGET_TOKENS_FILE: '/t.json',
+      }).halfSetEngines,
     ).toBeUndefined();
   });
 
@@ -35,5 +39,17 @@ describe('readServerConfig', () => {
     expect(() => readServerConfig({ BUDGET_WORKERS: 'no' })).toThrow(
       'bad environment: BUDGET_WORKERS: must be all (the default) or none',
     );
+  });
+
+  it('makes development tokens in the embedded mode only: on the engines a tokens file must be named', () => {
+    expect(() => readServerConfig({ KAFKA_BROKERS: 'kafka:9092', MONGO_URL: 'mongodb://m/' })).toThrow(
+      /^bad environment: BUDGET_TOKENS_FILE: is required with KAFKA_BROKERS and MONGO_URL/,
+    );
+    const config = readServerConfig({
+      KAFKA_BROKERS: 'kafka:9092',
+      MONGO_URL: 'mongodb://m/',
+      BUDGET_TOKENS_FILE: '/etc/budget/tokens.json',
+    });
+    expect(config.tokens).toEqual({ file: '/etc/budget/tokens.json', development: false });
   });
 });

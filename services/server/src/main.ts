@@ -49,6 +49,12 @@ async function startEngines(log: Logger, config: ServerConfig): Promise<System |
 async function main(): Promise<void> {
   const config = readServerConfig(process.env);
   if (config.halfSetEngines !== undefined) logger.warn(config.halfSetEngines);
+  if (config.tokens.development && !isLoopback(config.host)) {
+    logger.warn(
+      { host: config.host, tokensFile: config.tokens.file },
+      'serving beyond this machine with development tokens (administrator for every region, printed at their first start): set BUDGET_TOKENS_FILE',
+    );
+  }
   const engines = await startEngines(logger, config);
   const embedded = engines === undefined ? EmbeddedStore.open(config.dataDir) : undefined;
   const system: System = engines ?? {
@@ -56,11 +62,13 @@ async function main(): Promise<void> {
     stop: () => (embedded as EmbeddedStore).close(),
   };
   if (config.tokens.development) {
-    mkdirSync(config.dataDir, { recursive: true });
+    mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
     const created = ensureDevelopmentTokens(config.tokens.file);
     if (created.length > 0) {
       // Shown once: only their hashes are kept, in the file named below.
-      process.stdout.write(`Development tokens (stored as SHA-256 hashes in ${config.tokens.file}):\n`);
+      process.stdout.write(
+        `Development tokens, one per role for every region, for trying the system on this machine (stored as SHA-256 hashes in ${config.tokens.file}; set BUDGET_TOKENS_FILE and use budget token create for real use):\n`,
+      );
       for (const { role, token } of created) process.stdout.write(`  ${role.padEnd(16)} ${token}\n`);
     }
   }
@@ -83,6 +91,10 @@ async function main(): Promise<void> {
   };
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
+}
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host.startsWith('127.');
 }
 
 main().catch((error: unknown) => {
