@@ -126,6 +126,42 @@ describe('authentication', () => {
     expect([known.code, known.stderr]).toEqual([0, `added a controller token for ${ZL},* to ${file}\n`]);
   });
 
+  it('token list shows the tokens without them, and token revoke removes one: refused from the next request', async () => {
+    const env = { BUDGET_TOKENS_FILE: tokensFile };
+    const held = cli.createToken(tokensFile, 'auditor', ZL, 'lost laptop');
+    const read = () => api(`/api/v1/regions/${ZL}/reports/allocation?year=2024`, { token: held });
+    expect((await read()).status).toBe(200);
+
+    const table = cli.run(['token', 'list'], undefined, env);
+    expect(table.code).toBe(0);
+    expect(table.stdout).toMatch(/^name +role +regions +sha256\n/);
+    expect(table.stdout).toMatch(new RegExp(`\\nlost laptop +auditor +${ZL} +[0-9a-f]{12}\\.\\.\\.\\n`));
+    expect(table.stdout).not.toContain(held);
+    const listed = JSON.parse(cli.run(['token', 'list', '--format', 'json'], undefined, env).stdout) as {
+      name: string;
+      tokenSha256: string;
+    }[];
+    expect(listed.filter((e) => e.name === 'lost laptop')).toHaveLength(1);
+    expect(listed).toHaveLength(tokens.size + 1);
+
+    const revoked = cli.run(['token', 'revoke', '--name', 'lost laptop'], undefined, env);
+    expect([revoked.code, revoked.stderr]).toEqual([
+      0,
+      `revoked 1 token named lost laptop in ${tokensFile}\n`,
+    ]);
+    expect((await read()).status).toBe(401);
+    // The other tokens of the file still work.
+    expect(
+      (await api(`/api/v1/regions/${ZL}/reports/allocation?year=2024`, { token: token('auditor', ZL) }))
+        .status,
+    ).toBe(200);
+    const again = cli.run(['token', 'revoke', '--name', 'lost laptop'], undefined, env);
+    expect([again.code, again.stderr]).toEqual([
+      2,
+      `budget: no token named lost laptop in ${tokensFile} (budget token list shows them)\n`,
+    ]);
+  });
+
   it('serves /health without a token, also under the base path', async () => {
     expect((await api('/health')).status).toBe(200);
     expect((await api('/api/v1/health')).status).toBe(200);

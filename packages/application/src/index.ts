@@ -41,7 +41,7 @@ export {
 } from './validate-lines';
 export { verifyHistoryInParallel, type ParallelVerifyOptions } from './verify-parallel';
 export { replayHistoryInParallel, type ParallelReplayOptions, type ReplaySource } from './replay-parallel';
-export { allocationReportCsv, allocationReportTable, trialBalanceTable } from './report-formats';
+export { allocationReportCsv, allocationReportTable, tokensTable, trialBalanceTable } from './report-formats';
 export {
   MAX_TOKEN_NAME,
   ROLES,
@@ -51,6 +51,7 @@ export {
   mayReadHistory,
   mayUseRegion,
   mayBeDenied,
+  revokeTokens,
   lineClaims,
   mayWrite,
   readTokenFile,

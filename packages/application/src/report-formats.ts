@@ -1,6 +1,7 @@
 //! The allocation report and trial balance as CSV and as a table for a terminal.
 import { stringify } from 'csv-stringify/sync';
 import type { AllocationReport, TrialBalance } from '@budget/domain';
+import type { TokenEntry } from './tokens';
 
 /** One CSV for the whole report: a `level` column tells funder, action, theme and total rows apart. */
 export function allocationReportCsv(report: AllocationReport): string {
@@ -123,6 +124,16 @@ export function allocationReportCsv(report: AllocationReport): string {
     '',
   ]);
   return stringify([header, ...rows]);
+}
+
+/** The tokens of a tokens file as a table: who holds each, what it may do, and the start of its hash. */
+export function tokensTable(entries: readonly TokenEntry[]): string {
+  if (entries.length === 0) return 'no tokens\n';
+  return table(
+    ['name', 'role', 'regions', 'sha256'],
+    entries.map((e) => [e.name, e.role, e.regions.join(','), `${e.tokenSha256.slice(0, 12)}...`]),
+    () => false,
+  );
 }
 
 function table(header: string[], rows: string[][], rightAligned: (column: number) => boolean): string {

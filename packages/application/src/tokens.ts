@@ -145,6 +145,18 @@ export function createToken(file: string, role: Role, regions: string[], name: s
 }
 
 /**
+ * Removes every token of the given name from the file and returns how many there were (0: the file is left as it
+ * was). The server reads the file again when it changes, so a revoked token is refused from its next request on.
+ */
+export function revokeTokens(file: string, name: string): number {
+  if (!existsSync(file)) return 0;
+  const entries = readTokenFile(file);
+  const kept = entries.filter((entry) => entry.name !== name);
+  if (kept.length !== entries.length) writeTokenFile(file, kept);
+  return entries.length - kept.length;
+}
+
+/**
  * Development tokens for the embedded mode without BUDGET_TOKENS_FILE: one per role, every region, created on first
  * start. Returns the new tokens (to print once), or an empty list when the file already exists.
  */

@@ -10,6 +10,7 @@ import {
   createToken,
   findToken,
   mayBeDenied,
+  revokeTokens,
   lineClaims,
   mayUseRegion,
   mayWrite,
@@ -123,5 +124,28 @@ describe('mayBeDenied', () => {
       region: 'r',
     });
     for (const line of ['x', '', ' ', 'nul', '1', '"{"']) expect(lineClaims(line)).toBeUndefined();
+  });
+});
+
+describe('revokeTokens', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tokens-revoke-'));
+  afterAll(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('removes every token of a name and says how many, leaving the others and a file without it as they were', () => {
+    const file = join(dir, 'tokens.json');
+    const kept = createToken(file, 'auditor', ['*'], 'auditor');
+    const first = createToken(file, 'controller', ['zuid-limburg'], 'laptop');
+    createToken(file, 'controller', ['noord-limburg'], 'laptop');
+    expect(revokeTokens(file, 'laptop')).toBe(2);
+    const left = readTokenFile(file);
+    expect(left.map((e) => e.name)).toEqual(['auditor']);
+    expect(findToken(left, kept)?.role).toBe('auditor');
+    expect(findToken(left, first)).toBeUndefined();
+    const before = readFileSync(file, 'utf8');
+    expect(revokeTokens(file, 'nobody')).toBe(0);
+    expect(readFileSync(file, 'utf8')).toBe(before);
+    expect(revokeTokens(join(dir, 'absent.json'), 'laptop')).toBe(0);
   });
 });

@@ -1,4 +1,5 @@
 //! The `budget` command line (CONTRACT section 6): import, report, export, audit verify, replay.
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import {
@@ -6,6 +7,9 @@ import {
   ROLES,
   UserError,
   createToken,
+  readTokenFile,
+  revokeTokens,
+  tokensTable,
   type Role,
   allocationReportCsv,
   allocationReportTable,
@@ -331,9 +335,14 @@ export function buildProgram(environment: Environment, io: Io, setExitCode: (cod
       }
     });
 
-  program
-    .command('token')
-    .description('bearer tokens for the HTTP API (CONTRACT section 8)')
+  const token = program.command('token').description('bearer tokens for the HTTP API (CONTRACT section 8)');
+  /** A tokens file that does not parse or does not hold token entries: the user's to repair, not a crash. */
+  const tokensFileError = (error: unknown): UserError =>
+    new UserError(
+      `${error instanceof Error ? error.message : String(error)}; repair or move the file and try again`,
+      'bad-file',
+    );
+  token
     .command('create')
     .description(
       'create a random token, store only its SHA-256 hash in the tokens file, and print the token once',
@@ -344,20 +353,55 @@ export function buildProgram(environment: Environment, io: Io, setExitCode: (cod
     .action(async (options: { role: Role; regions: string[]; name: string }) => {
       const file = environment.tokensFile;
       const unknown = await regionsNotInStore(environment, options.regions);
-      let token: string;
+      let created: string;
       try {
-        token = createToken(file, options.role, options.regions, options.name);
+        created = createToken(file, options.role, options.regions, options.name);
       } catch (error) {
-        // A tokens file that does not parse or does not hold token entries: the user's to repair, not a crash.
-        throw new UserError(
-          `${error instanceof Error ? error.message : String(error)}; repair or move the file and try again`,
-          'bad-file',
-        );
+        throw tokensFileError(error);
       }
-      io.out(`${token}\n`);
+      io.out(`${created}\n`);
       if (unknown !== undefined) io.err(`warning: ${unknown}\n`);
       io.err(
         `added ${/^[aeiou]/.test(options.role) ? 'an' : 'a'} ${options.role} token for ${options.regions.join(',')} to ${file}\n`,
+      );
+    });
+  token
+    .command('list')
+    .description(
+      'list the tokens of the tokens file: name, role, regions and the start of the hash (never a token)',
+    )
+    .addOption(new Option('--format <format>', 'output format').choices(['json', 'table']).default('table'))
+    .action((options: { format: 'json' | 'table' }) => {
+      const file = environment.tokensFile;
+      let entries: ReturnType<typeof readTokenFile> = [];
+      try {
+        if (existsSync(file)) entries = readTokenFile(file);
+      } catch (error) {
+        throw tokensFileError(error);
+      }
+      io.out(options.format === 'json' ? `${JSON.stringify(entries, null, 2)}\n` : tokensTable(entries));
+    });
+  token
+    .command('revoke')
+    .description(
+      'remove every token of a name from the tokens file; the server refuses them from its next request',
+    )
+    .requiredOption('--name <name>', 'the name the token was created with', tokenName)
+    .action((options: { name: string }) => {
+      const file = environment.tokensFile;
+      let revoked: number;
+      try {
+        revoked = revokeTokens(file, options.name);
+      } catch (error) {
+        throw tokensFileError(error);
+      }
+      if (revoked === 0)
+        throw new UserError(
+          `no token named ${options.name} in ${file} (budget token list shows them)`,
+          'bad-argument',
+        );
+      io.err(
+        `revoked ${String(revoked)} token${revoked === 1 ? '' : 's'} named ${options.name} in ${file}\n`,
       );
     });
   return program;
