@@ -1,6 +1,7 @@
 // CONTRACT section 8 over Kafka and MongoDB: the same server, started in the engines mode, answers as it does on
 // the embedded store (401/403 append nothing, imports are decided before the answer, reads see them).
 import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kafkaClient, readToEnd, topicNames } from '@budget/engines';
@@ -111,5 +112,31 @@ describe('projection updates for reporting', () => {
     const report = latest.get('zuid-limburg/2024');
     expect(report?.asOfPosition).toBe(20);
     expect(report?.totals).toMatchObject({ spent: '800.02' });
+  });
+});
+
+describe('the engines-mode server without BUDGET_TOKENS_FILE', () => {
+  it("serves /health and refuses the API, making no development tokens (they are the embedded mode's)", async () => {
+    const endpoints = await engineEndpoints();
+    const dataDir = join(tempDir('engines-no-tokens'), 'data');
+    const bare = await startServer({
+      KAFKA_BROKERS: endpoints.kafkaBrokers,
+      MONGO_URL: endpoints.mongoUrl,
+      BUDGET_NAMESPACE: namespace,
+      BUDGET_MONGO_DB: `budget_${namespace.replace(/\W/g, '')}`,
+      BUDGET_WORKERS: 'none',
+      BUDGET_TOKENS_FILE: '',
+      BUDGET_DATA_DIR: dataDir,
+    });
+    try {
+      expect((await fetch(`${bare.url}/health`)).status).toBe(200);
+      const me = await fetch(`${bare.url}/api/v1/me`, {
+        headers: { Authorization: `Bearer ${tokens.administrator ?? ''}` },
+      });
+      expect(me.status).toBe(401);
+      expect(existsSync(join(dataDir, 'tokens.json'))).toBe(false);
+    } finally {
+      await bare.stop();
+    }
   });
 });

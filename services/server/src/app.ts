@@ -49,7 +49,8 @@ class ApiModule {
 
 export interface ServerParts {
   store: BudgetStore;
-  tokensFile: string;
+  /** Undefined: no tokens, so every /api/v1 request gets 401 (the engines mode without BUDGET_TOKENS_FILE). */
+  tokensFile: string | undefined;
   maxBodyBytes: number;
   logger: Logger;
   /** The web app's files; built here when not given. */

@@ -41,7 +41,7 @@ describe('docker-compose.yml', () => {
     expect(api?.ports).toEqual(['127.0.0.1:3000:3000']);
   });
 
-  it("publishes every port on the host's loopback only: Kafka, MongoDB and the development tokens have no guard", () => {
+  it("publishes every port on the host's loopback only: Kafka and MongoDB ask for no password", () => {
     const published = Object.values(compose.services).flatMap((service) => service.ports ?? []);
     expect(published.length).toBeGreaterThanOrEqual(3);
     for (const port of published) expect(port).toMatch(/^127\.0\.0\.1:\d+:\d+$/);

@@ -33,8 +33,11 @@ export interface ServerConfig {
   port: number;
   host: string;
   dataDir: string;
-  /** The tokens file; `development` when it was not configured and the server made its own. */
-  tokens: { file: string; development: boolean };
+  /**
+   * The tokens file; `development` when it was not configured and the server made its own (the embedded mode only);
+   * undefined in the engines mode without BUDGET_TOKENS_FILE: no tokens, every /api/v1 request gets 401.
+   */
+  tokens: { file: string; development: boolean } | undefined;
   engines: { kafkaBrokers: string; mongoUrl: string } | undefined;
   maxBodyBytes: number;
   /**
@@ -58,13 +61,7 @@ export function readServerConfig(env: NodeJS.ProcessEnv): ServerConfig {
     e.KAFKA_BROKERS !== undefined && e.MONGO_URL !== undefined
       ? { kafkaBrokers: e.KAFKA_BROKERS, mongoUrl: e.MONGO_URL }
       : undefined;
-  // CONTRACT section 8: development tokens are the embedded mode's, for trying the system on one machine. A server
-  // on Kafka and MongoDB is a deployment, which must not start with administrator tokens printed to its log.
-  if (engines !== undefined && e.BUDGET_TOKENS_FILE === undefined) {
-    throw new Error(
-      'bad environment: BUDGET_TOKENS_FILE: is required with KAFKA_BROKERS and MONGO_URL (development tokens are made in the embedded mode only): create tokens with budget token create and name their file',
-    );
-  }
+
   // Relative paths are the user's: pnpm runs scripts from the package's directory, and says where the user was in
   // INIT_CWD (the CLI resolves them the same way, so `budget token create` and `pnpm start` mean the same file).
   const userCwd = env.INIT_CWD ?? process.cwd();
@@ -73,10 +70,15 @@ export function readServerConfig(env: NodeJS.ProcessEnv): ServerConfig {
     port: e.PORT,
     host: e.HOST ?? '127.0.0.1',
     dataDir,
+    // CONTRACT section 8: development tokens are the embedded mode's, for trying the system on one machine. A server
+    // on Kafka and MongoDB is a deployment, which does not make administrator tokens and print them to its log: it
+    // serves /health and refuses the API until a tokens file is named.
     tokens:
       e.BUDGET_TOKENS_FILE !== undefined
         ? { file: resolve(userCwd, e.BUDGET_TOKENS_FILE), development: false }
-        : { file: join(dataDir, 'tokens.json'), development: true },
+        : engines === undefined
+          ? { file: join(dataDir, 'tokens.json'), development: true }
+          : undefined,
     engines,
     maxBodyBytes: e.BUDGET_MAX_BODY_BYTES,
     workers: e.BUDGET_WORKERS,

@@ -49,9 +49,14 @@ async function startEngines(log: Logger, config: ServerConfig): Promise<System |
 async function main(): Promise<void> {
   const config = readServerConfig(process.env);
   if (config.halfSetEngines !== undefined) logger.warn(config.halfSetEngines);
-  if (config.tokens.development && !isLoopback(config.host)) {
+  const tokens = config.tokens;
+  if (tokens === undefined) {
     logger.warn(
-      { host: config.host, tokensFile: config.tokens.file },
+      "no BUDGET_TOKENS_FILE: every /api/v1 request gets 401 (development tokens are the embedded mode's); create tokens with budget token create and name their file in BUDGET_TOKENS_FILE",
+    );
+  } else if (tokens.development && !isLoopback(config.host)) {
+    logger.warn(
+      { host: config.host, tokensFile: tokens.file },
       'serving beyond this machine with development tokens (administrator for every region, printed at their first start): set BUDGET_TOKENS_FILE',
     );
   }
@@ -61,20 +66,20 @@ async function main(): Promise<void> {
     store: embedded as EmbeddedStore,
     stop: () => (embedded as EmbeddedStore).close(),
   };
-  if (config.tokens.development) {
+  if (tokens?.development === true) {
     mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
-    const created = ensureDevelopmentTokens(config.tokens.file);
+    const created = ensureDevelopmentTokens(tokens.file);
     if (created.length > 0) {
       // Shown once: only their hashes are kept, in the file named below.
       process.stdout.write(
-        `Development tokens, one per role for every region, for trying the system on this machine (stored as SHA-256 hashes in ${config.tokens.file}; set BUDGET_TOKENS_FILE and use budget token create for real use):\n`,
+        `Development tokens, one per role for every region, for trying the system on this machine (stored as SHA-256 hashes in ${tokens.file}; set BUDGET_TOKENS_FILE and use budget token create for real use):\n`,
       );
       for (const { role, token } of created) process.stdout.write(`  ${role.padEnd(16)} ${token}\n`);
     }
   }
   const app = await createServer({
     store: system.store,
-    tokensFile: config.tokens.file,
+    tokensFile: tokens?.file,
     maxBodyBytes: config.maxBodyBytes,
     logger,
   });
@@ -83,7 +88,11 @@ async function main(): Promise<void> {
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address !== null ? address.port : config.port;
   logger.info(
-    { url: `http://${config.host}:${String(port)}`, dataDir: config.dataDir, tokensFile: config.tokens.file },
+    {
+      url: `http://${config.host}:${String(port)}`,
+      dataDir: config.dataDir,
+      tokensFile: tokens?.file ?? null,
+    },
     'serving',
   );
   const stop = (): void => {

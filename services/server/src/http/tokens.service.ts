@@ -4,23 +4,26 @@ import { findToken, readTokenFile, type TokenEntry } from '@budget/application';
 
 export class TokenRegistry {
   private entries: TokenEntry[] = [];
-  private loadedMtimeMs = -1;
+  /** The loaded file's identity: every write renames a new file into place (a new inode), and file times are coarse. */
+  private loaded = '';
 
-  constructor(readonly file: string) {
+  /** @param file the tokens file; undefined: no tokens at all (every /api/v1 request is refused with 401) */
+  constructor(readonly file: string | undefined) {
     this.reloadIfChanged();
   }
 
   private reloadIfChanged(): void {
+    if (this.file === undefined) return;
     const info = statSync(this.file, { throwIfNoEntry: false });
     if (info === undefined) {
       throw new Error(
         `the tokens file ${this.file} does not exist: create tokens with pnpm budget token create`,
       );
     }
-    const mtimeMs = info.mtimeMs;
-    if (mtimeMs === this.loadedMtimeMs) return;
+    const identity = `${String(info.ino)}:${String(info.size)}:${String(info.mtimeMs)}`;
+    if (identity === this.loaded) return;
     this.entries = readTokenFile(this.file);
-    this.loadedMtimeMs = mtimeMs;
+    this.loaded = identity;
   }
 
   find(presented: string): TokenEntry | undefined {
