@@ -8,8 +8,8 @@ import { EventBuilder, ndjson, smallScenario, type EventLine } from '../support/
 import { startServer, type RunningServer } from '../support/server';
 import {
   MAX_DRY_RUN_LINES,
-  MAX_REQUEST_LINES,
   MAX_REQUEST_REGIONS,
+  maxRequestLines,
 } from '../../services/server/src/http/body-lines';
 
 const ZL = 'zuid-limburg';
@@ -513,29 +513,36 @@ describe('requests that ask too much of the server', () => {
   const post = (path: string, body: string, type = 'application/x-ndjson') =>
     api(path, { method: 'POST', token: admin(), headers: { 'Content-Type': type }, body });
 
-  it('refuses a body of more lines than one request takes, before it looks at them (empty lines do not count)', async () => {
+  it('refuses a body of more lines or elements than one request takes, before it reads them', async () => {
+    const maxLines = maxRequestLines(BODY_LIMIT);
     const before = await historyLength(ZL);
-    const many = await post('/api/v1/events', 'x\n'.repeat(MAX_REQUEST_LINES + 1));
+    const message = (count: number, max: number) =>
+      `the request holds ${String(count)} lines; one request takes at most ${String(max)}: send the events in parts, or use budget import`;
+    // maxLines newlines: maxLines + 1 lines (the last one empty), as `budget import` would count them.
+    const many = await post('/api/v1/events', 'x\n'.repeat(maxLines));
     expect(many.status).toBe(413);
-    expect(await many.json()).toEqual({
-      error: 'too-many-lines',
-      message: `the request holds ${String(MAX_REQUEST_LINES + 1)} lines; one request takes at most ${String(MAX_REQUEST_LINES)}: send the events in parts, or use budget import`,
-    });
-    const dryRun = await post('/api/v1/events/validate', 'x\n'.repeat(MAX_DRY_RUN_LINES + 1));
+    expect(await many.json()).toEqual({ error: 'too-many-lines', message: message(maxLines + 1, maxLines) });
+    const empty = await post('/api/v1/events', '\n'.repeat(maxLines));
+    expect(empty.status).toBe(413);
+    const array = await post('/api/v1/events', `[${'0,'.repeat(maxLines)}0]`, 'application/json');
+    expect(array.status).toBe(413);
+    expect(await array.json()).toEqual({ error: 'too-many-lines', message: message(maxLines + 1, maxLines) });
+    const dryRun = await post('/api/v1/events/validate', 'x\n'.repeat(MAX_DRY_RUN_LINES));
     expect(dryRun.status).toBe(413);
     expect(await dryRun.json()).toMatchObject({ error: 'too-many-lines' });
-    // As many lines, most of them empty: read as ever (the one event is already in the log).
+    // As many lines as it takes: read as ever (the one event is already in the log).
     const first = JSON.stringify(smallScenario()[0]);
-    const sparse = await post('/api/v1/events', `${'\n'.repeat(MAX_REQUEST_LINES + 1)}${first}\n`);
-    expect(sparse.status).toBe(200);
-    expect(await sparse.json()).toMatchObject({ appended: 0, alreadyPresent: 1 });
+    const full = await post('/api/v1/events', `${'\n'.repeat(maxLines - 1)}${first}`);
+    expect(full.status).toBe(200);
+    expect(await full.json()).toMatchObject({ appended: 0, alreadyPresent: 1 });
     expect(await historyLength(ZL)).toBe(before);
   });
 
-  it('refuses events for more regions than one request may send for, for real and in a dry run', async () => {
-    const lines = Array.from({ length: MAX_REQUEST_REGIONS + 1 }, (_, i) =>
-      JSON.stringify(new EventBuilder(`many-${String(i)}`, 'm').closed(2024)),
-    ).join('\n');
+  it('refuses events for more regions than one request may send for, after judging lines and rights', async () => {
+    const events = Array.from({ length: MAX_REQUEST_REGIONS + 1 }, (_, i) =>
+      new EventBuilder(`many-${String(i)}`, 'm').closed(2024),
+    );
+    const lines = events.map((e) => JSON.stringify(e)).join('\n');
     for (const path of ['/api/v1/events', '/api/v1/events/validate']) {
       const response = await post(path, lines);
       expect(response.status, path).toBe(400);
@@ -544,6 +551,26 @@ describe('requests that ask too much of the server', () => {
         message: `one request may send events for at most ${String(MAX_REQUEST_REGIONS)} regions: send the events in parts`,
       });
     }
+    // Regions the token may not use: 403, as for any line it may not send.
+    const notOurs = await api('/api/v1/events', {
+      method: 'POST',
+      token: token('administrator', ZL),
+      headers: { 'Content-Type': 'application/x-ndjson' },
+      body: lines,
+    });
+    expect(notOurs.status).toBe(403);
+    // Malformed lines (no id) for as many regions: the errors by line, as the import lists them.
+    const malformed = await post(
+      '/api/v1/events',
+      events.map(({ id: _id, ...rest }) => JSON.stringify(rest)).join('\n'),
+    );
+    expect(malformed.status).toBe(400);
+    const listed = (await malformed.json()) as {
+      errorCount: number;
+      errors: { line: number; reason: string }[];
+    };
+    expect(listed.errorCount).toBe(MAX_REQUEST_REGIONS + 1);
+    expect(listed.errors[0]).toMatchObject({ line: 1, reason: 'missing-field' });
     expect(await historyLength('many-0')).toBe(0);
   });
 

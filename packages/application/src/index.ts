@@ -50,7 +50,6 @@ export {
   findToken,
   mayReadHistory,
   mayUseRegion,
-  mayBeDenied,
   revokeTokens,
   lineClaims,
   mayWrite,

@@ -1,6 +1,6 @@
 //! Bearer tokens of CONTRACT section 8: only SHA-256 hashes are stored; roles say what a token may do.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { z } from 'zod';
 import { EVENT_TYPES, IDENTIFIER_PATTERN, type EventType } from '@budget/domain';
@@ -63,18 +63,10 @@ export function mayUseRegion(entry: TokenEntry, region: string): boolean {
 const EVENT_TYPE_NAMES: ReadonlySet<string> = new Set(EVENT_TYPES);
 
 /**
- * Whether a line may be one the token is not allowed to send, judged by the type and region it claims, without
- * validating the rest. A valid line claims its own type and region, so every valid line the token may not send is
- * among these: when no line is, none is denied, and validating the lines can be left to the import alone.
- */
-export function mayBeDenied(entry: TokenEntry, line: string): boolean {
-  const claims = lineClaims(line);
-  return claims !== undefined && (!mayWrite(entry.role, claims.type) || !mayUseRegion(entry, claims.region));
-}
-
-/**
  * The event type and region a line claims, when it is a JSON object with a known `type` and a string `region`; else
- * undefined (such a line is malformed). Nothing else of the line is validated.
+ * undefined (such a line is malformed). Nothing else of the line is validated. A valid line claims its own type and
+ * region, so judging the claims finds every valid line a token may not send, and validating the lines can be left
+ * to the import alone when none is.
  */
 export function lineClaims(line: string): { type: EventType; region: string } | undefined {
   // Not even an object: no need to have JSON.parse throw (which costs more than parsing a whole event does).
@@ -124,13 +116,12 @@ export function readTokenFile(file: string): TokenEntry[] {
 
 /** Writes the file whole through a rename, so a reader never sees half of it. */
 function writeTokenFile(file: string, entries: TokenEntry[]): void {
-  const temporary = `${file}.tmp-${process.pid}`;
+  // A random name: two processes (in two containers, say) may have the same pid.
+  const temporary = `${file}.tmp-${randomBytes(8).toString('hex')}`;
   // The first token of a fresh install: its data directory (the default place) may not exist yet; made for its
   // owner alone, as the store makes it.
   mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
-  // A leftover of a process that died with this pid goes; the new file is made exclusively (never through a link
-  // someone put in its place) and readable by its owner alone.
-  rmSync(temporary, { force: true });
+  // Made exclusively (never through a link someone put in its place) and readable by its owner alone.
   writeFileSync(temporary, `${JSON.stringify(entries, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
   renameSync(temporary, file);
 }

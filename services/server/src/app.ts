@@ -16,7 +16,8 @@ import { MeController } from './http/me.controller';
 import { RegionDataController } from './http/region-data.controller';
 import { REGION_VIEWS, RegionViews } from './http/region-views';
 import { ReportsController } from './http/reports.controller';
-import { STORE } from './http/tokens';
+import { REQUEST_LIMITS, STORE, type RequestLimits } from './http/tokens';
+import { maxRequestLines } from './http/body-lines';
 import { TokenRegistry } from './http/tokens.service';
 import { ValidateController } from './http/validate.controller';
 import { serveWebApp } from './http/web-app';
@@ -24,7 +25,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 
 @Module({})
 class ApiModule {
-  static with(store: BudgetStore, tokens: TokenRegistry): DynamicModule {
+  static with(store: BudgetStore, tokens: TokenRegistry, limits: RequestLimits): DynamicModule {
     return {
       module: ApiModule,
       // ValidateController before EventsController: its path is longer, and both are POST.
@@ -41,6 +42,7 @@ class ApiModule {
         { provide: STORE, useValue: store },
         { provide: REGION_VIEWS, useValue: new RegionViews(store) },
         { provide: TOKEN_REGISTRY, useValue: tokens },
+        { provide: REQUEST_LIMITS, useValue: limits },
         AuthGuard,
       ],
     };
@@ -66,10 +68,13 @@ function isEventsRequest(request: IncomingMessage): boolean {
 
 export async function createServer(parts: ServerParts): Promise<NestExpressApplication> {
   const tokens = new TokenRegistry(parts.tokensFile);
-  const app = await NestFactory.create<NestExpressApplication>(ApiModule.with(parts.store, tokens), {
-    bodyParser: false,
-    logger: ['error', 'warn'],
-  });
+  const app = await NestFactory.create<NestExpressApplication>(
+    ApiModule.with(parts.store, tokens, { maxLines: maxRequestLines(parts.maxBodyBytes) }),
+    {
+      bodyParser: false,
+      logger: ['error', 'warn'],
+    },
+  );
   // No response is to be read as another type than it says (JSON, CSV, NDJSON alike); the web app's and the API
   // docs' files set their own headers besides.
   app.use((_request: IncomingMessage, response: ServerResponse, next: () => void) => {

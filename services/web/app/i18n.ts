@@ -86,7 +86,7 @@ const nl = {
     'Vastgelegd, maar afgewezen: intussen is er iets veranderd (een andere gebruiker legde bijvoorbeeld dezelfde uitgave-id vast, of sloot het jaar). De ingevulde waarden zijn bewaard; pas ze aan en probeer het opnieuw.',
   issueHelp: {
     'too-long': 'Te lang: hoogstens 2000 tekens.',
-    'line-too-long': 'Te lang: de gebeurtenis mag hoogstens 1 MiB zijn.',
+    'line-too-long': 'Te lang: de gebeurtenis mag hoogstens 65.536 tekens zijn.',
     forbidden: 'U mag dit niet vastleggen in deze regio.',
     'forbidden-role': 'Uw rol mag dit soort gebeurtenis niet vastleggen, in geen enkele regio.',
     'conflicting-id': 'Deze gebeurtenis-id is al gebruikt voor iets anders.',
@@ -403,7 +403,7 @@ const en: Words = {
     'Recorded, but rejected: something changed meanwhile (another user recorded the same spending id, say, or closed the year). Your values are kept; change them and try again.',
   issueHelp: {
     'too-long': 'Too long: at most 2000 characters.',
-    'line-too-long': 'Too long: an event may be at most 1 MiB.',
+    'line-too-long': 'Too long: an event may be at most 65,536 characters.',
     forbidden: 'You may not record this in this region.',
     'forbidden-role': 'Your role may not record this kind of event, in any region.',
     'conflicting-id': 'This event id is already used for something else.',

@@ -6,12 +6,15 @@ import { NOT_UTF8_ISSUE } from '@budget/domain';
 import { BadRequestBody, TooMuchInRequest } from './tokens';
 
 /**
- * The most lines (not counting empty ones) one request may hold. An event line is at least about 110 bytes, so a
- * body within the default 32 MiB limit holds fewer valid lines; what reaches this many is mostly lines that are
- * not events, each of which would be validated and listed (4 million one-character lines held the server for tens
- * of seconds). More events go in more requests, or through `budget import`.
+ * The most lines (empty ones too) or array elements one request may hold, for a body limit: one per 64 bytes of it,
+ * and at least 200,000. An event line is over 100 bytes, so a body of events within the limit never reaches it;
+ * what does is mostly lines that are not events, each of which would be validated and listed (4 million
+ * one-character lines held the server for 14 s). The default limit of 32 MiB takes 524,288 lines. More events go
+ * in more requests, or through `budget import`.
  */
-export const MAX_REQUEST_LINES = 500_000;
+export function maxRequestLines(maxBodyBytes: number): number {
+  return Math.max(200_000, Math.ceil(maxBodyBytes / 64));
+}
 
 /** A dry run answers per line; longer inputs are for `budget import`. */
 export const MAX_DRY_RUN_LINES = 100_000;
@@ -19,19 +22,22 @@ export const MAX_DRY_RUN_LINES = 100_000;
 /** The most regions one request may send events for (each costs the server a region state to decide them on). */
 export const MAX_REQUEST_REGIONS = 1_000;
 
-/** The lines of a request's body (`bodyLines`), refused with 413 `too-many-lines` beyond MAX_REQUEST_LINES. */
-export function requestLines(raw: unknown, kind: BodyKind, maxLines = MAX_REQUEST_LINES): string[] {
-  const lines = bodyLines(raw, kind);
-  if (lines.length > maxLines) {
-    let count = 0;
-    for (const line of lines) if (line.trim() !== '') count += 1;
-    if (count > maxLines)
-      throw new TooMuchInRequest(
-        'too-many-lines',
-        `the request holds ${String(count)} lines; one request takes at most ${String(maxLines)}: send the events in parts, or use budget import`,
-      );
+function tooManyLines(count: number, maxLines: number): TooMuchInRequest {
+  return new TooMuchInRequest(
+    'too-many-lines',
+    `the request holds ${String(count)} lines; one request takes at most ${String(maxLines)}: send the events in parts, or use budget import`,
+  );
+}
+
+/** The number of lines of a body, counted before it is split (a split of millions of empty lines costs as much). */
+function lineCount(body: string | Buffer): number {
+  let count = 1;
+  if (typeof body === 'string') {
+    for (let at = body.indexOf('\n'); at !== -1; at = body.indexOf('\n', at + 1)) count += 1;
+  } else {
+    for (let at = body.indexOf(0x0a); at !== -1; at = body.indexOf(0x0a, at + 1)) count += 1;
   }
-  return lines;
+  return count;
 }
 
 export function tooManyRegions(): BadRequestBody {
@@ -63,14 +69,19 @@ export function bodyKind(request: Request): BodyKind {
  * No body at all is no lines, as an empty file is. A body that is not UTF-8 is read line by line, each line that is
  * not UTF-8 refused as `bad-encoding` (`decodeLine`); a JSON one is refused as a whole.
  */
-export function bodyLines(raw: unknown, kind: BodyKind): string[] {
+export function bodyLines(raw: unknown, kind: BodyKind, maxLines: number): string[] {
   const json = kind === 'json';
   if (raw === undefined || raw === null) return [];
   if (Buffer.isBuffer(raw)) {
     // A byte-order mark, as spreadsheet programs write, is not part of the first record (as `budget import` reads it).
     const bytes = raw[0] === 0xef && raw[1] === 0xbb && raw[2] === 0xbf ? raw.subarray(3) : raw;
-    if (!isUtf8(bytes)) return json ? notUtf8() : decodeLines(bytes);
-    return bodyLines(bytes.toString('utf8'), kind);
+    if (!isUtf8(bytes)) {
+      if (json) return notUtf8();
+      const count = lineCount(bytes);
+      if (count > maxLines) throw tooManyLines(count, maxLines);
+      return decodeLines(bytes);
+    }
+    return bodyLines(bytes.toString('utf8'), kind, maxLines);
   }
   if (typeof raw !== 'string') throw new BadRequestBody('the request body could not be read as text');
   const body = raw;
@@ -82,8 +93,11 @@ export function bodyLines(raw: unknown, kind: BodyKind): string[] {
       if (error instanceof RangeError) throw nestedTooDeeply();
       parsed = undefined;
     }
-    if (Array.isArray(parsed)) return parsed.map((element) => stringified(element));
-    if (!json) return ndjsonLines(body);
+    if (Array.isArray(parsed)) {
+      if (parsed.length > maxLines) throw tooManyLines(parsed.length, maxLines);
+      return parsed.map((element) => stringified(element));
+    }
+    if (!json) return ndjsonLines(body, maxLines);
     if (typeof parsed === 'object' && parsed !== null) return [stringified(parsed)];
     if (parsed !== undefined) {
       // Built as every other malformed line's entry is, so its detail reads the same ("wrong-type: ...").
@@ -104,7 +118,7 @@ export function bodyLines(raw: unknown, kind: BodyKind): string[] {
       );
     }
   }
-  return ndjsonLines(body);
+  return ndjsonLines(body, maxLines);
 }
 
 /** A parsed element as a line; JSON nested so deeply that it cannot be written again is refused (400 `bad-body`). */
@@ -124,8 +138,11 @@ function nestedTooDeeply(): BadRequestBody {
   });
 }
 
-function ndjsonLines(body: string): string[] {
-  return body === '' ? [] : body.split(/\r?\n/);
+function ndjsonLines(body: string, maxLines: number): string[] {
+  if (body === '') return [];
+  const count = lineCount(body);
+  if (count > maxLines) throw tooManyLines(count, maxLines);
+  return body.split(/\r?\n/);
 }
 
 /** A JSON body that is not UTF-8 cannot be split into records without guessing: refused as a whole. */

@@ -14,9 +14,9 @@ import {
 } from '@budget/application';
 import { validateLine } from '@budget/domain';
 import { AuthGuard, type AuthenticatedRequest } from './auth.guard';
-import { bodyKind, MAX_REQUEST_REGIONS, requestLines, tooManyRegions } from './body-lines';
+import { bodyKind, bodyLines, MAX_REQUEST_REGIONS, tooManyRegions } from './body-lines';
 import { forbidden } from './web-access';
-import { BadRequestBody, STORE } from './tokens';
+import { BadRequestBody, REQUEST_LIMITS, STORE, type RequestLimits } from './tokens';
 
 /** The 200 answer of POST /api/v1/events: the counts of CONTRACT section 8 (the import's `events` is not among them). */
 export type AppendedCounts = Pick<ImportCounts, 'appended' | 'alreadyPresent' | 'accepted' | 'rejected'>;
@@ -24,14 +24,17 @@ export type AppendedCounts = Pick<ImportCounts, 'appended' | 'alreadyPresent' | 
 @Controller('api/v1/events')
 @UseGuards(AuthGuard)
 export class EventsController {
-  constructor(@Inject(STORE) private readonly store: BudgetStore) {}
+  constructor(
+    @Inject(STORE) private readonly store: BudgetStore,
+    @Inject(REQUEST_LIMITS) private readonly limits: RequestLimits,
+  ) {}
 
   @Post()
   @HttpCode(200)
   async append(@Req() request: AuthenticatedRequest, @Body() body: unknown): Promise<AppendedCounts> {
     const token = request.token;
     if (!writesAnything(token.role)) throw forbidden(`the role ${token.role} may not send events`);
-    const lines = requestLines(body, bodyKind(request));
+    const lines = bodyLines(body, bodyKind(request), this.limits.maxLines);
     // Most bodies have no line the token may not send: the import alone then validates them (once). A valid line
     // claims its own type and region, so looking at the claims finds every line that would be denied.
     const regions = new Set<string>();
@@ -39,11 +42,12 @@ export class EventsController {
     for (const line of lines) {
       const claims = lineClaims(line);
       if (claims === undefined) continue;
-      regions.add(claims.region);
-      if (regions.size > MAX_REQUEST_REGIONS) throw tooManyRegions();
       if (!mayWrite(token.role, claims.type) || !mayUseRegion(token, claims.region)) mayBeDenied = true;
+      else regions.add(claims.region);
     }
+    // Rights first (400 for malformed lines, then 403), then the number of regions, as the dry run judges them.
     if (mayBeDenied) this.refuseDenied(token, lines);
+    if (regions.size > MAX_REQUEST_REGIONS) refuseTooManyRegions(lines);
     const result = await this.store.importLines(
       async function* () {
         await Promise.resolve();
@@ -79,4 +83,23 @@ export class EventsController {
       throw new BadRequestBody(lineErrorsBody(errors.slice(0, MAX_LISTED_ERRORS), errors.length));
     if (denied.length > 0) throw forbidden(denied.slice(0, 100).join('; '));
   }
+}
+
+/**
+ * For a body whose lines claim more regions than one request may send for: malformed lines answer 400 as the import
+ * would list them; valid lines for too many regions answer 400 `too-many-regions`. Returns when the valid lines
+ * stay within the limit (the claims of malformed lines counted too).
+ */
+function refuseTooManyRegions(lines: readonly string[]): void {
+  const errors: LineError[] = [];
+  const regions = new Set<string>();
+  lines.forEach((line, index) => {
+    if (line.trim() === '') return;
+    const result = validateLine(line);
+    if (!result.ok) errors.push({ line: index + 1, issues: result.issues });
+    else regions.add(result.event.region);
+  });
+  if (errors.length > 0)
+    throw new BadRequestBody(lineErrorsBody(errors.slice(0, MAX_LISTED_ERRORS), errors.length));
+  if (regions.size > MAX_REQUEST_REGIONS) throw tooManyRegions();
 }

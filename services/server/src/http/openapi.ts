@@ -180,7 +180,7 @@ function read(
 /** Bodies the server cannot read, answered before the events are looked at (POST /api/v1/events and its dry run). */
 const BODY_ERRORS = {
   413: {
-    description: `The body is larger than the limit (\`body-too-large\`; 32 MiB unless BUDGET_MAX_BODY_BYTES says), or holds more lines than one request takes (\`too-many-lines\`: 500,000 lines that are not empty, 100,000 for a dry run): send the events in parts.`,
+    description: `The body is larger than the limit (\`body-too-large\`; 32 MiB unless BUDGET_MAX_BODY_BYTES says), or holds more lines or array elements than one request takes (\`too-many-lines\`: one per 64 bytes of that limit and at least 200,000, so 524,288 by default; 100,000 for a dry run): send the events in parts.`,
     content: json(errorSchema),
   },
   415: {

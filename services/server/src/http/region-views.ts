@@ -103,7 +103,7 @@ export class RegionView {
 }
 
 /** How many regions' views are kept between requests: a deployment serves a handful of regions. */
-export const MAX_KEPT_VIEWS = 16;
+export const MAX_KEPT_VIEWS = 64;
 
 /**
  * Keeps the RegionViews of the regions used most recently (at most `maxKept`) and brings a view up to the end of the

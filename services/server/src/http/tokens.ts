@@ -3,6 +3,12 @@ import { BadRequestException, HttpException, HttpStatus } from '@nestjs/common';
 
 export const STORE = Symbol('BudgetStore');
 
+/** What one request may hold: see `maxRequestLines` in body-lines.ts. */
+export const REQUEST_LIMITS = Symbol('RequestLimits');
+export interface RequestLimits {
+  maxLines: number;
+}
+
 /** 400 with the body given as is (the contract's `{"errors": [...]}`), or a message. */
 export class BadRequestBody extends BadRequestException {
   constructor(body: string | object) {

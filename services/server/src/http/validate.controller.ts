@@ -12,7 +12,7 @@ import {
   type RegionLog,
 } from '@budget/domain';
 import { AuthGuard, type AuthenticatedRequest } from './auth.guard';
-import { bodyKind, MAX_DRY_RUN_LINES, MAX_REQUEST_REGIONS, requestLines, tooManyRegions } from './body-lines';
+import { bodyKind, bodyLines, MAX_DRY_RUN_LINES, MAX_REQUEST_REGIONS, tooManyRegions } from './body-lines';
 import { REGION_VIEWS, RegionViews } from './region-views';
 import { forbidden } from './web-access';
 
@@ -52,7 +52,7 @@ export class ValidateController {
   async validate(@Req() request: AuthenticatedRequest, @Body() body: unknown): Promise<DryRunResult> {
     const token = request.token;
     if (!writesAnything(token.role)) throw forbidden(`the role ${token.role} may not send events`);
-    const lines = requestLines(body, bodyKind(request), MAX_DRY_RUN_LINES);
+    const lines = bodyLines(body, bodyKind(request), MAX_DRY_RUN_LINES);
     const scratches = new Map<string, Scratch>();
     const result: DryRunLine[] = [];
     const now = new Date().toISOString();
