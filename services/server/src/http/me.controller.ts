@@ -108,13 +108,12 @@ export class MeController {
     const names = (await this.store.regions()).filter((r) => mayUseRegion(request.token, r));
     const summaries: RegionSummary[] = [];
     for (const region of names) {
-      const view = await this.views.current(region);
-      const config = view.log.state.config;
+      const { config, length } = await this.views.summary(region);
       summaries.push({
         region,
         name: config?.name ?? null,
         funders: (config?.funders ?? []).map((f) => ({ id: f.id, name: f.name })),
-        length: view.log.length,
+        length,
       });
     }
     return summaries;

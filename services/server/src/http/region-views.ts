@@ -13,6 +13,7 @@ import {
   snapshotOf,
   type BudgetEvent,
   type LogRecord,
+  type RegionState,
 } from '@budget/domain';
 
 export const REGION_VIEWS = Symbol('RegionViews');
@@ -102,6 +103,12 @@ export class RegionView {
   }
 }
 
+/** A region's configuration and log length: what `/regions` lists. */
+export interface RegionHead {
+  length: number;
+  config: RegionState['config'];
+}
+
 /** How many regions' views are kept between requests: a deployment serves a handful of regions. */
 export const MAX_KEPT_VIEWS = 64;
 
@@ -116,6 +123,7 @@ export class RegionViews {
   /** In order of last use, the least recent first. */
   private readonly views = new Map<string, RegionView>();
   private readonly queues = new Map<string, Promise<unknown>>();
+  private readonly summaries = new Map<string, RegionHead>();
 
   constructor(
     private readonly store: BudgetStore,
@@ -135,6 +143,32 @@ export class RegionViews {
     };
     next.then(forget, forget);
     return next;
+  }
+
+  /**
+   * A region's name, funders and log length, kept for every region with events (a few hundred bytes each) and
+   * brought up to date by reading only the records appended since: `/regions` walks every region, which through
+   * the views would rebuild each region's whole state once there are more regions than views are kept.
+   */
+  async summary(region: string): Promise<RegionHead> {
+    const known = this.summaries.get(region) ?? { length: 0, config: undefined };
+    let length = known.length;
+    let config = known.config;
+    try {
+      for await (const record of this.store.history(region, length + 1)) {
+        if (record.position !== length + 1) break;
+        length = record.position;
+        if (record.outcome === 'accepted' && record.type === 'RegionConfigured') {
+          config = { name: record.data.name, funders: record.data.funders };
+        }
+      }
+    } catch (error) {
+      if (!(error instanceof UserError && error.code === 'unknown-region')) throw error;
+    }
+    const head = { length, config };
+    // Two calls at once may both read the same records: the longer summary is kept.
+    if (length > 0 && length >= (this.summaries.get(region)?.length ?? 0)) this.summaries.set(region, head);
+    return head;
   }
 
   /** The regions whose views are kept, the least recently used first (for tests). */

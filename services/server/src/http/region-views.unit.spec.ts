@@ -81,4 +81,41 @@ describe('RegionViews', () => {
     expect(new Set(all).size).toBe(1);
     expect(all[0].log.length).toBe(HISTORY_LENGTH);
   });
+
+  it("summarises a region's name, funders and length from the records appended since, without a view", async () => {
+    const records = historyOf('a');
+    const reads: number[] = [];
+    const store = {
+      async *history(region: string, fromPosition = 1): AsyncGenerator<LogRecord> {
+        await Promise.resolve();
+        reads.push(fromPosition);
+        if (region !== 'a') throw new UserError(`region ${region} has no events`, 'unknown-region');
+        for (const record of records) if (record.position >= fromPosition) yield record;
+      },
+    } as unknown as BudgetStore;
+    const views = new RegionViews(store, 2);
+    const first = await views.summary('a');
+    expect(first.length).toBe(HISTORY_LENGTH);
+    expect(first.config?.name).toBe('a');
+    expect(first.config?.funders.map((f) => f.id)).toEqual(['f']);
+
+    // The region is configured again, renamed: the next summary reads only that record.
+    const log = RegionLog.empty('a');
+    for (const record of records) log.applyRecorded(record);
+    const renamed = {
+      id: 'e-9',
+      region: 'a',
+      type: 'RegionConfigured',
+      occurredAt: '2024-02-01T00:00:00Z',
+      actor: 'a',
+      data: { name: 'A renamed', funders: [{ id: 'f', name: 'F', municipalities: ['m'] }] },
+    } as BudgetEvent;
+    records.push(log.append(renamed, '2024-06-02T00:00:00Z').record);
+    const second = await views.summary('a');
+    expect(second).toMatchObject({ length: HISTORY_LENGTH + 1, config: { name: 'A renamed' } });
+    expect(reads).toEqual([1, HISTORY_LENGTH + 1]);
+    expect(views.kept()).toEqual([]); // no view was built
+
+    expect(await views.summary('nowhere')).toEqual({ length: 0, config: undefined });
+  });
 });
