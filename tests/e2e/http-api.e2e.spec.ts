@@ -1,5 +1,7 @@
 // CONTRACT section 8 over the embedded store: tokens, roles, region scoping, and nothing appended when refused.
 import { readFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
+import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_LISTED_ERRORS, findToken, readTokenFile } from '@budget/application';
@@ -34,6 +36,30 @@ async function api(path: string, init: RequestInit & { token?: string } = {}): P
   const headers = new Headers(init.headers);
   if (init.token !== undefined) headers.set('Authorization', `Bearer ${init.token}`);
   return fetch(`${server.url}${path}`, { ...init, headers });
+}
+
+/** A POST with the request target exactly as given (fetch would resolve dot segments); returns the status. */
+function rawPost(target: string, body: Buffer, headers: Record<string, string>): Promise<number> {
+  const url = new URL(server.url);
+  return new Promise((resolve, reject) => {
+    const sent = httpRequest(
+      {
+        host: url.hostname,
+        port: url.port,
+        method: 'POST',
+        path: target,
+        headers: { ...headers, 'Content-Type': 'application/x-ndjson' },
+      },
+      (response) => {
+        response.resume();
+        response.on('end', () => {
+          resolve(response.statusCode ?? 0);
+        });
+      },
+    );
+    sent.on('error', reject);
+    sent.end(body);
+  });
 }
 
 async function postEvents(events: EventLine[], bearer?: string): Promise<Response> {
@@ -593,6 +619,15 @@ describe('requests that ask too much of the server', () => {
       body: 'not gzip',
     });
     expect(response.status).toBe(404);
+    // Request targets that a URL parser resolves to the events path, but that the router and the token check see
+    // as another path: their body is not read either (it was, inflated, without a token).
+    const inflatesBeyondTheLimit = gzipSync(Buffer.alloc(BODY_LIMIT + 1, 0x0a));
+    for (const target of ['/x/../api/v1/events', '/health/../api/v1/events', '/api\\v1\\events']) {
+      const status = await rawPost(target, inflatesBeyondTheLimit, { 'Content-Encoding': 'gzip' });
+      expect(status, target).toBe(404);
+    }
+    // The events path itself, without a token: 401 before the body is read (not 413).
+    expect(await rawPost('/api/v1/events', inflatesBeyondTheLimit, { 'Content-Encoding': 'gzip' })).toBe(401);
   });
 
   it('says on every response that its type is what it says', async () => {

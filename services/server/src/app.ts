@@ -22,6 +22,7 @@ import { TokenRegistry } from './http/tokens.service';
 import { ValidateController } from './http/validate.controller';
 import { serveWebApp } from './http/web-app';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Request } from 'express';
 
 @Module({})
 class ApiModule {
@@ -59,10 +60,14 @@ export interface ServerParts {
   web?: WebAssets;
 }
 
-/** POST /api/v1/events and its dry run, /api/v1/events/validate. */
+/**
+ * POST /api/v1/events and its dry run, /api/v1/events/validate: the only requests whose body is read. The path is
+ * Express's, the one the router matches and `unauthorizedFirst` checks, in lower case as routes match: a WHATWG URL
+ * resolved `/x/../api/v1/events` and `\` to the events path, so such a body was read (and inflated) while the
+ * token check, which saw another path, let the request through without one.
+ */
 function isEventsRequest(request: IncomingMessage): boolean {
-  // The path as routed: in any case, and from a request target in absolute form too.
-  const path = new URL(request.url ?? '/', 'http://any').pathname.toLowerCase();
+  const path = (request as Request).path.toLowerCase();
   return path === '/api/v1/events' || path.startsWith('/api/v1/events/');
 }
 
