@@ -1,6 +1,6 @@
 //! Bearer tokens of CONTRACT section 8: only SHA-256 hashes are stored; roles say what a token may do.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { z } from 'zod';
 import { EVENT_TYPES, IDENTIFIER_PATTERN, type EventType } from '@budget/domain';
@@ -118,20 +118,61 @@ export function readTokenFile(file: string): TokenEntry[] {
 function writeTokenFile(file: string, entries: TokenEntry[]): void {
   // A random name: two processes (in two containers, say) may have the same pid.
   const temporary = `${file}.tmp-${randomBytes(8).toString('hex')}`;
-  // The first token of a fresh install: its data directory (the default place) may not exist yet; made for its
-  // owner alone, as the store makes it.
-  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
   // Made exclusively (never through a link someone put in its place) and readable by its owner alone.
   writeFileSync(temporary, `${JSON.stringify(entries, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
   renameSync(temporary, file);
 }
 
+/** How long a command waits for another to finish with the tokens file, and when a lock counts as left behind. */
+const LOCK_WAIT_MS = 10_000;
+const STALE_LOCK_MS = 30_000;
+
+/**
+ * Runs `change` (a read, change and write of the tokens file) holding `FILE.lock`, made exclusively: two commands
+ * at once (a create and a revoke, say) would otherwise each write the file as they read it, and one change would be
+ * lost (a revoked token back, a printed token never stored). A lock older than 30 s is a command that died holding
+ * it, and is taken over.
+ */
+function withTokenFileLock<T>(file: string, change: () => T): T {
+  const lock = `${file}.lock`;
+  // The first token of a fresh install: its data directory (the default place) may not exist yet; made for its
+  // owner alone, as the store makes it.
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+  const deadline = Date.now() + LOCK_WAIT_MS;
+  for (;;) {
+    try {
+      writeFileSync(lock, `${String(process.pid)}\n`, { flag: 'wx', mode: 0o600 });
+      break;
+    } catch (error) {
+      if (!(error instanceof Error && 'code' in error && error.code === 'EEXIST')) throw error;
+      const since = statSync(lock, { throwIfNoEntry: false })?.mtimeMs;
+      if (since !== undefined && Date.now() - since > STALE_LOCK_MS) {
+        rmSync(lock, { force: true });
+        continue;
+      }
+      if (Date.now() > deadline) {
+        throw new Error(
+          `the tokens file ${file} is in use by another command (${lock} exists); try again, or delete that file if no token command is running`,
+        );
+      }
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);
+    }
+  }
+  try {
+    return change();
+  } finally {
+    rmSync(lock, { force: true });
+  }
+}
+
 /** Creates a random token, stores only its hash, and returns the token (shown once). */
 export function createToken(file: string, role: Role, regions: string[], name: string): string {
-  const entries = existsSync(file) ? readTokenFile(file) : [];
   const token = randomBytes(32).toString('base64url');
   const entry = tokenEntrySchema.parse({ tokenSha256: sha256Hex(token), role, regions, name });
-  writeTokenFile(file, [...entries, entry]);
+  withTokenFileLock(file, () => {
+    const entries = existsSync(file) ? readTokenFile(file) : [];
+    writeTokenFile(file, [...entries, entry]);
+  });
   return token;
 }
 
@@ -141,10 +182,12 @@ export function createToken(file: string, role: Role, regions: string[], name: s
  */
 export function revokeTokens(file: string, name: string): number {
   if (!existsSync(file)) return 0;
-  const entries = readTokenFile(file);
-  const kept = entries.filter((entry) => entry.name !== name);
-  if (kept.length !== entries.length) writeTokenFile(file, kept);
-  return entries.length - kept.length;
+  return withTokenFileLock(file, () => {
+    const entries = readTokenFile(file);
+    const kept = entries.filter((entry) => entry.name !== name);
+    if (kept.length !== entries.length) writeTokenFile(file, kept);
+    return entries.length - kept.length;
+  });
 }
 
 /**

@@ -1,5 +1,7 @@
 // The tokens file of CONTRACT section 8: hashes in hex, found in constant time.
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -152,4 +154,46 @@ describe('revokeTokens', () => {
     expect(readFileSync(file, 'utf8')).toBe(before);
     expect(revokeTokens(join(dir, 'absent.json'), 'laptop')).toBe(0);
   });
+});
+
+describe('the tokens file under commands running at once', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tokens-lock-'));
+  afterAll(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** A process of its own that runs `code` with this module's createToken and revokeTokens in scope. */
+  function command(code: string): Promise<string> {
+    const module = pathToFileURL(join(import.meta.dirname, 'tokens.ts')).href;
+    const script = `import { createToken, revokeTokens } from '${module}';\n${code}`;
+    return new Promise((resolve, reject) => {
+      execFile(
+        process.execPath,
+        ['--import', 'tsx', '--input-type=module', '-e', script],
+        (error, stdout, stderr) => {
+          if (error === null) resolve(stdout.trim());
+          else reject(new Error(`${error.message}\n${stderr}`));
+        },
+      );
+    });
+  }
+
+  it('loses no change: every created token is stored and a revoked one stays revoked', async () => {
+    const file = join(dir, 'tokens.json');
+    createToken(file, 'administrator', ['*'], 'revoke me');
+    const creators = Array.from({ length: 6 }, (_, i) =>
+      command(
+        `process.stdout.write(createToken(${JSON.stringify(file)}, 'auditor', ['*'], 'c${String(i)}'));`,
+      ),
+    );
+    const revoker = command(
+      `process.stdout.write(String(revokeTokens(${JSON.stringify(file)}, 'revoke me')));`,
+    );
+    const created = await Promise.all(creators);
+    expect(await revoker).toBe('1');
+    const entries = readTokenFile(file);
+    expect(entries.map((e) => e.name).sort()).toEqual(['c0', 'c1', 'c2', 'c3', 'c4', 'c5']);
+    for (const token of created) expect(findToken(entries, token)?.role).toBe('auditor');
+    expect(existsSync(`${file}.lock`)).toBe(false);
+  }, 60_000);
 });
