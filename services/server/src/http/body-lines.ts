@@ -3,6 +3,7 @@ import type { Request } from 'express';
 import { isUtf8 } from 'node:buffer';
 import { decodeLines, lineErrorsBody } from '@budget/application';
 import { NOT_UTF8_ISSUE } from '@budget/domain';
+import { MAX_KEPT_VIEWS } from './region-views';
 import { BadRequestBody, TooMuchInRequest } from './tokens';
 
 /**
@@ -22,6 +23,13 @@ export const MAX_DRY_RUN_LINES = 100_000;
 /** The most regions one request may send events for (each costs the server a region state to decide them on). */
 export const MAX_REQUEST_REGIONS = 1_000;
 
+/**
+ * The most regions one dry run may try events on: each is decided on a copy of the region's view, which is rebuilt
+ * from the region's whole history when it is not among the views kept (64), so a dry run over many regions cost as
+ * much as reading the whole store. The web app's dry runs are of one region.
+ */
+export const MAX_DRY_RUN_REGIONS = MAX_KEPT_VIEWS;
+
 function tooManyLines(count: number, maxLines: number): TooMuchInRequest {
   return new TooMuchInRequest(
     'too-many-lines',
@@ -40,10 +48,10 @@ function lineCount(body: string | Buffer): number {
   return count;
 }
 
-export function tooManyRegions(): BadRequestBody {
+export function tooManyRegions(max = MAX_REQUEST_REGIONS): BadRequestBody {
   return new BadRequestBody({
     error: 'too-many-regions',
-    message: `one request may send events for at most ${String(MAX_REQUEST_REGIONS)} regions: send the events in parts`,
+    message: `one ${max === MAX_DRY_RUN_REGIONS ? 'dry run' : 'request'} may send events for at most ${String(max)} regions: send the events in parts`,
   });
 }
 

@@ -308,7 +308,7 @@ const PATHS: ZodOpenApiPathsObject = {
         },
         400: {
           description:
-            'A body that could not be read (`bad-body`), or events for more than 1,000 regions (`too-many-regions`).',
+            'A body that could not be read (`bad-body`), or events for more than 64 regions (`too-many-regions`): each is tried on a view of its region.',
           content: json(errorSchema),
         },
         401: ERROR[401],

@@ -12,7 +12,7 @@ import {
   type RegionLog,
 } from '@budget/domain';
 import { AuthGuard, type AuthenticatedRequest } from './auth.guard';
-import { bodyKind, bodyLines, MAX_DRY_RUN_LINES, MAX_REQUEST_REGIONS, tooManyRegions } from './body-lines';
+import { bodyKind, bodyLines, MAX_DRY_RUN_LINES, MAX_DRY_RUN_REGIONS, tooManyRegions } from './body-lines';
 import { REGION_VIEWS, RegionViews } from './region-views';
 import { forbidden } from './web-access';
 
@@ -97,7 +97,9 @@ export class ValidateController {
   private async scratchOf(scratches: Map<string, Scratch>, region: string): Promise<Scratch> {
     let scratch = scratches.get(region);
     if (scratch === undefined) {
-      if (scratches.size >= MAX_REQUEST_REGIONS) throw tooManyRegions();
+      if (scratches.size >= MAX_DRY_RUN_REGIONS) throw tooManyRegions(MAX_DRY_RUN_REGIONS);
+      // Building a region's view may replay its whole history: other requests get their turn between regions.
+      if (scratches.size > 0) await new Promise((next) => setImmediate(next));
       const view = await this.views.current(region);
       scratch = { log: view.scratchLog(), logIds: view.ids, logRejected: view.rejected, inputIds: new Map() };
       scratches.set(region, scratch);
