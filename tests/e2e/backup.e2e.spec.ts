@@ -87,6 +87,18 @@ describe('budget backup', () => {
     }
   });
 
+  it('names up to ten regions, and beyond that says how many and their events in all', () => {
+    const cli = Cli.fresh();
+    const regions = Array.from({ length: 11 }, (_, i) => new EventBuilder(`r-${String(i)}`, `r${String(i)}`));
+    expect(cli.importText(ndjson(regions.flatMap((b) => [b.configured(['f']), b.action('A')]))).code).toBe(0);
+    const target = join(tempDir('backup-many'), 'many.sqlite');
+    const backup = cli.run(['backup', target]);
+    expect(backup.code).toBe(0);
+    expect(backup.stdout).toMatch(
+      new RegExp(`^backed up 11 regions \\(22 events in all\\) to ${target}, \\d+\\.\\d MiB\\n$`),
+    );
+  });
+
   it('refuses to overwrite a file, to write where there is no directory, and to run in the engines mode', () => {
     const cli = Cli.fresh();
     expect(cli.importText(ndjson(smallScenario())).code).toBe(0);

@@ -1,5 +1,5 @@
 // CONTRACT section 8 over the embedded store: tokens, roles, region scoping, and nothing appended when refused.
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
@@ -848,5 +848,34 @@ describe('reading', () => {
     expect(await badRequest(`${regions}/spending?yaer=2024`)).toBe(
       `yaer: not a parameter of this request (it takes year); ${yearRequired}`,
     );
+  });
+});
+
+describe('a tokens file that cannot be read while the server runs', () => {
+  it('lets no request in (503 tokens-unavailable) until it is restored, and the API answers again', async () => {
+    const own = Cli.fresh();
+    const file = join(tempDir('tokens-broken'), 'tokens.json');
+    const held = own.createToken(file, 'auditor', '*', 'auditor');
+    const running = await startServer({ BUDGET_DATA_DIR: own.dataDir, BUDGET_TOKENS_FILE: file });
+    try {
+      const me = () => fetch(`${running.url}/api/v1/me`, { headers: { Authorization: `Bearer ${held}` } });
+      expect((await me()).status).toBe(200);
+      const good = readFileSync(file, 'utf8');
+      writeFileSync(file, '{broken');
+      const broken = await me();
+      expect(broken.status).toBe(503);
+      expect(await broken.json()).toEqual({
+        error: 'tokens-unavailable',
+        message:
+          'the server cannot read its tokens file now; no request is let in until an administrator restores it',
+      });
+      rmSync(file);
+      expect((await me()).status).toBe(503);
+      expect((await fetch(`${running.url}/health`)).status).toBe(200);
+      writeFileSync(file, good);
+      expect((await me()).status).toBe(200);
+    } finally {
+      await running.stop();
+    }
   });
 });

@@ -326,7 +326,13 @@ export function buildProgram(environment: Environment, io: Io, setExitCode: (cod
       try {
         io.err(`backing up ${join(environment.dataDir, DATABASE_FILE)} to ${target}\n`);
         const summary = store.backup(target);
-        const regions = summary.regions.map((r) => `${r.region} ${r.events} events`).join(', ');
+        // Each region by name, up to ten; beyond that their number and events in all (a line per store, not a
+        // line of thousands of regions).
+        const total = summary.regions.reduce((sum, r) => sum + r.events, 0);
+        const regions =
+          summary.regions.length > 10
+            ? `${total.toLocaleString('en')} events in all`
+            : summary.regions.map((r) => `${r.region} ${r.events} events`).join(', ');
         io.out(
           `backed up ${summary.regions.length} region${summary.regions.length === 1 ? '' : 's'} (${regions === '' ? 'no events yet' : regions}) to ${target}, ${(summary.bytes / (1 << 20)).toFixed(1)} MiB\n`,
         );

@@ -72,7 +72,9 @@ function isEventsRequest(request: IncomingMessage): boolean {
 }
 
 export async function createServer(parts: ServerParts): Promise<NestExpressApplication> {
-  const tokens = new TokenRegistry(parts.tokensFile);
+  const tokens = new TokenRegistry(parts.tokensFile, (message) => {
+    parts.logger.error({ tokensFile: parts.tokensFile }, `every request is refused (503): ${message}`);
+  });
   const app = await NestFactory.create<NestExpressApplication>(
     ApiModule.with(parts.store, tokens, { maxLines: maxRequestLines(parts.maxBodyBytes) }),
     {

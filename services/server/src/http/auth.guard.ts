@@ -2,13 +2,14 @@
 import {
   Inject,
   Injectable,
+  ServiceUnavailableException,
   UnauthorizedException,
   type CanActivate,
   type ExecutionContext,
 } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import type { TokenEntry } from '@budget/application';
-import { TokenRegistry } from './tokens.service';
+import { TokenRegistry, TokensUnavailable } from './tokens.service';
 
 export const TOKEN_REGISTRY = Symbol('TokenRegistry');
 
@@ -40,7 +41,19 @@ export function unauthorizedFirst(
     // The path as Express routes it (also for a request target in absolute form), in lower case as it matches.
     const path = request.path.toLowerCase();
     const open = !path.startsWith('/api/v1/') || path === '/api/v1/health' || path === '/api/v1/health/';
-    if (open || tokenEntry(request, tokens) !== undefined) {
+    if (open) {
+      next();
+      return;
+    }
+    let entry: TokenEntry | undefined;
+    try {
+      entry = tokenEntry(request, tokens);
+    } catch (error) {
+      if (!(error instanceof TokensUnavailable)) throw error;
+      response.status(503).json({ error: error.code, message: error.publicMessage });
+      return;
+    }
+    if (entry !== undefined) {
       next();
       return;
     }
@@ -54,7 +67,13 @@ export class AuthGuard implements CanActivate {
 
   canActivate(context: ExecutionContext): boolean {
     const request = context.switchToHttp().getRequest<Request>();
-    const entry = tokenEntry(request, this.tokens);
+    let entry: TokenEntry | undefined;
+    try {
+      entry = tokenEntry(request, this.tokens);
+    } catch (error) {
+      if (!(error instanceof TokensUnavailable)) throw error;
+      throw new ServiceUnavailableException({ error: error.code, message: error.publicMessage });
+    }
     if (entry === undefined) throw new UnauthorizedException(UNAUTHORIZED);
     (request as AuthenticatedRequest).token = entry;
     return true;

@@ -7,8 +7,16 @@ export class TokenRegistry {
   /** The loaded file's identity: every write renames a new file into place (a new inode), and file times are coarse. */
   private loaded = '';
 
-  /** @param file the tokens file; undefined: no tokens at all (every /api/v1 request is refused with 401) */
-  constructor(readonly file: string | undefined) {
+  private lastFailure: string | undefined;
+
+  /**
+   * @param file the tokens file; undefined: no tokens at all (every /api/v1 request is refused with 401)
+   * @param onFailure told once of each new reason the file cannot be read while the server runs (for its log)
+   */
+  constructor(
+    readonly file: string | undefined,
+    private readonly onFailure?: (message: string) => void,
+  ) {
     this.reloadIfChanged();
   }
 
@@ -26,8 +34,32 @@ export class TokenRegistry {
     this.loaded = identity;
   }
 
+  /**
+   * The entry of a presented token. A tokens file that has gone or cannot be read any more refuses every token
+   * (`TokensUnavailable`, answered 503): its old entries could hold a token revoked by the change that broke it.
+   */
   find(presented: string): TokenEntry | undefined {
-    this.reloadIfChanged();
+    try {
+      this.reloadIfChanged();
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      if (message !== this.lastFailure) this.onFailure?.(message);
+      this.lastFailure = message;
+      this.loaded = '';
+      throw new TokensUnavailable();
+    }
+    this.lastFailure = undefined;
     return findToken(this.entries, presented);
+  }
+}
+
+/** The tokens file cannot be read now: no token can be judged, so none is let in. */
+export class TokensUnavailable extends Error {
+  readonly code = 'tokens-unavailable';
+  readonly publicMessage =
+    'the server cannot read its tokens file now; no request is let in until an administrator restores it';
+
+  constructor() {
+    super('the tokens file cannot be read');
   }
 }
