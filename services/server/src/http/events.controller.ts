@@ -46,8 +46,8 @@ export class EventsController {
       else regions.add(claims.region);
     }
     // Rights first (400 for malformed lines, then 403), then the number of regions, as the dry run judges them.
-    if (mayBeDenied) this.refuseDenied(token, lines);
-    if (regions.size > MAX_REQUEST_REGIONS) refuseTooManyRegions(lines);
+    const countRegions = regions.size > MAX_REQUEST_REGIONS;
+    if (mayBeDenied || countRegions) this.refuseBeforeImport(token, lines, countRegions);
     const result = await this.store.importLines(
       async function* () {
         await Promise.resolve();
@@ -61,15 +61,18 @@ export class EventsController {
   }
 
   /**
-   * For a body with a line the token may not send: validates every line and judges the valid ones against the token's
-   * rights. Malformed lines answer 400 before the rights are judged; a denied valid line answers 403. When no valid
-   * line is denied, it returns and the import judges the input, so a refused one lists every bad line exactly as
+   * For a body with a line the token may not send, or with lines for more regions than one request may send for:
+   * validates every line once and judges the valid ones. Malformed lines answer 400 before anything else is judged
+   * (as the import would list them), but a body whose only problem is malformed lines is left to the import; a
+   * denied valid line answers 403; valid lines for too many regions answer 400 `too-many-regions`. When none of
+   * these holds it returns and the import judges the input, so a refused one lists every bad line exactly as
    * `budget import` would, ids that conflict with the log included (it appends nothing then); a token's denied lines
    * are never compared with the log.
    */
-  private refuseDenied(token: TokenEntry, lines: readonly string[]): void {
+  private refuseBeforeImport(token: TokenEntry, lines: readonly string[], countRegions: boolean): void {
     const errors: LineError[] = [];
     const denied: string[] = [];
+    const regions = new Set<string>();
     lines.forEach((line, index) => {
       if (line.trim() === '') return;
       const result = validateLine(line);
@@ -78,28 +81,12 @@ export class EventsController {
         denied.push(`line ${index + 1}: the role ${token.role} may not send ${result.event.type}`);
       else if (!mayUseRegion(token, result.event.region))
         denied.push(`line ${index + 1}: this token may not write to region ${result.event.region}`);
+      else regions.add(result.event.region);
     });
-    if (errors.length > 0 && denied.length > 0)
+    const tooManyRegionsHere = countRegions && regions.size > MAX_REQUEST_REGIONS;
+    if (errors.length > 0 && (denied.length > 0 || countRegions))
       throw new BadRequestBody(lineErrorsBody(errors.slice(0, MAX_LISTED_ERRORS), errors.length));
     if (denied.length > 0) throw forbidden(denied.slice(0, 100).join('; '));
+    if (tooManyRegionsHere) throw tooManyRegions();
   }
-}
-
-/**
- * For a body whose lines claim more regions than one request may send for: malformed lines answer 400 as the import
- * would list them; valid lines for too many regions answer 400 `too-many-regions`. Returns when the valid lines
- * stay within the limit (the claims of malformed lines counted too).
- */
-function refuseTooManyRegions(lines: readonly string[]): void {
-  const errors: LineError[] = [];
-  const regions = new Set<string>();
-  lines.forEach((line, index) => {
-    if (line.trim() === '') return;
-    const result = validateLine(line);
-    if (!result.ok) errors.push({ line: index + 1, issues: result.issues });
-    else regions.add(result.event.region);
-  });
-  if (errors.length > 0)
-    throw new BadRequestBody(lineErrorsBody(errors.slice(0, MAX_LISTED_ERRORS), errors.length));
-  if (regions.size > MAX_REQUEST_REGIONS) throw tooManyRegions();
 }
