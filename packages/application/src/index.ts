@@ -29,6 +29,7 @@ export {
   type VerifyResult,
 } from './audit';
 export { halfSetEngines, type EngineVariables } from './engines-mode';
+export { envSetting, environmentProblem, unsetWhenEmpty } from './environment';
 export { FirstLines, conflictingId, eventKey } from './first-lines';
 export { MAX_LISTED_ERRORS, lineErrorsBody, type LineErrorEntry } from './line-errors';
 export { decodeLine, decodeLines, eachLine, splitLineBatches, splitLines } from './lines';

@@ -1,8 +1,8 @@
 //! The engines' settings from the environment, checked with zod.
 import { z } from 'zod';
+import { envSetting as setting, unsetWhenEmpty } from '@budget/application';
 import type { EngineSettings } from './topics';
 
-const setting = z.preprocess((value) => (value === '' ? undefined : value), z.string().min(1).optional());
 const WAIT_RANGE = 'BUDGET_ENGINES_WAIT_SECONDS must be a whole number of seconds from 1 to 3600';
 
 const schema = z.object({
@@ -11,7 +11,7 @@ const schema = z.object({
   BUDGET_NAMESPACE: setting,
   BUDGET_MONGO_DB: setting,
   BUDGET_ENGINES_WAIT_SECONDS: z.preprocess(
-    (value) => (value === '' ? undefined : value),
+    unsetWhenEmpty,
     z
       .string()
       .regex(/^\d{1,4}$/, WAIT_RANGE)

@@ -1,14 +1,13 @@
 //! A worker service's own environment, checked with zod: where its health and metrics endpoints listen.
 import { z } from 'zod';
+import { envSetting, environmentProblem, unsetWhenEmpty } from '@budget/application';
 import type { WorkerKind } from './engine-workers';
 
 const DEFAULT_PORTS: Record<WorkerKind, number> = { sequencer: 9101, ledger: 9102, allocator: 9103 };
 
-const unset = (value: unknown): unknown => (value === '' ? undefined : value);
-
 const schema = z.object({
   SERVICE_PORT: z.preprocess(
-    unset,
+    unsetWhenEmpty,
     z
       .string()
       .regex(/^\d{1,5}$/, 'must be a port number')
@@ -16,7 +15,7 @@ const schema = z.object({
       .pipe(z.number().int().min(0).max(65535, 'must be a port number'))
       .optional(),
   ),
-  HOST: z.preprocess(unset, z.string().min(1).optional()),
+  HOST: envSetting,
 });
 
 export interface ServiceSettings {
@@ -28,9 +27,7 @@ export interface ServiceSettings {
 export function readServiceSettings(env: NodeJS.ProcessEnv, kind: WorkerKind): ServiceSettings {
   const parsed = schema.safeParse(env);
   if (!parsed.success) {
-    throw new Error(
-      `bad environment: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
-    );
+    throw new Error(environmentProblem(parsed.error));
   }
   return { port: parsed.data.SERVICE_PORT ?? DEFAULT_PORTS[kind], host: parsed.data.HOST ?? '127.0.0.1' };
 }

@@ -1,10 +1,7 @@
 //! The environment the CLI reads, checked with zod: where the events and projections live.
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
-import { UserError, halfSetEngines } from '@budget/application';
-
-/** An empty variable counts as unset, as shells and compose files often leave them. */
-const setting = z.preprocess((value) => (value === '' ? undefined : value), z.string().min(1).optional());
+import { UserError, envSetting as setting, environmentProblem, halfSetEngines } from '@budget/application';
 
 const environmentSchema = z.object({
   BUDGET_DATA_DIR: setting,
@@ -32,10 +29,7 @@ export interface Environment {
 export function readEnvironment(env: NodeJS.ProcessEnv): Environment {
   const parsed = environmentSchema.safeParse(env);
   if (!parsed.success) {
-    throw new UserError(
-      `bad environment: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
-      'bad-argument',
-    );
+    throw new UserError(environmentProblem(parsed.error), 'bad-argument');
   }
   const { BUDGET_DATA_DIR, KAFKA_BROKERS, MONGO_URL, INIT_CWD, BUDGET_TIMING, BUDGET_TOKENS_FILE } =
     parsed.data;

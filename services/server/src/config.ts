@@ -1,9 +1,7 @@
 //! The server's environment, checked with zod: port, tokens file, and where the data lives.
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
-import { halfSetEngines } from '@budget/application';
-
-const setting = z.preprocess((value) => (value === '' ? undefined : value), z.string().min(1).optional());
+import { envSetting as setting, environmentProblem, halfSetEngines } from '@budget/application';
 
 const schema = z.object({
   PORT: z.preprocess(
@@ -52,9 +50,7 @@ export interface ServerConfig {
 export function readServerConfig(env: NodeJS.ProcessEnv): ServerConfig {
   const parsed = schema.safeParse(env);
   if (!parsed.success) {
-    throw new Error(
-      `bad environment: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
-    );
+    throw new Error(environmentProblem(parsed.error));
   }
   const e = parsed.data;
   const engines =
