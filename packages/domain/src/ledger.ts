@@ -32,7 +32,7 @@ export const accountName = {
 
 /** An identifier as one segment of an account name. */
 function segment(id: string): string {
-  return id.includes(':') ? id.replaceAll(':', '%3A') : id;
+  return idNeedsEscape(id) ? id.replaceAll(':', '%3A') : id;
 }
 
 /** Whether an identifier would be written differently in an account name than it reads. */

@@ -390,22 +390,23 @@ export class EmbeddedStore implements BudgetStore {
         'SELECT length, snapshot FROM region_state WHERE region = ?',
       )
       .get(region);
-    const snapshot = row === undefined ? undefined : (JSON.parse(row.snapshot) as RegionSnapshot);
     const log =
-      snapshot === undefined || snapshotLedgerOutdated(snapshot)
+      row === undefined
         ? RegionLog.empty(region)
-        : restoreSnapshot(snapshot);
-    // Records after the snapshot (none when both were written in one transaction) are applied as recorded; a
-    // snapshot whose ledger is outdated is not used at all, and the next write saves a current one.
+        : this.savedRegionLog(region, JSON.parse(row.snapshot) as RegionSnapshot, this.db);
+    // Records after the snapshot (none when both were written in one transaction) are applied as recorded.
     for (const record of this.log.records(region, log.length + 1, this.db)) log.applyRecorded(record);
     return log;
   }
 
-  /** A region's log as of its saved state, rebuilt from the log when the saved ledger is outdated. */
-  private savedRegionLog(region: string, snapshot: RegionSnapshot): RegionLog {
+  /**
+   * A region's log as of its saved state; rebuilt from the log when the saved ledger is outdated (the next write
+   * then saves a current snapshot).
+   */
+  private savedRegionLog(region: string, snapshot: RegionSnapshot, db = this.reader): RegionLog {
     if (!snapshotLedgerOutdated(snapshot)) return restoreSnapshot(snapshot);
     const log = RegionLog.empty(region);
-    for (const record of this.log.records(region, 1)) {
+    for (const record of this.log.records(region, 1, db)) {
       if (record.position > snapshot.length) break;
       log.applyRecorded(record);
     }
