@@ -2,7 +2,6 @@
 import {
   Inject,
   Injectable,
-  ServiceUnavailableException,
   UnauthorizedException,
   type CanActivate,
   type ExecutionContext,
@@ -50,7 +49,7 @@ export function unauthorizedFirst(
       entry = tokenEntry(request, tokens);
     } catch (error) {
       if (!(error instanceof TokensUnavailable)) throw error;
-      response.status(503).json({ error: error.code, message: error.publicMessage });
+      response.status(error.getStatus()).json(error.getResponse());
       return;
     }
     if (entry !== undefined) {
@@ -67,13 +66,8 @@ export class AuthGuard implements CanActivate {
 
   canActivate(context: ExecutionContext): boolean {
     const request = context.switchToHttp().getRequest<Request>();
-    let entry: TokenEntry | undefined;
-    try {
-      entry = tokenEntry(request, this.tokens);
-    } catch (error) {
-      if (!(error instanceof TokensUnavailable)) throw error;
-      throw new ServiceUnavailableException({ error: error.code, message: error.publicMessage });
-    }
+    // A TokensUnavailable thrown here is a 503 already (the errors filter answers it as it is).
+    const entry = tokenEntry(request, this.tokens);
     if (entry === undefined) throw new UnauthorizedException(UNAUTHORIZED);
     (request as AuthenticatedRequest).token = entry;
     return true;

@@ -48,10 +48,12 @@ function lineCount(body: string | Buffer): number {
   return count;
 }
 
-export function tooManyRegions(max = MAX_REQUEST_REGIONS): BadRequestBody {
+/** 400 `too-many-regions` for a request, or for a dry run, which takes fewer regions. */
+export function tooManyRegions(of: 'request' | 'dry run' = 'request'): BadRequestBody {
+  const max = of === 'dry run' ? MAX_DRY_RUN_REGIONS : MAX_REQUEST_REGIONS;
   return new BadRequestBody({
     error: 'too-many-regions',
-    message: `one ${max === MAX_DRY_RUN_REGIONS ? 'dry run' : 'request'} may send events for at most ${String(max)} regions: send the events in parts`,
+    message: `one ${of} may send events for at most ${String(max)} regions: send the events in parts`,
   });
 }
 

@@ -1,5 +1,6 @@
 //! The token registry: reads the tokens file, and again whenever it changes on disk (`budget token create`).
 import { statSync } from 'node:fs';
+import { ServiceUnavailableException } from '@nestjs/common';
 import { findToken, readTokenFile, type TokenEntry } from '@budget/application';
 
 export class TokenRegistry {
@@ -53,13 +54,13 @@ export class TokenRegistry {
   }
 }
 
-/** The tokens file cannot be read now: no token can be judged, so none is let in. */
-export class TokensUnavailable extends Error {
-  readonly code = 'tokens-unavailable';
-  readonly publicMessage =
-    'the server cannot read its tokens file now; no request is let in until an administrator restores it';
-
+/** The tokens file cannot be read now: no token can be judged, so none is let in (503, as the guard answers it). */
+export class TokensUnavailable extends ServiceUnavailableException {
   constructor() {
-    super('the tokens file cannot be read');
+    super({
+      error: 'tokens-unavailable',
+      message:
+        'the server cannot read its tokens file now; no request is let in until an administrator restores it',
+    });
   }
 }

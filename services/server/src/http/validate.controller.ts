@@ -97,7 +97,7 @@ export class ValidateController {
   private async scratchOf(scratches: Map<string, Scratch>, region: string): Promise<Scratch> {
     let scratch = scratches.get(region);
     if (scratch === undefined) {
-      if (scratches.size >= MAX_DRY_RUN_REGIONS) throw tooManyRegions(MAX_DRY_RUN_REGIONS);
+      if (scratches.size >= MAX_DRY_RUN_REGIONS) throw tooManyRegions('dry run');
       // Building a region's view may replay its whole history: other requests get their turn between regions.
       if (scratches.size > 0) await new Promise((next) => setImmediate(next));
       const view = await this.views.current(region);
