@@ -22,11 +22,17 @@ import {
 
 const DEMO = new URL('../../../examples/zuid-limburg/events.ndjson', import.meta.url);
 
-describe('readTokenFile', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'tokens-'));
+/** A directory of its own for the enclosing describe block, removed after it. */
+function scratchDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
   afterAll(() => {
     rmSync(dir, { recursive: true, force: true });
   });
+  return dir;
+}
+
+describe('readTokenFile', () => {
+  const dir = scratchDir('tokens-');
   it('takes the SHA-256 in upper or lower case hex, and finds the token either way', () => {
     const file = join(dir, 'upper-lower.json');
     const entries = [
@@ -49,10 +55,7 @@ describe('readTokenFile', () => {
 });
 
 describe('createToken', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'tokens-create-'));
-  afterAll(() => {
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const dir = scratchDir('tokens-create-');
   it('makes the directory of a tokens file that does not exist yet (the data directory of a fresh install)', () => {
     const file = join(dir, 'data', 'not-yet', 'tokens.json');
     const token = createToken(file, 'auditor', ['zuid-limburg'], 'first');
@@ -134,10 +137,7 @@ describe('lineClaims', () => {
 });
 
 describe('revokeTokens', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'tokens-revoke-'));
-  afterAll(() => {
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const dir = scratchDir('tokens-revoke-');
 
   it('removes every token of a name and says how many, leaving the others and a file without it as they were', () => {
     const file = join(dir, 'tokens.json');
@@ -157,10 +157,7 @@ describe('revokeTokens', () => {
 });
 
 describe('the tokens file under commands running at once', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'tokens-lock-'));
-  afterAll(() => {
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const dir = scratchDir('tokens-lock-');
 
   /** A process of its own that runs `code` with this module's createToken and revokeTokens in scope. */
   function command(code: string): Promise<string> {
