@@ -154,16 +154,12 @@ export class RegionViews {
     const known = this.summaries.get(region) ?? { length: 0, config: undefined };
     let length = known.length;
     let config = known.config;
-    try {
-      for await (const record of this.store.history(region, length + 1)) {
-        if (record.position !== length + 1) break;
-        length = record.position;
-        if (record.outcome === 'accepted' && record.type === 'RegionConfigured') {
-          config = { name: record.data.name, funders: record.data.funders };
-        }
+    for await (const record of this.history(region, length + 1)) {
+      if (record.position !== length + 1) break;
+      length = record.position;
+      if (record.outcome === 'accepted' && record.type === 'RegionConfigured') {
+        config = { name: record.data.name, funders: record.data.funders };
       }
-    } catch (error) {
-      if (!(error instanceof UserError && error.code === 'unknown-region')) throw error;
     }
     const head = { length, config };
     // Two calls at once may both read the same records: the longer summary is kept.
@@ -176,14 +172,19 @@ export class RegionViews {
     return [...this.views.keys()];
   }
 
-  private async catchUp(region: string): Promise<RegionView> {
-    const view = this.views.get(region) ?? new RegionView(region);
-    this.views.delete(region);
+  /** The region's records from a position on; none for a region without events. */
+  private async *history(region: string, fromPosition: number): AsyncGenerator<LogRecord> {
     try {
-      for await (const record of this.store.history(region, view.log.length + 1)) view.apply(record);
+      yield* this.store.history(region, fromPosition);
     } catch (error) {
       if (!(error instanceof UserError && error.code === 'unknown-region')) throw error;
     }
+  }
+
+  private async catchUp(region: string): Promise<RegionView> {
+    const view = this.views.get(region) ?? new RegionView(region);
+    this.views.delete(region);
+    for await (const record of this.history(region, view.log.length + 1)) view.apply(record);
     if (view.log.length > 0) {
       this.views.set(region, view);
       for (const oldest of this.views.keys()) {
