@@ -1,14 +1,15 @@
 //! An import's lines validated ahead of the thread that decides and appends them: in a worker thread for large
 //! input, in order, a bounded number of batches ahead, so the input is never held whole in memory.
 import { availableParallelism } from 'node:os';
-import { validateLine, type MalformedIssue } from '@budget/domain';
+import { prepareEvent, validateLine, type MalformedIssue, type PreparedEventText } from '@budget/domain';
 import { WorkerPool } from './worker-pool';
 
 /**
- * What validating one line found: null for a blank line (not an event), the event's canonical JSON (RFC 8785,
- * `eventContent`) for a valid one, or the named reasons it is malformed.
+ * What validating one line found: null for a blank line (not an event), the event prepared for deciding and
+ * appending (`prepareEvent`: its canonical JSON, RFC 8785, and its fields, read back by `readPreparedEvent`) for a
+ * valid one, or the named reasons it is malformed.
  */
-export type LineVerdict = null | string | MalformedIssue[];
+export type LineVerdict = null | PreparedEventText | MalformedIssue[];
 
 export interface ValidatedLine {
   /** 1-based line number in the input. */
@@ -35,7 +36,7 @@ export function validateBatch(lines: readonly string[]): LineVerdict[] {
   return lines.map((text) => {
     if (text.trim() === '') return null;
     const result = validateLine(text, { content: true });
-    return result.ok ? result.content : result.issues;
+    return result.ok ? prepareEvent(result.event, result.content) : result.issues;
   });
 }
 

@@ -1,4 +1,4 @@
-import { validateLine } from '@budget/domain';
+import { eventContent, prepareEvent, readPreparedEvent, validateLine } from '@budget/domain';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { demoHistory } from './testing/demo-history';
@@ -33,7 +33,11 @@ function expected(lines: string[]): ValidatedLine[] {
   return lines.map((text, i) => {
     if (text.trim() === '') return { line: i + 1, text, verdict: null };
     const result = validateLine(text, { content: true });
-    return { line: i + 1, text, verdict: result.ok ? result.content : result.issues };
+    return {
+      line: i + 1,
+      text,
+      verdict: result.ok ? prepareEvent(result.event, result.content) : result.issues,
+    };
   });
 }
 
@@ -85,10 +89,12 @@ describe('validatedLines', () => {
 });
 
 describe('validateBatch', () => {
-  it('says null for blank lines, the canonical content for valid ones, and the issues for the rest', () => {
+  it('says null for blank lines, the prepared event for valid ones, and the issues for the rest', () => {
     const [blank, valid, broken] = validateBatch(['  ', EVENTS[0] ?? '', '{"broken']);
     expect(blank).toBeNull();
-    expect(typeof valid).toBe('string');
+    if (typeof valid !== 'string') throw new Error('the valid line has no prepared event');
+    const event = JSON.parse(EVENTS[0] ?? '') as Parameters<typeof eventContent>[0];
+    expect(readPreparedEvent(valid).content).toBe(eventContent(event));
     expect(broken).toEqual([expect.objectContaining({ reason: 'not-json' })]);
   });
 });

@@ -10,10 +10,22 @@ import type { WorkerRequest, WorkerResults } from './worker';
  */
 declare const BUDGET_BUNDLED_WORKER: string | undefined;
 
+/**
+ * A worker's young generation, in MB (V8's default is 16-32). Validating an import makes short-lived objects and
+ * strings for every line and keeps a batch's answers until it is sent: with more room, fewer of them live through a
+ * scavenge (measured on 250,000 events: the collector's helper threads took about a quarter less CPU). Costs at most
+ * this much memory per worker.
+ */
+const WORKER_YOUNG_GENERATION_MB = 64;
+
 function startWorker(): Worker {
+  const resourceLimits = { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB };
   if (typeof BUDGET_BUNDLED_WORKER === 'string')
-    return new Worker(new URL(BUDGET_BUNDLED_WORKER, import.meta.url));
-  return new Worker(workerBootstrap(new URL('./worker.ts', import.meta.url)), { eval: true });
+    return new Worker(new URL(BUDGET_BUNDLED_WORKER, import.meta.url), { resourceLimits });
+  return new Worker(workerBootstrap(new URL('./worker.ts', import.meta.url)), {
+    eval: true,
+    resourceLimits,
+  });
 }
 
 /**

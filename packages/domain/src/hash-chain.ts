@@ -129,19 +129,38 @@ export function recordJson(record: UnhashedRecord, content?: string): string {
  */
 export function composeRecordJson(record: UnhashedRecord, content: string): string | undefined {
   // Partial: a record read from JSON may lack a field, which JCS would leave out of the whole record's text.
-  const { actor, id, occurredAt, region, type, outcome, position, prevHash, reason, recordedAt } =
-    record as Partial<UnhashedRecord>;
+  const { outcome, position, prevHash, reason, recordedAt } = record as Partial<UnhashedRecord>;
   if (
-    actor === undefined ||
-    id === undefined ||
-    occurredAt === undefined ||
-    region === undefined ||
-    type === undefined ||
     outcome === undefined ||
     position === undefined ||
     prevHash === undefined ||
     reason === undefined ||
     recordedAt === undefined
+  ) {
+    return undefined;
+  }
+  const cut = recordCut(record, content);
+  return cut === undefined
+    ? undefined
+    : spliceRecordJson(content, cut, outcome, position, prevHash, reason, recordedAt);
+}
+
+/**
+ * Where a record's own fields go into its event's canonical content (`composeRecordJson`): the index of
+ * `,"region":`, after checking that the content has the shape `eventContent` gives this event; undefined when it
+ * does not (or a field is missing). A validating thread computes it once, so that the deciding thread only splices.
+ */
+export function recordCut(
+  event: Partial<Pick<UnhashedRecord, 'actor' | 'id' | 'occurredAt' | 'region' | 'type'>>,
+  content: string,
+): number | undefined {
+  const { actor, id, occurredAt, region, type } = event;
+  if (
+    actor === undefined ||
+    id === undefined ||
+    occurredAt === undefined ||
+    region === undefined ||
+    type === undefined
   ) {
     return undefined;
   }
@@ -158,12 +177,25 @@ export function composeRecordJson(record: UnhashedRecord, content: string): stri
   ) {
     return undefined;
   }
+  return cut;
+}
+
+/** The record's canonical JSON: its event's content with the record's own fields inserted at `cut` (`recordCut`). */
+export function spliceRecordJson(
+  content: string,
+  cut: number,
+  outcome: UnhashedRecord['outcome'],
+  position: number,
+  prevHash: string,
+  reason: RejectionReason | null,
+  recordedAt: string,
+): string {
   return (
     content.slice(0, cut) +
     `,"outcome":${canonicalScalar(outcome)},"position":${canonicalScalar(position)}` +
     `,"prevHash":${canonicalScalar(prevHash)},"reason":${canonicalScalar(reason)}` +
     `,"recordedAt":${canonicalScalar(recordedAt)}` +
-    tail
+    content.slice(cut)
   );
 }
 

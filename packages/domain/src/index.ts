@@ -75,13 +75,22 @@ export {
   contentDigest,
   eventContent,
   recordHash,
+  recordCut,
   recordJson,
+  spliceRecordJson,
   sealRecord,
   sha256Hex,
   type LogRecord,
   type UnhashedRecord,
 } from './hash-chain';
-export { RegionLog, eventYear, type Appended } from './region-log';
+export { RegionLog, eventYear, type Appended, type SealedAppend } from './region-log';
+export {
+  prepareEvent,
+  readPreparedEvent,
+  type PreparedBody,
+  type PreparedEvent,
+  type PreparedEventText,
+} from './prepared-event';
 export { touchedYears } from './touched-years';
 export {
   restoreSnapshot,

@@ -1,7 +1,7 @@
 //! The double-entry ledger: journal entries for every money movement the log implies, and balances per year.
 import { actionYearFigures } from './figures';
 import { formatCents } from './money';
-import type { BudgetEvent } from './schemas';
+import type { EventBody } from './schemas';
 import { includesYear, type RegionState } from './state';
 
 /**
@@ -136,7 +136,12 @@ export class Ledger {
    * Brings the ledger in line with the state after an accepted event: the entries that move money from what was
    * posted to what the state now implies. Returns them (already posted).
    */
-  record(state: RegionState, event: BudgetEvent, position: number, itemYear?: number): JournalEntry[] {
+  record(
+    state: RegionState,
+    event: EventBody & { id: string },
+    position: number,
+    itemYear?: number,
+  ): JournalEntry[] {
     const entries: JournalEntry[] = [];
     const emit: Emit = { position, eventId: event.id, entries };
     switch (event.type) {

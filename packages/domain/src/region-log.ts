@@ -1,11 +1,30 @@
 //! One region's log being written or replayed: decides, evolves, keeps the ledger and chains the hashes.
 import { decide } from './decide';
 import { evolve } from './evolve';
-import { GENESIS_HASH, sealRecord, unhashedRecord, type LogRecord } from './hash-chain';
+import {
+  GENESIS_HASH,
+  sealRecord,
+  sha256Hex,
+  spliceRecordJson,
+  unhashedRecord,
+  type LogRecord,
+} from './hash-chain';
 import { Ledger, type JournalEntry } from './ledger';
+import type { PreparedEvent } from './prepared-event';
 import type { Outcome } from './rejections';
-import type { BudgetEvent } from './schemas';
+import type { BudgetEvent, EventBody } from './schemas';
 import { initialState, type RegionState } from './state';
+
+/** What `appendPrepared` decided and sealed: the record's own fields, its journal entries and its year. */
+export interface SealedAppend {
+  position: number;
+  outcome: LogRecord['outcome'];
+  reason: LogRecord['reason'];
+  prevHash: string;
+  hash: string;
+  entries: JournalEntry[];
+  year: number | null;
+}
 
 export interface Appended {
   record: LogRecord;
@@ -15,7 +34,7 @@ export interface Appended {
 }
 
 /** The year an event concerns, read before it is applied. */
-export function eventYear(state: RegionState, event: BudgetEvent): number | null {
+export function eventYear(state: RegionState, event: EventBody): number | null {
   switch (event.type) {
     case 'RegionConfigured':
     case 'ActionDefined':
@@ -99,13 +118,7 @@ export class RegionLog {
   }
 
   private apply(event: BudgetEvent, recordedAt: string, outcome: Outcome, content?: string): Appended {
-    const position = this.length + 1;
-    const year = eventYear(this.state, event);
-    let entries: JournalEntry[] = [];
-    if (outcome.outcome === 'accepted') {
-      evolve(this.state, event);
-      entries = this.ledger.record(this.state, event, position);
-    }
+    const { position, year, entries } = this.advance(event, outcome);
     const record = sealRecord(
       unhashedRecord(event, position, recordedAt, outcome.outcome, outcome.reason, this.lastHash),
       content,
@@ -113,5 +126,38 @@ export class RegionLog {
     this.length = position;
     this.lastHash = record.hash;
     return { record, entries, year };
+  }
+
+  /**
+   * `append` for an event a validating thread prepared (`prepareEvent`): the same decision, state, ledger and hash,
+   * from the envelope and decisive data alone, without building the record (its data stays text: the caller stores
+   * `dataJson`).
+   */
+  appendPrepared({ event, content, cut }: PreparedEvent, recordedAt: string): SealedAppend {
+    if (event.region !== this.region)
+      throw new Error(`event for ${event.region} sent to the log of ${this.region}`);
+    const decided = decide(this.state, event);
+    const { outcome, reason } = decided;
+    const { position, year, entries } = this.advance(event, decided);
+    const prevHash = this.lastHash;
+    const hash = sha256Hex(spliceRecordJson(content, cut, outcome, position, prevHash, reason, recordedAt));
+    this.length = position;
+    this.lastHash = hash;
+    return { position, outcome, reason, prevHash, hash, year, entries };
+  }
+
+  /** Applies an event with its outcome to the state and the ledger; the caller seals it at the returned position. */
+  private advance(
+    event: EventBody & { id: string },
+    outcome: Outcome,
+  ): { position: number; year: number | null; entries: JournalEntry[] } {
+    const position = this.length + 1;
+    const year = eventYear(this.state, event);
+    let entries: JournalEntry[] = [];
+    if (outcome.outcome === 'accepted') {
+      evolve(this.state, event);
+      entries = this.ledger.record(this.state, event, position);
+    }
+    return { position, year, entries };
   }
 }

@@ -1,5 +1,5 @@
 //! Which years' reports an accepted event may change: stores use it to know which report projections to rewrite.
-import type { BudgetEvent } from './schemas';
+import type { EventBody } from './schemas';
 import type { RegionState } from './state';
 
 /**
@@ -7,7 +7,7 @@ import type { RegionState } from './state';
  * (eventYear()). An action (re)definition changes titles, themes and listings in every year the action spans or
  * has figures in, so callers take the union of this before and after applying it.
  */
-export function touchedYears(state: RegionState, event: BudgetEvent, year: number | null): number[] {
+export function touchedYears(state: RegionState, event: EventBody, year: number | null): number[] {
   if (year !== null) return [year];
   if (event.type !== 'ActionDefined') return [];
   const action = state.actions.get(event.data.actionId);

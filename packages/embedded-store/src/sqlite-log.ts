@@ -1,6 +1,6 @@
 //! The embedded store's event log (the EventLog port): every region's records in the SQLite `events` table.
 import type Database from 'better-sqlite3';
-import type { LogRecord } from '@budget/domain';
+import type { LogRecord, PreparedEvent, SealedAppend } from '@budget/domain';
 import {
   EMPTY_TAIL,
   checkAppend,
@@ -41,10 +41,27 @@ export function rowToRecord(row: Row): LogRecord {
   } as LogRecord;
 }
 
+/** The values of an `events` row, in the INSERT's column order. */
+type EventColumns = [
+  region: string,
+  position: number,
+  id: string,
+  type: string,
+  occurredAt: string,
+  actor: string,
+  data: string,
+  recordedAt: string,
+  outcome: 'accepted' | 'rejected',
+  reason: string | null,
+  prevHash: string,
+  hash: string,
+  year: number | null,
+];
+
 const PAGE = 2000;
 
 export class SqliteEventLog implements EventLog {
-  private readonly insertRow: Database.Statement | undefined;
+  private readonly insertRow: Database.Statement<EventColumns> | undefined;
 
   constructor(
     /** The writer's connection: appends run on it, inside the caller's transaction or their own. */
@@ -56,7 +73,7 @@ export class SqliteEventLog implements EventLog {
   ) {
     this.insertRow = db.readonly
       ? undefined
-      : db.prepare(
+      : db.prepare<EventColumns>(
           `INSERT INTO events (region, position, id, type, occurred_at, actor, data, recorded_at, outcome, reason, prev_hash, hash, year)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         );
@@ -65,8 +82,7 @@ export class SqliteEventLog implements EventLog {
   /** Writes one record as the decider sealed it. The caller holds the write transaction and has extended the
    *  region's log exactly (a RegionLog does); `append` checks that itself. */
   insert({ record, year }: DecidedRecord): void {
-    if (this.insertRow === undefined) throw new Error('the store was opened for reading only');
-    this.insertRow.run(
+    this.insertColumns(
       record.region,
       record.position,
       record.id,
@@ -81,6 +97,30 @@ export class SqliteEventLog implements EventLog {
       record.hash,
       year,
     );
+  }
+
+  /** `insert` for an event appended from its prepared text (`RegionLog.appendPrepared`): its data as given. */
+  insertPrepared({ event, dataJson }: PreparedEvent, sealed: SealedAppend, recordedAt: string): void {
+    this.insertColumns(
+      event.region,
+      sealed.position,
+      event.id,
+      event.type,
+      event.occurredAt,
+      event.actor,
+      dataJson,
+      recordedAt,
+      sealed.outcome,
+      sealed.reason,
+      sealed.prevHash,
+      sealed.hash,
+      sealed.year,
+    );
+  }
+
+  private insertColumns(...columns: EventColumns): void {
+    if (this.insertRow === undefined) throw new Error('the store was opened for reading only');
+    this.insertRow.run(...columns);
   }
 
   /** A region's length and last hash (EMPTY_TAIL for a region with no records), as `db` sees them. */

@@ -14,6 +14,7 @@ import {
   snapshotOf,
   snapshotYears,
   yearSnapshot,
+  readPreparedEvent,
   type AllocationReport,
   type BudgetEvent,
   type LogRecord,
@@ -273,7 +274,7 @@ export class EmbeddedStore implements BudgetStore {
     const firstLines = new FirstLines();
     const dirtyYears = new Map<string, Set<number>>();
     for await (const batch of validatedLines(source(), options.validation)) {
-      for (const { line, text, verdict } of batch) {
+      for (const { line, verdict } of batch) {
         if (line % 100_000 === 0) options.onProgress?.({ phase: 'validating', lines: line });
         if (verdict === null) continue;
         counts.events += 1;
@@ -282,17 +283,18 @@ export class EmbeddedStore implements BudgetStore {
           failed = true;
           continue;
         }
-        // The worker validated this very text; parsing it again here costs less than sending the object across.
-        const event = JSON.parse(text) as BudgetEvent;
+        // The worker validated the line and prepared what deciding and appending read of it (`prepareEvent`).
+        const prepared = readPreparedEvent(verdict);
+        const { event, content } = prepared;
         const { region, id } = event;
         const existing = inLog.get(region, id);
         if (existing !== undefined) {
-          const refused = firstLines.compare(region, id, verdict);
+          const refused = firstLines.compare(region, id, content);
           const earlier = appendedLines.get(region)?.lineOf(existing.position);
           if (refused !== undefined) {
             // A repeat of a line already refused for differing from the log: compared with that line.
             if (!refused.same) addError(conflictingId(line, id, `line ${refused.line} of this input`));
-          } else if (storedContent(existing) === verdict) {
+          } else if (storedContent(existing) === content) {
             counts.alreadyPresent += 1;
           } else {
             addError(
@@ -302,33 +304,33 @@ export class EmbeddedStore implements BudgetStore {
                 earlier === undefined ? `the log of ${region}` : `line ${earlier} of this input`,
               ),
             );
-            if (earlier === undefined) firstLines.remember(region, id, line, verdict);
+            if (earlier === undefined) firstLines.remember(region, id, line, content);
             failed = true;
           }
           continue;
         }
         if (failed) {
-          const earlier = firstLines.seen(region, id, line, verdict);
+          const earlier = firstLines.seen(region, id, line, content);
           if (earlier !== undefined && !earlier.same)
             addError(conflictingId(line, id, `line ${earlier.line} of this input`));
           continue;
         }
-        const log = this.regionLog(event.region);
+        const log = this.regionLog(region);
         const yearsBefore = touchedYears(log.state, event, eventYear(log.state, event));
-        const { record, year } = log.append(event, recordedAt, verdict);
+        const sealed = log.appendPrepared(prepared, recordedAt);
         checkpointIfDue(log);
         // The RegionLog has just extended the region's log by exactly this record: no need to check it again.
-        this.log.insert({ record, year });
-        let lines = appendedLines.get(log.region);
+        this.log.insertPrepared(prepared, sealed, recordedAt);
+        let lines = appendedLines.get(region);
         if (lines === undefined) {
-          lines = new AppendedLines(record.position);
-          appendedLines.set(log.region, lines);
+          lines = new AppendedLines(sealed.position);
+          appendedLines.set(region, lines);
         }
-        lines.add(record.position, line);
+        lines.add(sealed.position, line);
         counts.appended += 1;
-        if (record.outcome === 'accepted') {
+        if (sealed.outcome === 'accepted') {
           counts.accepted += 1;
-          markDirty(dirtyYears, event.region, [...yearsBefore, ...touchedYears(log.state, event, year)]);
+          markDirty(dirtyYears, region, [...yearsBefore, ...touchedYears(log.state, event, sealed.year)]);
         } else {
           counts.rejected += 1;
         }

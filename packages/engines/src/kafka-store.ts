@@ -15,6 +15,7 @@ import {
   eventContent,
   evolve,
   initialState,
+  readPreparedEvent,
   type AllocationReport,
   type BudgetEvent,
   type LogRecord,
@@ -484,7 +485,7 @@ export class KafkaStore implements BudgetStore {
     };
     // Validated a batch at a time by a worker thread for large input (`validatedLines`), ids compared here.
     for await (const batch of validatedLines(source(), options.validation)) {
-      for (const { line: lineNumber, text, verdict } of batch) {
+      for (const { line: lineNumber, verdict } of batch) {
         if (lineNumber % 100_000 === 0) options.onProgress?.({ phase: 'validating', lines: lineNumber });
         if (verdict === null) continue;
         events += 1;
@@ -492,8 +493,8 @@ export class KafkaStore implements BudgetStore {
           errors.push({ line: lineNumber, issues: verdict });
           continue;
         }
-        const { region, id } = JSON.parse(text) as BudgetEvent;
-        pending.push({ line: lineNumber, region, id, content: verdict });
+        const { event, content } = readPreparedEvent(verdict);
+        pending.push({ line: lineNumber, region: event.region, id: event.id, content });
         if (pending.length >= CHUNK) await flush();
       }
     }

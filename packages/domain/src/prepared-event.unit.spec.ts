@@ -1,0 +1,106 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { eventContent, recordCut } from './hash-chain';
+import { prepareEvent, readPreparedEvent } from './prepared-event';
+import { RegionLog } from './region-log';
+import { decisiveData, type BudgetEvent } from './schemas';
+import { snapshotOf } from './snapshot';
+import { eventSequence, REGION } from './testing/arbitraries';
+
+/** Actors a tab-separated field cannot hold, or that JSON writes with escapes. */
+const actor = fc.constantFrom('fin-heerlen', 'a\tb', 'line\nbreak', 'é ü', '"quoted"', 'back\\slash');
+
+/** Histories whose actors include the awkward ones. */
+const histories = fc
+  .tuple(eventSequence(), fc.array(actor, { minLength: 1 }))
+  .map(([events, actors]) =>
+    events.map((event, i): BudgetEvent => ({ ...event, actor: actors[i % actors.length] ?? 'x' })),
+  );
+
+describe('prepareEvent / readPreparedEvent', () => {
+  it('read back as the envelope, the decisive data, the data as given, the content and its cut', () => {
+    fc.assert(
+      fc.property(histories, (events) => {
+        for (const event of events) {
+          const content = eventContent(event);
+          const { id, region, type, occurredAt, actor: by, data } = event;
+          expect(readPreparedEvent(prepareEvent(event, content))).toEqual({
+            event: { id, region, type, occurredAt, actor: by, data: decisiveData(type, data) },
+            content,
+            dataJson: JSON.stringify(data),
+            cut: recordCut(event, content),
+          });
+        }
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('decide, apply and seal exactly as the whole events do: records, journal, state and ledger', () => {
+    fc.assert(
+      fc.property(histories, (events) => {
+        const whole = RegionLog.empty(REGION);
+        const prepared = RegionLog.empty(REGION);
+        const recordedAt = '2026-12-07T14:00:00.000Z';
+        for (const event of events) {
+          const content = eventContent(event);
+          const { record, entries, year } = whole.append(event, recordedAt, content);
+          const sealed = prepared.appendPrepared(readPreparedEvent(prepareEvent(event, content)), recordedAt);
+          expect(sealed).toEqual({
+            position: record.position,
+            outcome: record.outcome,
+            reason: record.reason,
+            prevHash: record.prevHash,
+            hash: record.hash,
+            entries,
+            year,
+          });
+        }
+        expect(snapshotOf(prepared)).toEqual(snapshotOf(whole));
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('writes a payment as tab-separated fields and falls back to JSON for a value with a tab', () => {
+    const payment: BudgetEvent = {
+      id: 'e-1',
+      region: 'r',
+      type: 'SpendingRecorded',
+      occurredAt: '2024-03-01T10:00:00Z',
+      actor: 'fin',
+      data: {
+        spendingId: 's1',
+        actionId: 'A',
+        year: 2024,
+        amount: '12.50',
+        payee: 'P',
+        description: 'd',
+        bookedOn: '2024-03-01',
+      },
+    };
+    const content = eventContent(payment);
+    const cut = recordCut(payment, content) ?? -1;
+    expect(prepareEvent(payment, content)).toBe(
+      `e-1\tr\tSpendingRecorded\t2024-03-01T10:00:00Z\tfin\t${cut}\ts1\tA\t2024\t12.50\t` +
+        `${JSON.stringify(payment.data)}\n${content}`,
+    );
+    const tabbed = { ...payment, actor: 'f\tin' };
+    expect(prepareEvent(tabbed, eventContent(tabbed)).startsWith('["e-1","r","SpendingRecorded"')).toBe(true);
+  });
+
+  it('refuses a content that is not the event’s, and text it did not write', () => {
+    const event = {
+      id: 'e-1',
+      region: 'r',
+      type: 'YearClosed',
+      occurredAt: '2024-03-01T10:00:00Z',
+      actor: 'c',
+      data: { year: 2024 },
+    } as BudgetEvent;
+    expect(() => prepareEvent(event, eventContent({ ...event, id: 'e-2' }))).toThrow(/not that of event e-1/);
+    expect(() =>
+      readPreparedEvent(prepareEvent(event, eventContent(event)).replace('\n', ' ') as never),
+    ).toThrow(/not a prepared event/);
+  });
+});
