@@ -11,7 +11,7 @@ export interface DecisionInput {
 }
 
 /** Text that survives being a tab-separated field of a line. */
-function plain(value: string): boolean {
+export function plain(value: string): boolean {
   return !value.includes('\t') && !value.includes('\n');
 }
 

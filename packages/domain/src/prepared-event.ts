@@ -2,6 +2,7 @@
 //! cloned between threads several times faster than an object (or two strings), and read back by splitting it at
 //! tabs instead of by JSON.parse, which builds the whole event and interns each of its short strings. On a
 //! 1,000,000-event import, parsing the lines a second time was the deciding thread's largest cost after SQLite.
+import { plain } from './decision-text';
 import { recordCut } from './hash-chain';
 import { decisiveData, decisiveFields, type BudgetEvent, type EventBody } from './schemas';
 
@@ -19,11 +20,6 @@ export interface PreparedEvent {
   dataJson: string;
   /** Where the record's own fields go into `content` (`recordCut`, `spliceRecordJson`). */
   cut: number;
-}
-
-/** A value that survives being a tab-separated field of a line. */
-function plain(value: string): boolean {
-  return !value.includes('\t') && !value.includes('\n');
 }
 
 /**
