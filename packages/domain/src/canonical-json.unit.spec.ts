@@ -20,9 +20,12 @@ describe('canonicalJson', () => {
 
   it('sorts keys by UTF-16 code units and escapes as JCS does', () => {
     const value = JSON.parse(
-      '{"b":1,"a":[true,null,"\\u0001é"],"A":{"€":0.5,"\\ud83d\\ude00":-0,"1e3":1e21}}',
+      '{"b":1,"a":[true,null,"\\u0001é"],"A":{"！":1,"€":0.5,"\\ud83d\\ude00":-0,"1e3":1e21,"10":2,"9":3}}',
     ) as unknown;
-    expect(canonicalJson(value)).toBe('{"A":{"1e3":1e+21,"€":0.5,"😀":0},"a":[true,null,"\\u0001é"],"b":1}');
+    // "😀" (U+1F600, units D83D DE00) before "！" (U+FF01): UTF-16 order, not code point order; "10" before "9".
+    expect(canonicalJson(value)).toBe(
+      '{"A":{"10":2,"1e3":1e+21,"9":3,"€":0.5,"😀":0,"！":1},"a":[true,null,"\\u0001é"],"b":1}',
+    );
   });
 
   it('refuses a lone surrogate', () => {

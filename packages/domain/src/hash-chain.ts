@@ -34,8 +34,14 @@ export function canonicalJson(value: unknown): string {
   return checked;
 }
 
+/**
+ * `deterministic: true` sorts keys with `<` and `>` (an insertion sort, or `Array.prototype.sort()` for long or
+ * unordered key lists): both compare UTF-16 code units, which is JCS's order. A comparator function gave the same
+ * order through `Array.prototype.sort(comparator)` for every object, at about a quarter more of the whole
+ * canonicalization's time.
+ */
 const jcs = configure({
-  deterministic: (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0),
+  deterministic: true,
   strict: true,
   bigint: false,
   circularValue: Error,
