@@ -205,6 +205,38 @@ export function spliceRecordJson(
   );
 }
 
+const HEX_HASH = /^[0-9a-f]{64}$/;
+
+/**
+ * `spliceRecordJson` for a record the log itself has just decided, with the JSON of the values it sets written
+ * directly: the outcome and reason are the decider's names (lowercase letters and hyphens: in quotes, they are their
+ * JSON), the position a whole number, the previous hash 64 hex digits (checked: a store's snapshot could hold
+ * anything), and `recordedAtJson` the JSON of the import's one `recordedAt`, written once by the caller. On
+ * 1,000,000 events the five JSON.stringify calls per record were 3% of the deciding thread's time.
+ */
+export function spliceDecidedRecordJson(
+  content: string,
+  cut: number,
+  outcome: UnhashedRecord['outcome'],
+  position: number,
+  prevHash: string,
+  reason: RejectionReason | null,
+  recordedAtJson: string,
+): string {
+  const prev = HEX_HASH.test(prevHash) ? `"${prevHash}"` : canonicalScalar(prevHash);
+  return (
+    content.slice(0, cut) +
+    `,"outcome":"${outcome}","position":${String(position)},"prevHash":${prev}` +
+    `,"reason":${reason === null ? 'null' : `"${reason}"`},"recordedAt":${recordedAtJson}` +
+    content.slice(cut)
+  );
+}
+
+/** The JSON of a record field's value, as a record's canonical text has it (`canonicalScalar`). */
+export function fieldJson(value: string): string {
+  return canonicalScalar(value);
+}
+
 /** The hash of a record: over every field but `hash` itself. `content` as for `recordJson`. */
 export function recordHash(record: UnhashedRecord, content?: string): string {
   return sha256Hex(recordJson(record, content));

@@ -1,8 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { eventContent, recordCut } from './hash-chain';
+import { eventContent, fieldJson, recordCut, spliceDecidedRecordJson, spliceRecordJson } from './hash-chain';
 import { prepareEvent, readPreparedEvent } from './prepared-event';
 import { RegionLog } from './region-log';
+import { REJECTION_REASONS } from './rejections';
 import { decisiveData, type BudgetEvent } from './schemas';
 import { snapshotOf } from './snapshot';
 import { eventSequence, REGION } from './testing/arbitraries';
@@ -102,5 +103,34 @@ describe('prepareEvent / readPreparedEvent', () => {
     expect(() =>
       readPreparedEvent(prepareEvent(event, eventContent(event)).replace('\n', ' ') as never),
     ).toThrow(/not a prepared event/);
+  });
+
+  it('splice a decided record’s fields as spliceRecordJson does, for every reason and any previous hash', () => {
+    const event = {
+      id: 'e-1',
+      region: 'r',
+      type: 'YearClosed',
+      occurredAt: '2024-03-01T10:00:00Z',
+      actor: 'c',
+      data: { year: 2024 },
+    } as BudgetEvent;
+    const content = eventContent(event);
+    const cut = recordCut(event, content) ?? -1;
+    const hex = fc.stringMatching(/^[0-9a-f]{64}$/);
+    fc.assert(
+      fc.property(
+        fc.constantFrom('accepted' as const, 'rejected' as const),
+        fc.constantFrom(null, ...REJECTION_REASONS),
+        fc.oneof(hex, fc.string({ unit: 'grapheme' })),
+        fc.nat(),
+        fc.constantFrom('2026-12-07T14:00:00.000Z', 'odd "time"\n'),
+        (outcome, reason, prevHash, position, recordedAt) => {
+          expect(
+            spliceDecidedRecordJson(content, cut, outcome, position, prevHash, reason, fieldJson(recordedAt)),
+          ).toBe(spliceRecordJson(content, cut, outcome, position, prevHash, reason, recordedAt));
+        },
+      ),
+      { numRuns: 1000 },
+    );
   });
 });

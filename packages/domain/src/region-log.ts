@@ -5,7 +5,8 @@ import {
   GENESIS_HASH,
   sealRecord,
   sha256Hex,
-  spliceRecordJson,
+  fieldJson,
+  spliceDecidedRecordJson,
   unhashedRecord,
   type LogRecord,
 } from './hash-chain';
@@ -65,6 +66,10 @@ export class RegionLog {
     public length = 0,
     public lastHash = GENESIS_HASH,
   ) {}
+
+  /** The last `recordedAt` given to `appendPrepared`, and its JSON (one per import). */
+  private recordedAt = '';
+  private recordedAtJson = '""';
 
   static empty(region: string): RegionLog {
     return new RegionLog(initialState(region), new Ledger(region));
@@ -140,7 +145,13 @@ export class RegionLog {
     const { outcome, reason } = decided;
     const { position, year, entries } = this.advance(event, decided);
     const prevHash = this.lastHash;
-    const hash = sha256Hex(spliceRecordJson(content, cut, outcome, position, prevHash, reason, recordedAt));
+    if (recordedAt !== this.recordedAt) {
+      this.recordedAt = recordedAt;
+      this.recordedAtJson = fieldJson(recordedAt);
+    }
+    const hash = sha256Hex(
+      spliceDecidedRecordJson(content, cut, outcome, position, prevHash, reason, this.recordedAtJson),
+    );
     this.length = position;
     this.lastHash = hash;
     return { position, outcome, reason, prevHash, hash, year, entries };
