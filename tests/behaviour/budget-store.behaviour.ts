@@ -218,6 +218,36 @@ export function budgetStoreBehaviour(name: string, open: () => Promise<StoreFixt
         ]);
       }));
 
+    it('keeps each event as it was given: odd text, escapes and other spellings of a number come back the same', () =>
+      withStore(async (store) => {
+        const b = new EventBuilder();
+        const events = smallScenario(b);
+        const odd = b.spending('s-odd', 'A1', 2024, '1.00');
+        const data = {
+          ...odd.data,
+          payee: 'tab\there, "quoted" \\ é \u2028 😀',
+          description: 'line\nbreak\u0001',
+        };
+        const line = JSON.stringify({ ...odd, actor: 'a\tb', data })
+          // Every non-ASCII character as a \u escape, and the year as 2024.0: the same values to JSON.
+          .replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+          .replace('"year":2024', '"year":2024.0');
+        counts(await store.importLines(source([...events, line])));
+        const records = await collect(store.history('zuid-limburg'));
+        const given = [...events.map((e) => JSON.stringify(e)), line];
+        // As JSON text, so that the order of the data's fields counts too.
+        expect(
+          records.map(({ id, region, type, occurredAt, actor, data: d }) =>
+            JSON.stringify({ id, region, type, occurredAt, actor, data: d }),
+          ),
+        ).toEqual(given.map((text) => JSON.stringify(JSON.parse(text))));
+        expect(records.at(-1)?.outcome).toBe('accepted');
+        expect(await verifyHistory(asLines(store.history('zuid-limburg')))).toEqual({
+          ok: true,
+          records: 21,
+        });
+      }));
+
     it('balances its ledger and says which region or position does not exist', () =>
       withStore(async (store) => {
         counts(await store.importLines(source(smallScenario())));

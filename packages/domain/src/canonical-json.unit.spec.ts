@@ -18,14 +18,26 @@ describe('canonicalJson', () => {
     );
   });
 
-  it('sorts keys by UTF-16 code units and escapes as JCS does', () => {
+  it('escapes as JCS does', () => {
     const value = JSON.parse(
-      '{"b":1,"a":[true,null,"\\u0001é"],"A":{"！":1,"€":0.5,"\\ud83d\\ude00":-0,"1e3":1e21,"10":2,"9":3}}',
+      '{"b":1,"a":[true,null,"\\u0001é"],"A":{"€":0.5,"\\ud83d\\ude00":-0,"1e3":1e21}}',
     ) as unknown;
-    // "😀" (U+1F600, units D83D DE00) before "！" (U+FF01): UTF-16 order, not code point order; "10" before "9".
-    expect(canonicalJson(value)).toBe(
-      '{"A":{"10":2,"1e3":1e+21,"9":3,"€":0.5,"😀":0,"！":1},"a":[true,null,"\\u0001é"],"b":1}',
-    );
+    expect(canonicalJson(value)).toBe('{"A":{"1e3":1e+21,"€":0.5,"😀":0},"a":[true,null,"\\u0001é"],"b":1}');
+  });
+
+  it('sorts keys by UTF-16 code units, in its own writer (no escape sends the text to canonicalize)', () => {
+    // "😀" (U+1F600, units D83D DE00) sorts before "！" (U+FF01) in UTF-16 order, after it in code point order;
+    // "10" before "9". Many keys, given in reverse, take the sort's other ways (more than 32 moves, more than 200).
+    const many = (n: number): string =>
+      Array.from({ length: n }, (_, i) => `"k${String(n - i).padStart(3, '0')}":${String(i)}`).join(',');
+    const text = `{"b":1,"A":{"！":1,"€":0.5,"\\ud83d\\ude00":-0,"1e3":1e21,"10":2,"9":3},"m":{${many(40)}},"n":{${many(250)}}}`;
+    const value = JSON.parse(text) as unknown;
+    const written = canonicalJson(value);
+    expect(written.includes('\\u')).toBe(false);
+    expect(written).toBe(canonicalize(value));
+    expect(
+      written.startsWith('{"A":{"10":2,"1e3":1e+21,"9":3,"€":0.5,"😀":0,"！":1},"b":1,"m":{"k001":39,'),
+    ).toBe(true);
   });
 
   it('refuses a lone surrogate', () => {

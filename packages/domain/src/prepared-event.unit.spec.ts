@@ -1,11 +1,20 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { eventContent, fieldJson, recordCut, spliceDecidedRecordJson, spliceRecordJson } from './hash-chain';
+import {
+  eventContent,
+  fieldJson,
+  recordCut,
+  recordHash,
+  spliceDecidedRecordJson,
+  spliceRecordJson,
+  unhashedRecord,
+} from './hash-chain';
 import { prepareEvent, readPreparedEvent } from './prepared-event';
 import { RegionLog } from './region-log';
 import { REJECTION_REASONS } from './rejections';
 import { decisiveData, type BudgetEvent } from './schemas';
 import { snapshotOf } from './snapshot';
+import { validateLine } from './validation';
 import { eventSequence, REGION } from './testing/arbitraries';
 
 /** Actors a tab-separated field cannot hold, or that JSON writes with escapes. */
@@ -131,6 +140,60 @@ describe('prepareEvent / readPreparedEvent', () => {
         },
       ),
       { numRuns: 1000 },
+    );
+  });
+
+  it('from lines as given (escapes, odd text, years written as 2.024e3, a funder named __proto__): the row and hash the whole record has', () => {
+    const odd = fc.constantFrom('P', 'tab\tnew\nline', '\u0001\u2028 "q" \\ \ud83d\ude00', 'é', ' ');
+    const lines = fc
+      .tuple(eventSequence(), odd, odd, fc.constantFrom('', '.0', 'e0'), fc.boolean())
+      .map(([events, payee, description, yearSpelling, escapeAll]) =>
+        events.map((event) => {
+          let line = JSON.stringify(event);
+          if (event.type === 'SpendingRecorded') {
+            const fields = `"payee":${JSON.stringify(payee)},"description":${JSON.stringify(description)}`;
+            line = line.replace('"payee":"partner"', fields);
+          }
+          // Every non-ASCII UTF-16 unit as a \u escape: the same text to JSON.parse, other bytes to the line.
+          if (escapeAll)
+            line = line.replace(
+              /[\u0080-\uffff]/g,
+              (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+            );
+          // A year as another spelling of the same number: JSON.parse makes it the same integer.
+          return line.replace(/"year":(\d{4})/g, (_, y: string) => `"year":${y}${yearSpelling}`);
+        }),
+      );
+    const proto = [
+      '{"id":"p1","region":"r","type":"RegionConfigured","occurredAt":"2024-01-01T00:00:00Z","actor":"a","data":{"name":"R","funders":[{"id":"__proto__","name":"F","municipalities":[]},{"id":"b","name":"G","municipalities":[]}]}}',
+      '{"id":"p2","region":"r","type":"FundingKeySet","occurredAt":"2024-01-01T00:00:00Z","actor":"a","data":{"year":2024,"actionId":null,"shares":{"__proto__":"0.5","b":"0.5"}}}',
+    ];
+    fc.assert(
+      fc.property(lines, (given) => {
+        const log = RegionLog.empty(REGION);
+        const recordedAt = '2026-12-07T14:00:00.000Z';
+        for (const line of [...proto, ...given]) {
+          const validation = validateLine(line, { content: true });
+          if (!validation.ok) throw new Error(`not valid: ${line}`);
+          const prepared = readPreparedEvent(prepareEvent(validation.event, validation.content));
+          const parsed = JSON.parse(line) as BudgetEvent;
+          // What the row's data column held before: the data of the line as parsed, written by JSON.stringify.
+          expect(prepared.dataJson).toBe(JSON.stringify(parsed.data));
+          const prevHash = log.lastHash;
+          const sealed = log.appendPrepared(prepared, recordedAt);
+          // The whole record canonicalized from scratch, without the content: the hash an auditor computes.
+          const record = unhashedRecord(
+            parsed,
+            sealed.position,
+            recordedAt,
+            sealed.outcome,
+            sealed.reason,
+            prevHash,
+          );
+          expect(sealed.hash).toBe(recordHash(record));
+        }
+      }),
+      { numRuns: 300 },
     );
   });
 });
