@@ -16,6 +16,36 @@ export function plain(value: string): boolean {
 }
 
 /**
+ * The decisive `fields` of `data` as tab-separated text, each after a tab (a year as digits), or undefined when one
+ * would not come back the same that way (missing, of another type, or holding a tab or newline).
+ */
+export function decisiveText(fields: readonly string[], data: Record<string, unknown>): string | undefined {
+  let text = '';
+  for (const field of fields) {
+    const value = data[field];
+    if (field === 'year' ? !Number.isSafeInteger(value) : typeof value !== 'string' || !plain(value))
+      return undefined;
+    text += `\t${String(value)}`;
+  }
+  return text;
+}
+
+/** Reads back what `decisiveText` wrote: the fields from `parts[from]` on. */
+export function readDecisiveText(
+  fields: readonly string[],
+  parts: readonly string[],
+  from: number,
+): Record<string, unknown> {
+  const data: Record<string, unknown> = {};
+  for (let i = 0; i < fields.length; i++) {
+    const field = fields[i] as string;
+    const value = parts[from + i] as string;
+    data[field] = field === 'year' ? Number(value) : value;
+  }
+  return data;
+}
+
+/**
  * The line for one record. A type with few decisive fields (a payment, a commitment) is written as tab-separated
  * text: type, outcome, reason ('' for null), then the decisive fields in `DECISIVE_FIELDS` order, a year as digits.
  * Reading that costs a fraction of JSON.parse, which interns short strings. Any other record, and any value that
@@ -32,18 +62,8 @@ export function decisionLine(type: string, outcome: unknown, reason: unknown, da
     plain(outcome) &&
     (reason === null || (typeof reason === 'string' && reason !== '' && plain(reason)))
   ) {
-    let line = `${type}\t${outcome}\t${reason ?? ''}`;
-    let ok = true;
-    for (const field of fields) {
-      const value = (data as Record<string, unknown>)[field];
-      if (field === 'year' ? Number.isSafeInteger(value) : typeof value === 'string' && plain(value)) {
-        line += `\t${String(value)}`;
-      } else {
-        ok = false;
-        break;
-      }
-    }
-    if (ok) return line;
+    const text = decisiveText(fields, data as Record<string, unknown>);
+    if (text !== undefined) return `${type}\t${outcome}\t${reason ?? ''}${text}`;
   }
   return JSON.stringify([type, outcome, reason, decisiveData(type, data)]);
 }
@@ -58,11 +78,6 @@ export function parseDecisionLine(line: string): DecisionInput {
   const [type = '', outcome, reason] = parts;
   const fields = decisiveFields(type);
   if (fields?.length !== parts.length - 3) throw new Error(`not a decision line: ${line.slice(0, 80)}`);
-  const data: Record<string, unknown> = {};
-  for (let i = 0; i < fields.length; i++) {
-    const field = fields[i] as string;
-    const value = parts[i + 3] as string;
-    data[field] = field === 'year' ? Number(value) : value;
-  }
+  const data = readDecisiveText(fields, parts, 3);
   return { body: { type, data } as EventBody, outcome, reason: reason === '' ? null : reason };
 }

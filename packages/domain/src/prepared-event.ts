@@ -2,7 +2,7 @@
 //! cloned between threads several times faster than an object (or two strings), and read back by splitting it at
 //! tabs instead of by JSON.parse, which builds the whole event and interns each of its short strings. On a
 //! 1,000,000-event import, parsing the lines a second time was the deciding thread's largest cost after SQLite.
-import { plain } from './decision-text';
+import { decisiveText, plain, readDecisiveText } from './decision-text';
 import { recordCut } from './hash-chain';
 import { decisiveData, decisiveFields, type BudgetEvent, type EventBody } from './schemas';
 
@@ -34,20 +34,14 @@ export function prepareEvent(event: BudgetEvent, content: string): PreparedEvent
   if (cut === undefined) throw new Error(`the content given is not that of event ${event.id}`);
   const dataJson = JSON.stringify(event.data);
   const { id, region, type, occurredAt, actor } = event;
-  let line = `${id}\t${region}\t${type}\t${occurredAt}\t${actor}\t${cut}`;
-  let ok = plain(id) && plain(region) && plain(occurredAt) && plain(actor);
-  const data = event.data as Record<string, unknown>;
-  for (const field of decisiveFields(type) ?? []) {
-    if (!ok) break;
-    const value = data[field];
-    if (field === 'year' ? Number.isSafeInteger(value) : typeof value === 'string' && plain(value)) {
-      line += `\t${String(value)}`;
-    } else {
-      ok = false;
-    }
-  }
-  if (!ok) line = JSON.stringify([id, region, type, occurredAt, actor, cut, dataJson]);
-  else line += `\t${dataJson}`;
+  const fields =
+    plain(id) && plain(region) && plain(occurredAt) && plain(actor)
+      ? decisiveText(decisiveFields(type) ?? [], event.data)
+      : undefined;
+  const line =
+    fields === undefined
+      ? JSON.stringify([id, region, type, occurredAt, actor, cut, dataJson])
+      : `${id}\t${region}\t${type}\t${occurredAt}\t${actor}\t${cut}${fields}\t${dataJson}`;
   return `${line}\n${content}` as PreparedEventText;
 }
 
@@ -76,18 +70,7 @@ export function readPreparedEvent(text: PreparedEventText): PreparedEvent {
   const dataJson = parts[parts.length - 1] ?? '';
   if (parts.length !== 7 + (fields?.length ?? 0))
     throw new Error(`not a prepared event: ${text.slice(0, 80)}`);
-  let data: unknown;
-  if (fields === undefined) {
-    data = JSON.parse(dataJson);
-  } else {
-    const cutData: Record<string, unknown> = {};
-    for (let i = 0; i < fields.length; i++) {
-      const field = fields[i] as string;
-      const value = parts[i + 6] as string;
-      cutData[field] = field === 'year' ? Number(value) : value;
-    }
-    data = cutData;
-  }
+  const data: unknown = fields === undefined ? JSON.parse(dataJson) : readDecisiveText(fields, parts, 6);
   const event = { id, region, type, occurredAt, actor, data } as PreparedBody;
   return { event, content, dataJson, cut: Number(cut) };
 }
