@@ -52,7 +52,7 @@ const jcs = configure({
  * hold: for those JSON.stringify writes exactly what JCS writes (RFC 8785 takes its string and number forms from
  * ECMAScript). A `\u` escape, where a lone surrogate would show, and any other value go through `canonicalJson`.
  */
-function canonicalScalar(value: unknown): string {
+export function canonicalScalar(value: unknown): string {
   if (value === null) return 'null';
   if (typeof value === 'string' || (typeof value === 'number' && Number.isFinite(value))) {
     const text = JSON.stringify(value);
@@ -196,11 +196,31 @@ export function spliceRecordJson(
   reason: RejectionReason | null,
   recordedAt: string,
 ): string {
+  return spliceFieldTexts(
+    content,
+    cut,
+    canonicalScalar(outcome),
+    canonicalScalar(position),
+    canonicalScalar(prevHash),
+    canonicalScalar(reason),
+    canonicalScalar(recordedAt),
+  );
+}
+
+/** The content with the record's own fields, each already as its JSON text, inserted at `cut`. */
+function spliceFieldTexts(
+  content: string,
+  cut: number,
+  outcome: string,
+  position: string,
+  prevHash: string,
+  reason: string,
+  recordedAt: string,
+): string {
   return (
     content.slice(0, cut) +
-    `,"outcome":${canonicalScalar(outcome)},"position":${canonicalScalar(position)}` +
-    `,"prevHash":${canonicalScalar(prevHash)},"reason":${canonicalScalar(reason)}` +
-    `,"recordedAt":${canonicalScalar(recordedAt)}` +
+    `,"outcome":${outcome},"position":${position},"prevHash":${prevHash}` +
+    `,"reason":${reason},"recordedAt":${recordedAt}` +
     content.slice(cut)
   );
 }
@@ -223,18 +243,15 @@ export function spliceDecidedRecordJson(
   reason: RejectionReason | null,
   recordedAtJson: string,
 ): string {
-  const prev = HEX_HASH.test(prevHash) ? `"${prevHash}"` : canonicalScalar(prevHash);
-  return (
-    content.slice(0, cut) +
-    `,"outcome":"${outcome}","position":${String(position)},"prevHash":${prev}` +
-    `,"reason":${reason === null ? 'null' : `"${reason}"`},"recordedAt":${recordedAtJson}` +
-    content.slice(cut)
+  return spliceFieldTexts(
+    content,
+    cut,
+    `"${outcome}"`,
+    String(position),
+    HEX_HASH.test(prevHash) ? `"${prevHash}"` : canonicalScalar(prevHash),
+    reason === null ? 'null' : `"${reason}"`,
+    recordedAtJson,
   );
-}
-
-/** The JSON of a record field's value, as a record's canonical text has it (`canonicalScalar`). */
-export function fieldJson(value: string): string {
-  return canonicalScalar(value);
 }
 
 /** The hash of a record: over every field but `hash` itself. `content` as for `recordJson`. */

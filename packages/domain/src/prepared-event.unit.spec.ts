@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   eventContent,
-  fieldJson,
+  canonicalScalar,
   recordCut,
   recordHash,
   spliceDecidedRecordJson,
@@ -16,6 +16,16 @@ import { decisiveData, type BudgetEvent } from './schemas';
 import { snapshotOf } from './snapshot';
 import { validateLine } from './validation';
 import { eventSequence, REGION } from './testing/arbitraries';
+
+/** An event whose data is read whole. */
+const YEAR_CLOSED = {
+  id: 'e-1',
+  region: 'r',
+  type: 'YearClosed',
+  occurredAt: '2024-03-01T10:00:00Z',
+  actor: 'c',
+  data: { year: 2024 },
+} as BudgetEvent;
 
 /** Actors a tab-separated field cannot hold, or that JSON writes with escapes. */
 const actor = fc.constantFrom('fin-heerlen', 'a\tb', 'line\nbreak', 'é ü', '"quoted"', 'back\\slash');
@@ -100,14 +110,7 @@ describe('prepareEvent / readPreparedEvent', () => {
   });
 
   it('refuses a content that is not the event’s, and text it did not write', () => {
-    const event = {
-      id: 'e-1',
-      region: 'r',
-      type: 'YearClosed',
-      occurredAt: '2024-03-01T10:00:00Z',
-      actor: 'c',
-      data: { year: 2024 },
-    } as BudgetEvent;
+    const event = YEAR_CLOSED;
     expect(() => prepareEvent(event, eventContent({ ...event, id: 'e-2' }))).toThrow(/not that of event e-1/);
     expect(() =>
       readPreparedEvent(prepareEvent(event, eventContent(event)).replace('\n', ' ') as never),
@@ -115,14 +118,7 @@ describe('prepareEvent / readPreparedEvent', () => {
   });
 
   it('splice a decided record’s fields as spliceRecordJson does, for every reason and any previous hash', () => {
-    const event = {
-      id: 'e-1',
-      region: 'r',
-      type: 'YearClosed',
-      occurredAt: '2024-03-01T10:00:00Z',
-      actor: 'c',
-      data: { year: 2024 },
-    } as BudgetEvent;
+    const event = YEAR_CLOSED;
     const content = eventContent(event);
     const cut = recordCut(event, content) ?? -1;
     const hex = fc.stringMatching(/^[0-9a-f]{64}$/);
@@ -135,7 +131,15 @@ describe('prepareEvent / readPreparedEvent', () => {
         fc.constantFrom('2026-12-07T14:00:00.000Z', 'odd "time"\n'),
         (outcome, reason, prevHash, position, recordedAt) => {
           expect(
-            spliceDecidedRecordJson(content, cut, outcome, position, prevHash, reason, fieldJson(recordedAt)),
+            spliceDecidedRecordJson(
+              content,
+              cut,
+              outcome,
+              position,
+              prevHash,
+              reason,
+              canonicalScalar(recordedAt),
+            ),
           ).toBe(spliceRecordJson(content, cut, outcome, position, prevHash, reason, recordedAt));
         },
       ),

@@ -5,7 +5,7 @@ import {
   GENESIS_HASH,
   sealRecord,
   sha256Hex,
-  fieldJson,
+  canonicalScalar,
   spliceDecidedRecordJson,
   unhashedRecord,
   type LogRecord,
@@ -147,7 +147,7 @@ export class RegionLog {
     const prevHash = this.lastHash;
     if (recordedAt !== this.recordedAt) {
       this.recordedAt = recordedAt;
-      this.recordedAtJson = fieldJson(recordedAt);
+      this.recordedAtJson = canonicalScalar(recordedAt);
     }
     const hash = sha256Hex(
       spliceDecidedRecordJson(content, cut, outcome, position, prevHash, reason, this.recordedAtJson),
