@@ -14,7 +14,6 @@ export type LineVerdict = null | PreparedEventText | MalformedIssue[];
 export interface ValidatedLine {
   /** 1-based line number in the input. */
   line: number;
-  text: string;
   verdict: LineVerdict;
 }
 
@@ -82,7 +81,7 @@ export async function* validatedLines(
       throw new Error(`${verdicts.length} verdicts for a batch of ${lines.length} lines`);
     const first = nextLine;
     nextLine += lines.length;
-    return lines.map((text, i) => ({ line: first + i, text, verdict: verdicts[i] ?? null }));
+    return lines.map((_, i) => ({ line: first + i, verdict: verdicts[i] ?? null }));
   };
   let pool: WorkerPool | undefined;
   try {
