@@ -32,10 +32,19 @@ export { halfSetEngines, type EngineVariables } from './engines-mode';
 export { envSetting, environmentProblem, unsetWhenEmpty } from './environment';
 export { FirstLines, conflictingId, eventKey } from './first-lines';
 export { MAX_LISTED_ERRORS, lineErrorsBody, type LineErrorEntry } from './line-errors';
-export { decodeLine, decodeLines, eachLine, splitLineBatches, splitLines } from './lines';
 export {
+  decodeLine,
+  decodeLines,
+  eachLine,
+  splitLineBatches,
+  splitLines,
+  withoutByteOrderMark,
+} from './lines';
+export {
+  lineInput,
   validateBatch,
   validatedLines,
+  type LineBytes,
   type LineVerdict,
   type ParallelValidationOptions,
   type ValidatedLine,

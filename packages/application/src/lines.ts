@@ -54,11 +54,11 @@ export function decodeLines(bytes: Buffer): string[] {
 }
 
 /**
- * The lines, a batch per chunk that completes at least one: each batch holds the lines that end in that chunk, in
- * order. Decoding a run of whole lines at once gives the same text as decoding each line on its own: "\n" is never
- * part of a multi-byte character.
+ * The bytes of whole lines, one piece per chunk that completes at least one line: each piece holds the lines that
+ * end in that chunk, without the "\n" after the last of them (a last line without "\n" is the last piece). For
+ * readers that decode the lines elsewhere (`decodeLines`), such as the validating workers of an import.
  */
-export async function* splitLineBatches(chunks: AsyncIterable<Uint8Array>): AsyncGenerator<string[]> {
+export async function* wholeLineChunks(chunks: AsyncIterable<Uint8Array>): AsyncGenerator<Buffer> {
   /** The start of a line that continues in the next chunk (kept as parts: a long line is joined once). */
   let partial: Buffer[] = [];
   for await (const chunk of chunks) {
@@ -77,9 +77,44 @@ export async function* splitLineBatches(chunks: AsyncIterable<Uint8Array>): Asyn
       partial = [];
     }
     if (last + 1 < bytes.length) partial.push(bytes.subarray(last + 1));
-    yield decodeLines(whole);
+    yield whole;
   }
-  if (partial.length > 0) yield [withoutReturn(decodeLine(Buffer.concat(partial)))];
+  if (partial.length > 0) yield Buffer.concat(partial);
+}
+
+/**
+ * The lines, a batch per chunk that completes at least one: each batch holds the lines that end in that chunk, in
+ * order. Decoding a run of whole lines at once gives the same text as decoding each line on its own: "\n" is never
+ * part of a multi-byte character.
+ */
+export async function* splitLineBatches(chunks: AsyncIterable<Uint8Array>): AsyncGenerator<string[]> {
+  for await (const whole of wholeLineChunks(chunks)) yield decodeLines(whole);
+}
+
+const BYTE_ORDER_MARK = Buffer.from([0xef, 0xbb, 0xbf]);
+
+/**
+ * The bytes without a byte-order mark at their start (UTF-8's, which spreadsheet programs write before the first
+ * record), however the first bytes are cut into chunks.
+ */
+export async function* withoutByteOrderMark(chunks: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
+  /** The first bytes, until there are enough to tell whether they start with the mark. */
+  let head: Buffer | undefined = Buffer.alloc(0);
+  for await (const chunk of chunks) {
+    if (head === undefined) {
+      yield chunk;
+      continue;
+    }
+    head = Buffer.concat([head, chunk]);
+    if (head.length < BYTE_ORDER_MARK.length && BYTE_ORDER_MARK.subarray(0, head.length).equals(head))
+      continue;
+    yield head.subarray(0, BYTE_ORDER_MARK.length).equals(BYTE_ORDER_MARK)
+      ? head.subarray(BYTE_ORDER_MARK.length)
+      : head;
+    head = undefined;
+  }
+  // Input shorter than a mark, even if it starts like one, is kept whole.
+  if (head !== undefined && head.length > 0) yield head;
 }
 
 /** The lines of batches one at a time, for readers that take them so. */

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { NOT_UTF8_MARK } from '@budget/domain';
-import { decodeLine, splitLineBatches, splitLines } from './lines';
+import { decodeLine, splitLineBatches, splitLines, withoutByteOrderMark } from './lines';
+import { chunked } from './testing/chunked';
 
 /** What the lines of `text` are by definition: split at "\n", one "\r" before it dropped, no line after a last "\n". */
 function expectedLines(text: string): string[] {
@@ -9,20 +10,6 @@ function expectedLines(text: string): string[] {
   const lines = text.split('\n');
   if (text.endsWith('\n')) lines.pop();
   return lines.map((line) => (line.endsWith('\r') ? line.slice(0, -1) : line));
-}
-
-/** The bytes cut at `cuts` (taken modulo the length), as a stream of Buffers would deliver them. */
-function chunked(bytes: Uint8Array, cuts: number[]): AsyncIterable<Uint8Array> {
-  const parts: Uint8Array[] = [];
-  let start = 0;
-  for (const cut of [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b)) {
-    parts.push(Buffer.from(bytes.subarray(start, cut)));
-    start = cut;
-  }
-  parts.push(Buffer.from(bytes.subarray(start)));
-  return (async function* () {
-    for (const part of parts) yield await Promise.resolve(part);
-  })();
 }
 
 async function collect(lines: AsyncIterable<string>): Promise<string[]> {
@@ -77,5 +64,30 @@ describe('splitLines', () => {
     }
     expect(decodeLine(Buffer.from('caf\u00e9', 'latin1'))).toBe(`${NOT_UTF8_MARK}caf\uFFFD`);
     expect(decodeLine(Buffer.from('caf\u00e9 \uFFFD', 'utf8'))).toBe('caf\u00e9 \uFFFD');
+  });
+});
+
+describe('withoutByteOrderMark', () => {
+  async function bytesOf(chunks: AsyncIterable<Uint8Array>): Promise<Buffer> {
+    const parts: Uint8Array[] = [];
+    for await (const chunk of chunks) parts.push(chunk);
+    return Buffer.concat(parts);
+  }
+
+  it('drops a mark at the start, however the first bytes are cut, and keeps everything else', async () => {
+    const mark = [0xef, 0xbb, 0xbf];
+    // Starts with the mark, part of it, or other bytes; and a mark later on, which stays.
+    const start = fc.constantFrom([], mark, mark.slice(0, 1), mark.slice(0, 2), [0xef, 0xbb, 0x41], [0x41]);
+    const rest = fc.array(fc.constantFrom(0x41, 0x0a, 0xef, 0xbb, 0xbf), { maxLength: 20 });
+    await fc.assert(
+      fc.asyncProperty(start, rest, fc.array(fc.nat(), { maxLength: 8 }), async (head, tail, cuts) => {
+        const bytes = Buffer.from([...head, ...tail]);
+        const hasMark = bytes.subarray(0, 3).equals(Buffer.from(mark));
+        expect(await bytesOf(withoutByteOrderMark(chunked(bytes, cuts)))).toEqual(
+          hasMark ? bytes.subarray(3) : bytes,
+        );
+      }),
+      { numRuns: 1000 },
+    );
   });
 });

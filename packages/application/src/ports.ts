@@ -56,7 +56,12 @@ export interface ImportOptions {
  * Input that can be read more than once, so no input is ever held whole in memory: the engines' import validates
  * everything in a first pass and produces in a second (the embedded store reads it once, rolling back on a bad line).
  */
-export type LineSource = () => AsyncIterable<string>;
+export interface LineSource {
+  (): AsyncIterable<string>;
+  /** The same input as raw bytes, when it has them (a file): the embedded import's validating workers then split
+   *  and decode the lines too (`validatedLines`), which the thread that decides would otherwise do. */
+  bytes?: () => AsyncIterable<Uint8Array>;
+}
 
 export interface BudgetStore {
   importLines(source: LineSource, options?: ImportOptions): Promise<ImportResult>;

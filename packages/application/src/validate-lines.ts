@@ -2,6 +2,8 @@
 //! input, in order, a bounded number of batches ahead, so the input is never held whole in memory.
 import { availableParallelism } from 'node:os';
 import { prepareEvent, validateLine, type MalformedIssue, type PreparedEventText } from '@budget/domain';
+import { decodeLines, wholeLineChunks } from './lines';
+import type { LineSource } from './ports';
 import { WorkerPool } from './worker-pool';
 
 /**
@@ -21,7 +23,8 @@ export interface ParallelValidationOptions {
   /** Worker threads; default one per core but one (the caller's thread has the deciding to do), at most 4; 0 for
    *  none. */
   workers?: number;
-  /** Lines per batch sent to a worker. */
+  /** Lines per batch sent to a worker, for input given as lines; input given as bytes (`LineBytes`) goes a chunk
+   *  of whole lines at a time (`wholeLineChunks`: 1 MiB, about 3,000 events, from a file). */
   batchLines?: number;
   /** Batches validated in this thread before any worker is started (0: workers from the first batch on). */
   inThreadBatches?: number;
@@ -30,6 +33,31 @@ export interface ParallelValidationOptions {
 const DEFAULT_BATCH_LINES = 2000;
 /** 10 batches: 20,000 lines, about a quarter of a second of validating; a worker takes a good part of that to start. */
 const DEFAULT_IN_THREAD_BATCHES = 10;
+
+/**
+ * An import's input as raw bytes (a file's, say): the thread that validates a run of lines also splits and decodes
+ * it (`decodeLines`), so for large input that work is done by the workers, not by the thread that decides.
+ */
+export interface LineBytes {
+  bytes: AsyncIterable<Uint8Array>;
+}
+
+/** What `validatedLines` reads of an import's source: its bytes when it has them, else its lines. */
+export function lineInput(source: LineSource): AsyncIterable<string> | LineBytes {
+  return source.bytes === undefined ? source() : { bytes: source.bytes() };
+}
+
+/** Lines to validate together: their text, or the bytes of whole lines (`wholeLineChunks`). */
+export type LineBatch = string[] | Uint8Array;
+
+function linesOf(batch: LineBatch): string[] {
+  if (Array.isArray(batch)) return batch;
+  return decodeLines(Buffer.from(batch.buffer, batch.byteOffset, batch.byteLength));
+}
+
+export function validateLineBatch(batch: LineBatch): LineVerdict[] {
+  return validateBatch(linesOf(batch));
+}
 
 export function validateBatch(lines: readonly string[]): LineVerdict[] {
   return lines.map((text) => {
@@ -57,14 +85,15 @@ async function* batches(source: AsyncIterable<string>, size: number): AsyncGener
 }
 
 /**
- * The input's lines with their verdicts, a batch at a time, in input order. The first `inThreadBatches` batches are
+ * The input's lines with their verdicts, a batch at a time, in input order. Input given as bytes is split into
+ * lines and decoded by the thread that validates them (`decodeLines`, as `splitLines` does it). The first `inThreadBatches` batches are
  * validated in this thread: small and middling input (an HTTP request, a month of spending) is done before a
  * worker could have started. Only input that goes on beyond them is handed to worker threads, which validate while
  * this thread works through the batches already answered; at most two batches per worker are in flight, so memory
  * stays flat however long the input is.
  */
 export async function* validatedLines(
-  source: AsyncIterable<string>,
+  source: AsyncIterable<string> | LineBytes,
   options: ParallelValidationOptions = {},
 ): AsyncGenerator<ValidatedLine[]> {
   const batchLines = options.batchLines ?? DEFAULT_BATCH_LINES;
@@ -74,33 +103,36 @@ export async function* validatedLines(
   const inThreadBatches = options.inThreadBatches ?? DEFAULT_IN_THREAD_BATCHES;
   if (!Number.isInteger(inThreadBatches) || inThreadBatches < 0)
     throw new Error(`inThreadBatches must be a whole number >= 0, not ${inThreadBatches}`);
-  const input = batches(source, batchLines)[Symbol.asyncIterator]();
+  const input: AsyncIterator<LineBatch> = (
+    'bytes' in source ? wholeLineChunks(source.bytes) : batches(source, batchLines)
+  )[Symbol.asyncIterator]();
   let nextLine = 1;
-  const numbered = (lines: string[], verdicts: LineVerdict[]): ValidatedLine[] => {
-    if (verdicts.length !== lines.length)
-      throw new Error(`${verdicts.length} verdicts for a batch of ${lines.length} lines`);
+  const numbered = (batch: LineBatch, verdicts: LineVerdict[]): ValidatedLine[] => {
+    // A batch of bytes has as many lines as its verdicts: the thread that decoded it split it.
+    if (Array.isArray(batch) && verdicts.length !== batch.length)
+      throw new Error(`${verdicts.length} verdicts for a batch of ${batch.length} lines`);
     const first = nextLine;
-    nextLine += lines.length;
-    return lines.map((_, i) => ({ line: first + i, verdict: verdicts[i] ?? null }));
+    nextLine += verdicts.length;
+    return verdicts.map((verdict, i) => ({ line: first + i, verdict }));
   };
   let pool: WorkerPool | undefined;
   try {
     for (let done = 0; size === 0 || done < inThreadBatches; done++) {
       const next = await input.next();
       if (next.done === true) return;
-      yield numbered(next.value, validateBatch(next.value));
+      yield numbered(next.value, validateLineBatch(next.value));
     }
     // Only input that goes on beyond the first batches starts the workers.
     const beyond = await input.next();
     if (beyond.done === true) return;
     pool = new WorkerPool(size);
     const workers = pool;
-    const inFlight: { lines: string[]; verdicts: Promise<LineVerdict[]> }[] = [];
-    const send = (lines: string[]): void => {
-      const verdicts = workers.run({ kind: 'validate-lines', lines });
+    const inFlight: { batch: LineBatch; verdicts: Promise<LineVerdict[]> }[] = [];
+    const send = (batch: LineBatch): void => {
+      const verdicts = workers.run({ kind: 'validate-lines', batch });
       // Awaited in order below; until then a worker's failure must not count as an unhandled rejection.
       verdicts.catch(() => undefined);
-      inFlight.push({ lines, verdicts });
+      inFlight.push({ batch, verdicts });
     };
     send(beyond.value);
     for (;;) {
@@ -111,13 +143,13 @@ export async function* validatedLines(
       }
       const head = inFlight.shift();
       if (head === undefined) return;
-      yield numbered(head.lines, await head.verdicts);
+      yield numbered(head.batch, await head.verdicts);
     }
   } finally {
     try {
       await pool?.close();
     } finally {
-      await input.return(undefined);
+      await input.return?.(undefined);
     }
   }
 }

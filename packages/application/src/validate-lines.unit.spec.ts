@@ -1,6 +1,8 @@
 import { eventContent, prepareEvent, readPreparedEvent, validateLine } from '@budget/domain';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { splitLines } from './lines';
+import { chunked } from './testing/chunked';
 import { demoHistory } from './testing/demo-history';
 import { validateBatch, validatedLines, type ValidatedLine } from './validate-lines';
 
@@ -66,6 +68,56 @@ describe('validatedLines', () => {
     }
     expect(expected(lines).filter((l) => typeof l.verdict === 'string').length).toBeGreaterThan(0);
     expect(expected(lines).filter((l) => Array.isArray(l.verdict)).length).toBeGreaterThan(0);
+  });
+
+  it('gives the same from the bytes of the lines, split and decoded by the thread that validates them', async () => {
+    const encoder = new TextEncoder();
+    // Line ends of either kind, and a line that is not UTF-8 (a lone continuation byte inside a valid event).
+    const notUtf8 = (() => {
+      const bytes = encoder.encode(EVENTS[0] ?? '');
+      const at = bytes.indexOf(0x41); // an "A"
+      return Uint8Array.from([...bytes.subarray(0, at), 0x80, ...bytes.subarray(at + 1)]);
+    })();
+    const lineBytes = fc.oneof(
+      { weight: 4, arbitrary: line.map((text) => encoder.encode(text)) },
+      { weight: 1, arbitrary: fc.constant(notUtf8) },
+    );
+    const input = fc
+      .array(fc.tuple(lineBytes, fc.constantFrom('\n', '\r\n')), { maxLength: 40 })
+      .chain((lines) => fc.tuple(fc.constant(lines), fc.boolean(), fc.array(fc.nat(), { maxLength: 12 })));
+    const bytesOf = (lines: [Uint8Array, string][], lastEnded: boolean): Uint8Array =>
+      Buffer.concat(
+        lines.map(([bytes, end], i) =>
+          Buffer.concat([bytes, encoder.encode(i < lines.length - 1 || lastEnded ? end : '')]),
+        ),
+      );
+    await fc.assert(
+      fc.asyncProperty(input, async ([lines, lastEnded, cuts]) => {
+        const bytes = bytesOf(lines, lastEnded);
+        const textLines: string[] = [];
+        for await (const text of splitLines(chunked(bytes, cuts))) textLines.push(text);
+        const want = expected(textLines);
+        expect(await all(validatedLines({ bytes: chunked(bytes, cuts) }, { workers: 0 }))).toEqual(want);
+      }),
+      { numRuns: 300 },
+    );
+    // Through worker threads, from the first batch on and after some done in this thread: one long input.
+    const [lines] = fc.sample(
+      fc.array(fc.tuple(lineBytes, fc.constantFrom('\n', '\r\n')), { minLength: 400, maxLength: 400 }),
+      { numRuns: 1, seed: 3 },
+    );
+    const cuts = fc.sample(fc.nat(), { numRuns: 60, seed: 4 });
+    if (lines === undefined) throw new Error('no sample');
+    const bytes = bytesOf(lines, false);
+    const textLines: string[] = [];
+    for await (const text of splitLines(chunked(bytes, cuts))) textLines.push(text);
+    for (const inThreadBatches of [0, 2]) {
+      expect(
+        await all(validatedLines({ bytes: chunked(bytes, cuts) }, { workers: 2, inThreadBatches })),
+      ).toEqual(expected(textLines));
+    }
+    expect(expected(textLines).filter((l) => typeof l.verdict === 'string').length).toBeGreaterThan(0);
+    expect(validateBatch([new TextDecoder().decode(notUtf8)])).not.toEqual(validateBatch([EVENTS[0] ?? '']));
   });
 
   it('refuses a number of workers that is not a whole number >= 0', async () => {

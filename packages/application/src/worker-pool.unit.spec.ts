@@ -6,7 +6,7 @@ describe('WorkerPool', () => {
   it('answers requests by kind from a worker thread', async () => {
     const pool = new WorkerPool(1);
     try {
-      const verdicts = await pool.run({ kind: 'validate-lines', lines: ['', '{"broken'] });
+      const verdicts = await pool.run({ kind: 'validate-lines', batch: ['', '{"broken'] });
       expect(verdicts[0]).toBeNull();
       expect(verdicts[1]).toEqual([expect.objectContaining({ reason: 'not-json' })]);
     } finally {
@@ -28,7 +28,7 @@ describe('WorkerPool', () => {
       await expect(pool.run(bad)).rejects.toThrow();
       // Long after the worker has exited (its exit event fails only what waits at that moment):
       await new Promise((resolve) => setTimeout(resolve, 200));
-      await expect(pool.run({ kind: 'validate-lines', lines: [''] })).rejects.toThrow();
+      await expect(pool.run({ kind: 'validate-lines', batch: [''] })).rejects.toThrow();
     } finally {
       await pool.close();
     }

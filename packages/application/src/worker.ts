@@ -1,13 +1,13 @@
 //! The worker thread of the CLI's parallel work: checks blocks of an exported history (`verifyHistoryInParallel`)
 //! and validates batches of an import's lines (`validatedLines`), one request at a time, answered by its id.
 import { parentPort } from 'node:worker_threads';
-import { validateBatch, type LineVerdict } from './validate-lines';
+import { validateLineBatch, type LineBatch, type LineVerdict } from './validate-lines';
 import { checkBlock, type BlockResult, type CheckOptions } from './verify-block';
 
 /** What a worker is asked to do. */
 export type WorkerRequest =
   | { kind: 'check-block'; index: number; firstLine: number; bytes: Uint8Array; options: CheckOptions }
-  | { kind: 'validate-lines'; lines: string[] };
+  | { kind: 'validate-lines'; batch: LineBatch };
 
 /** The answer to each kind of request. */
 export interface WorkerResults {
@@ -20,7 +20,7 @@ export function handle(request: WorkerRequest): WorkerResults[WorkerRequest['kin
     case 'check-block':
       return checkBlock(request.bytes, request.firstLine, request.options);
     case 'validate-lines':
-      return validateBatch(request.lines);
+      return validateLineBatch(request.batch);
   }
 }
 

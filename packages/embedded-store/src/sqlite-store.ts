@@ -26,6 +26,7 @@ import {
   FirstLines,
   checkAsOfPosition,
   conflictingId,
+  lineInput,
   validatedLines,
   DEFAULT_MAX_ERRORS,
   type BudgetStore,
@@ -273,7 +274,7 @@ export class EmbeddedStore implements BudgetStore {
     let failed = false;
     const firstLines = new FirstLines();
     const dirtyYears = new Map<string, Set<number>>();
-    for await (const batch of validatedLines(source(), options.validation)) {
+    for await (const batch of validatedLines(lineInput(source), options.validation)) {
       for (const { line, verdict } of batch) {
         if (line % 100_000 === 0) options.onProgress?.({ phase: 'validating', lines: line });
         if (verdict === null) continue;

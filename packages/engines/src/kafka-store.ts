@@ -27,6 +27,7 @@ import {
   checkAsOfPosition,
   conflictingId,
   eventKey,
+  lineInput,
   validatedLines,
   DEFAULT_MAX_ERRORS,
   type BudgetStore,
@@ -484,7 +485,7 @@ export class KafkaStore implements BudgetStore {
       pending = [];
     };
     // Validated a batch at a time by a worker thread for large input (`validatedLines`), ids compared here.
-    for await (const batch of validatedLines(source(), options.validation)) {
+    for await (const batch of validatedLines(lineInput(source), options.validation)) {
       for (const { line: lineNumber, verdict } of batch) {
         if (lineNumber % 100_000 === 0) options.onProgress?.({ phase: 'validating', lines: lineNumber });
         if (verdict === null) continue;

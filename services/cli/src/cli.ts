@@ -18,6 +18,7 @@ import {
   replayHistoryInParallel,
   trialBalanceTable,
   verifyHistoryInParallel,
+  withoutByteOrderMark,
   type BudgetStore,
   type ImportResult,
 } from '@budget/application';
@@ -167,17 +168,20 @@ export function buildProgram(environment: Environment, io: Io, setExitCode: (cod
       const path = spooled?.path ?? inputPath(file);
       try {
         const result = await withStore(environment, 'write', (store) =>
-          store.importLines(() => fileLines(path), {
-            // Every bad line is listed (CONTRACT section 2), however many there are.
-            maxErrors: Number.POSITIVE_INFINITY,
-            onProgress: (p) => {
-              // "decided", not "appended": the embedded store appends them all at the end or none (a bad line
-              // further on refuses the whole file).
-              io.err(
-                `${{ validating: 'validated', deciding: 'decided', appending: 'appended' }[p.phase]} ${p.lines} lines\n`,
-              );
+          store.importLines(
+            Object.assign(() => fileLines(path), { bytes: () => withoutByteOrderMark(fileBytes(path)) }),
+            {
+              // Every bad line is listed (CONTRACT section 2), however many there are.
+              maxErrors: Number.POSITIVE_INFINITY,
+              onProgress: (p) => {
+                // "decided", not "appended": the embedded store appends them all at the end or none (a bad line
+                // further on refuses the whole file).
+                io.err(
+                  `${{ validating: 'validated', deciding: 'decided', appending: 'appended' }[p.phase]} ${p.lines} lines\n`,
+                );
+              },
             },
-          }),
+          ),
         );
         setExitCode(printImportResult(io, result, options.format));
       } catch (error) {

@@ -4,7 +4,7 @@ import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { UserError, eachLine, splitLineBatches } from '@budget/application';
+import { UserError, eachLine, splitLineBatches, withoutByteOrderMark } from '@budget/application';
 
 async function checkReadable(path: string): Promise<void> {
   if (path === '-') return;
@@ -22,15 +22,10 @@ export async function* fileBytes(path: string): AsyncGenerator<Uint8Array> {
   for await (const chunk of input) yield chunk as Uint8Array;
 }
 
-/** The lines of a file (or standard input for "-"), a batch per chunk read (`splitLineBatches`). */
-export async function* fileLineBatches(path: string): AsyncGenerator<string[]> {
-  let first = true;
-  for await (const batch of splitLineBatches(fileBytes(path))) {
-    // A byte-order mark, as spreadsheet programs write, is not part of the first record.
-    if (first && batch[0]?.startsWith('\uFEFF') === true) batch[0] = batch[0].slice(1);
-    first = false;
-    yield batch;
-  }
+/** The lines of a file (or standard input for "-"), a batch per chunk read (`splitLineBatches`), without the
+ *  byte-order mark that spreadsheet programs write before the first record. */
+export function fileLineBatches(path: string): AsyncGenerator<string[]> {
+  return splitLineBatches(withoutByteOrderMark(fileBytes(path)));
 }
 
 export function fileLines(path: string): AsyncGenerator<string> {
