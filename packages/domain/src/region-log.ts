@@ -6,6 +6,7 @@ import {
   sealRecord,
   sha256Hex,
   canonicalScalar,
+  previousHashJson,
   spliceDecidedRecordJson,
   unhashedRecord,
   type LogRecord,
@@ -70,6 +71,8 @@ export class RegionLog {
   /** The last `recordedAt` given to `appendPrepared`, and its JSON (one per import). */
   private recordedAt = '';
   private recordedAtJson = '""';
+  /** The last hash `appendPrepared` computed (64 hex digits, so its JSON is itself in quotes). */
+  private ownHash: string | undefined;
 
   static empty(region: string): RegionLog {
     return new RegionLog(initialState(region), new Ledger(region));
@@ -149,11 +152,14 @@ export class RegionLog {
       this.recordedAt = recordedAt;
       this.recordedAtJson = canonicalScalar(recordedAt);
     }
+    // Checked for hex digits unless this log computed it: `lastHash` is also set from snapshots and records.
+    const prevHashJson = prevHash === this.ownHash ? `"${prevHash}"` : previousHashJson(prevHash);
     const hash = sha256Hex(
-      spliceDecidedRecordJson(content, cut, outcome, position, prevHash, reason, this.recordedAtJson),
+      spliceDecidedRecordJson(content, cut, outcome, position, prevHashJson, reason, this.recordedAtJson),
     );
     this.length = position;
     this.lastHash = hash;
+    this.ownHash = hash;
     return { position, outcome, reason, prevHash, hash, year, entries };
   }
 
