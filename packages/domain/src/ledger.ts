@@ -68,25 +68,34 @@ export interface TrialBalance {
   balanced: boolean;
 }
 
-/** A transfer of `cents` from `credit` to `debit`; a negative amount flips the sides. */
+/** Adds the lines of a transfer of `cents` from `credit` to `debit` to `lines`; a negative amount flips the sides. */
+function addTransfer(lines: JournalLine[], debit: string, credit: string, cents: bigint): void {
+  if (cents === 0n) return;
+  if (cents > 0n) {
+    lines.push(
+      { account: debit, debitCents: cents, creditCents: 0n },
+      { account: credit, debitCents: 0n, creditCents: cents },
+    );
+  } else {
+    lines.push(
+      { account: credit, debitCents: -cents, creditCents: 0n },
+      { account: debit, debitCents: 0n, creditCents: -cents },
+    );
+  }
+}
+
+/** The lines of a transfer of `cents` from `credit` to `debit` (`addTransfer`). */
 function transfer(debit: string, credit: string, cents: bigint): JournalLine[] {
-  if (cents === 0n) return [];
-  return cents > 0n
-    ? [
-        { account: debit, debitCents: cents, creditCents: 0n },
-        { account: credit, debitCents: 0n, creditCents: cents },
-      ]
-    : [
-        { account: credit, debitCents: -cents, creditCents: 0n },
-        { account: debit, debitCents: 0n, creditCents: -cents },
-      ];
+  const lines: JournalLine[] = [];
+  addTransfer(lines, debit, credit, cents);
+  return lines;
 }
 
 export class Ledger {
   /** year -> account -> balance (debit positive). */
   readonly balances = new Map<number, Map<string, bigint>>();
-  /** (year, account) pairs changed since the last takeDirty(), for stores that persist balances. */
-  private dirty = new Map<number, Set<string>>();
+  /** Years whose balances changed since the last takeDirty(), for stores that persist balances. */
+  private dirty = new Set<number>();
   /** Account names built once per action: building and hashing them on every event cost a fifth of a replay. */
   private readonly actionAccounts = new Map<string, ActionAccounts>();
   private readonly fundsAccounts = new Map<string, string>();
@@ -115,20 +124,16 @@ export class Ledger {
       year = new Map();
       this.balances.set(entry.year, year);
     }
-    let dirtyYear = this.dirty.get(entry.year);
-    if (dirtyYear === undefined) {
-      dirtyYear = new Set();
-      this.dirty.set(entry.year, dirtyYear);
-    }
+    this.dirty.add(entry.year);
     for (const line of entry.lines) {
       year.set(line.account, (year.get(line.account) ?? 0n) + line.debitCents - line.creditCents);
-      dirtyYear.add(line.account);
     }
   }
 
-  takeDirty(): Map<number, Set<string>> {
+  /** The years whose balances changed since the last call. */
+  takeDirty(): Set<number> {
     const dirty = this.dirty;
-    this.dirty = new Map();
+    this.dirty = new Set();
     return dirty;
   }
 
@@ -204,24 +209,29 @@ export class Ledger {
   private realignActionYear(state: RegionState, actionId: string, year: number, emit: Emit): void {
     const figures = actionYearFigures(state, actionId, year);
     const accounts = this.accountsOf(actionId, state.funderIds);
+    const posted = this.balances.get(year);
+    const balance = (account: string): bigint => posted?.get(account) ?? 0n;
     const lines: JournalLine[] = [];
-    state.funderIds.forEach((funder, i) => {
+    const funders = state.funderIds;
+    for (let i = 0; i < funders.length; i++) {
       const spentAccount = accounts.spending[i] ?? '';
       const allocationAccount = accounts.allocation[i] ?? '';
-      const postedSpent = this.balance(year, spentAccount);
-      const postedAllocated =
-        this.balance(year, allocationAccount) + postedSpent + this.balance(year, accounts.released[i] ?? '');
-      lines.push(
-        ...transfer(
-          allocationAccount,
-          this.fundsAccount(funder),
-          (figures.allocatedCents[i] ?? 0n) - postedAllocated,
-        ),
+      const postedSpent = balance(spentAccount);
+      const postedAllocated = balance(allocationAccount) + postedSpent + balance(accounts.released[i] ?? '');
+      addTransfer(
+        lines,
+        allocationAccount,
+        this.fundsAccount(funders[i] ?? ''),
+        (figures.allocatedCents[i] ?? 0n) - postedAllocated,
       );
-      lines.push(...transfer(spentAccount, allocationAccount, (figures.spentCents[i] ?? 0n) - postedSpent));
-    });
-    const postedUnfunded = this.balance(year, accounts.unfunded);
-    lines.push(...transfer(accounts.unfunded, 'unfunded-budget', figures.unfundedCents - postedUnfunded));
+      addTransfer(lines, spentAccount, allocationAccount, (figures.spentCents[i] ?? 0n) - postedSpent);
+    }
+    addTransfer(
+      lines,
+      accounts.unfunded,
+      'unfunded-budget',
+      figures.unfundedCents - balance(accounts.unfunded),
+    );
     if (lines.length > 0) this.emit(emit, year, `figures of ${actionId} realigned`, lines);
   }
 
@@ -232,7 +242,7 @@ export class Ledger {
       const lines: JournalLine[] = [];
       accounts.allocation.forEach((allocation, i) => {
         const remaining = this.balance(year, allocation);
-        lines.push(...transfer(accounts.released[i] ?? '', allocation, remaining));
+        addTransfer(lines, accounts.released[i] ?? '', allocation, remaining);
       });
       this.emit(emit, year, `unspent allocation of ${actionId} released at year end`, lines);
     }

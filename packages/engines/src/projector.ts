@@ -274,7 +274,7 @@ export class Projector {
         body: JSON.stringify(allocationReport(log.state, year, position)),
       }));
       const reports = bodies.map(({ year, body }) => guardedUpsert(region, year, position, body));
-      const balances = [...log.ledger.takeDirty().keys()].map((year) =>
+      const balances = [...log.ledger.takeDirty()].map((year) =>
         guardedUpsert(
           region,
           year,
