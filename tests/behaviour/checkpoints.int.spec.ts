@@ -16,7 +16,7 @@ describe('as-of reports with checkpoints', () => {
       await Promise.resolve();
       yield* lines;
     };
-    const withCheckpoints = EmbeddedStore.open(join(tempDir('cp'), 'data'), { checkpointInterval: 250 });
+    const withCheckpoints = EmbeddedStore.open(join(tempDir('cp'), 'data'), { checkpointInterval: 50 });
     const without = EmbeddedStore.open(join(tempDir('nocp'), 'data'), { checkpointInterval: 1_000_000_000 });
     try {
       // Two imports, so checkpoints are written by more than one transaction.
@@ -35,7 +35,7 @@ describe('as-of reports with checkpoints', () => {
       const log = RegionLog.empty('zuid-limburg');
       for await (const record of withCheckpoints.history('zuid-limburg')) {
         log.applyRecorded(record);
-        if (checkpointDue(record.position, due.at(-1) ?? 0, log.state.spending.size, 250))
+        if (checkpointDue(record.position, due.at(-1) ?? 0, log.state.spending.size, 50))
           due.push(record.position);
       }
       expect(stored).toEqual(due);
@@ -53,13 +53,14 @@ describe('as-of reports with checkpoints', () => {
     }
   });
 
-  it('are due after a fixed interval or a quarter of the spending items, whichever is more, since the last one', () => {
+  it('are due after a fixed interval or as many positions as there are spending items, whichever is more, since the last one', () => {
     expect(checkpointDue(249, 0, 10, 250)).toBe(false);
     expect(checkpointDue(250, 0, 10, 250)).toBe(true);
-    expect(checkpointDue(250, 0, 1001, 250)).toBe(false);
-    expect(checkpointDue(251, 0, 1001, 250)).toBe(true);
-    expect(checkpointDue(850_000, 600_000, 1_000_000, 100_000)).toBe(true);
-    expect(checkpointDue(849_999, 600_000, 1_000_000, 100_000)).toBe(false);
+    expect(checkpointDue(1000, 0, 1001, 250)).toBe(false);
+    expect(checkpointDue(1001, 0, 1001, 250)).toBe(true);
+    expect(checkpointDue(1_450_000, 600_000, 850_000, 100_000)).toBe(true);
+    expect(checkpointDue(1_449_999, 600_000, 850_000, 100_000)).toBe(false);
+    expect(checkpointDue(700_000, 600_000, 50_000, 100_000)).toBe(true);
   });
 
   it("count an older store's whole-state checkpoint as the last one", async () => {
@@ -72,12 +73,12 @@ describe('as-of reports with checkpoints', () => {
     try {
       await older.importLines(async function* () {
         await Promise.resolve();
-        yield* lines.slice(0, 1000);
+        yield* lines.slice(0, 300);
       });
       for await (const record of older.history('zuid-limburg')) log.applyRecorded(record);
       older.db
         .prepare('INSERT INTO checkpoints (region, position, snapshot) VALUES (?, ?, ?)')
-        .run('zuid-limburg', 1000, JSON.stringify(snapshotOf(log)));
+        .run('zuid-limburg', 300, JSON.stringify(snapshotOf(log)));
     } finally {
       await older.close();
     }
@@ -89,9 +90,9 @@ describe('as-of reports with checkpoints', () => {
       });
       const due: number[] = [];
       for await (const record of store.history('zuid-limburg')) {
-        if (record.position <= 1000) continue;
+        if (record.position <= 300) continue;
         log.applyRecorded(record);
-        if (checkpointDue(record.position, due.at(-1) ?? 1000, log.state.spending.size, 250))
+        if (checkpointDue(record.position, due.at(-1) ?? 300, log.state.spending.size, 250))
           due.push(record.position);
       }
       const stored = store.db

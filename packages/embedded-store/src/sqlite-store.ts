@@ -62,11 +62,12 @@ const REGION_WIDE = 0;
 
 /**
  * Whether a region's log at `position` is due for a state checkpoint: once at least `interval` positions, and at least
- * a quarter as many positions as the state holds spending items, have passed since the last one. A checkpoint costs
- * about as much as the state is large, so each event pays for at most about four items' worth of checkpoint however
- * long the log grows; with a fixed interval alone, each event would pay a share of the whole state, which grows with
- * the log. An as-of report restores the nearest checkpoint and applies the events after it: both of the order of
- * the state.
+ * as many positions as the state holds spending items, have passed since the last one. A checkpoint costs about as
+ * much as the state is large, so each event pays for at most about one item's worth of checkpoint however long the
+ * log grows; with a fixed interval alone, each event would pay a share of the whole state, which grows with the log.
+ * An as-of report restores the nearest checkpoint and applies the events of its year after it: both of the order of
+ * the state. (A quarter of the items, as before, made each event pay for four: 0.6-0.8 s of CPU in an import of
+ * 1,000,000 events, against as-of reports at most about half a second faster on that log.)
  */
 export function checkpointDue(
   position: number,
@@ -74,7 +75,7 @@ export function checkpointDue(
   spendingItems: number,
   interval: number,
 ): boolean {
-  return position - lastCheckpoint >= Math.max(interval, Math.ceil(spendingItems / 4));
+  return position - lastCheckpoint >= Math.max(interval, spendingItems);
 }
 
 /** What a backup holds: each region's log length as of the copy, and the file's size. */
