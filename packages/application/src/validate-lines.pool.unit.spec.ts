@@ -64,18 +64,24 @@ beforeEach(() => {
 });
 
 describe('validatedLines and its worker threads', () => {
-  it('starts no worker for input that fits in the batches validated in this thread', async () => {
-    const { lines, state } = source(30);
-    expect(await drain(validatedLines(lines, { workers: 1, batchLines: 10, inThreadBatches: 3 }))).toBe(30);
+  it('starts no worker for input that fits in half of the lines validated in this thread', async () => {
+    const { lines, state } = source(20);
+    expect(await drain(validatedLines(lines, { workers: 1, batchLines: 10, inThreadBatches: 4 }))).toBe(20);
     expect(pools.started).toBe(0);
     expect(state.closed).toBe(true);
   });
 
-  it('starts workers once the input goes on beyond them, and closes them and the input at the end', async () => {
-    const { lines, state } = source(31);
-    expect(await drain(validatedLines(lines, { workers: 1, batchLines: 10, inThreadBatches: 3 }))).toBe(31);
-    expect([pools.started, pools.closed]).toEqual([1, 1]);
-    expect(state.closed).toBe(true);
+  it('starts workers once the input goes on beyond half of them, and closes them and the input at the end', async () => {
+    for (const count of [21, 41]) {
+      pools.started = 0;
+      pools.closed = 0;
+      const { lines, state } = source(count);
+      expect(await drain(validatedLines(lines, { workers: 1, batchLines: 10, inThreadBatches: 4 }))).toBe(
+        count,
+      );
+      expect([pools.started, pools.closed]).toEqual([1, 1]);
+      expect(state.closed).toBe(true);
+    }
   });
 
   it('closes the workers and the input when the reader stops early', async () => {

@@ -26,12 +26,13 @@ export interface ParallelValidationOptions {
   /** Lines per batch sent to a worker, for input given as lines; input given as bytes (`LineBytes`) goes a chunk
    *  of whole lines at a time (`wholeLineChunks`: 1 MiB, about 3,000 events, from a file). */
   batchLines?: number;
-  /** Batches validated in this thread before any worker is started (0: workers from the first batch on). */
+  /** Validated in this thread before workers take over: this many times `batchLines` lines (0: workers from the
+   *  first batch on). The workers are started half-way through them. */
   inThreadBatches?: number;
 }
 
 const DEFAULT_BATCH_LINES = 2000;
-/** 10 batches: 20,000 lines, about a quarter of a second of validating; a worker takes a good part of that to start. */
+/** 10 batches: 20,000 lines, about a quarter of a second of validating; a worker takes a tenth of a second to start. */
 const DEFAULT_IN_THREAD_BATCHES = 10;
 
 /**
@@ -86,11 +87,11 @@ async function* batches(source: AsyncIterable<string>, size: number): AsyncGener
 
 /**
  * The input's lines with their verdicts, a batch at a time, in input order. Input given as bytes is split into
- * lines and decoded by the thread that validates them (`decodeLines`, as `splitLines` does it). The first `inThreadBatches` batches are
- * validated in this thread: small and middling input (an HTTP request, a month of spending) is done before a
- * worker could have started. Only input that goes on beyond them is handed to worker threads, which validate while
- * this thread works through the batches already answered; at most two batches per worker are in flight, so memory
- * stays flat however long the input is.
+ * lines and decoded by the thread that validates them (`decodeLines`, as `splitLines` does it). The first
+ * `inThreadBatches` x `batchLines` lines are validated in this thread: small input (an HTTP request, a month of
+ * spending) is done before a worker could have started. Input that goes on beyond half of them starts the worker
+ * threads, so they are ready for what comes after; those validate while this thread works through the batches
+ * already answered. At most two batches per worker are in flight, so memory stays flat however long the input is.
  */
 export async function* validatedLines(
   source: AsyncIterable<string> | LineBytes,
@@ -115,17 +116,20 @@ export async function* validatedLines(
     nextLine += verdicts.length;
     return verdicts.map((verdict, i) => ({ line: first + i, verdict }));
   };
+  /** Lines validated in this thread before workers take over (input as bytes comes a chunk of lines at a time). */
+  const inThreadLines = inThreadBatches * batchLines;
   let pool: WorkerPool | undefined;
   try {
-    for (let done = 0; size === 0 || done < inThreadBatches; done++) {
-      const next = await input.next();
-      if (next.done === true) return;
+    let next = await input.next();
+    while (next.done !== true && (size === 0 || nextLine - 1 < inThreadLines)) {
+      // Half-way through, the workers are started: a worker takes about a tenth of a second to start, and so is
+      // ready when the input goes on beyond these lines.
+      if (size > 0 && pool === undefined && nextLine - 1 >= inThreadLines / 2) pool = new WorkerPool(size);
       yield numbered(next.value, validateLineBatch(next.value));
+      next = await input.next();
     }
-    // Only input that goes on beyond the first batches starts the workers.
-    const beyond = await input.next();
-    if (beyond.done === true) return;
-    pool = new WorkerPool(size);
+    if (next.done === true) return;
+    pool ??= new WorkerPool(size);
     const workers = pool;
     const inFlight: { batch: LineBatch; verdicts: Promise<LineVerdict[]> }[] = [];
     const send = (batch: LineBatch): void => {
@@ -134,7 +138,7 @@ export async function* validatedLines(
       verdicts.catch(() => undefined);
       inFlight.push({ batch, verdicts });
     };
-    send(beyond.value);
+    send(next.value);
     for (;;) {
       while (inFlight.length < size * 2) {
         const next = await input.next();
