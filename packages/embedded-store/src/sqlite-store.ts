@@ -39,6 +39,7 @@ import { SCHEMA, SCHEMA_VERSION } from './schema';
 import { SqliteEventLog } from './sqlite-log';
 import { SqliteProjectionStore } from './sqlite-projections';
 import { AppendedLines, storedContent, type StoredEvent } from './line-checks';
+import { NewIds } from './new-ids';
 
 export const DATABASE_FILE = 'budget.sqlite';
 /** Page size of a new store's database file (see `EmbeddedStore.open`). */
@@ -274,6 +275,19 @@ export class EmbeddedStore implements BudgetStore {
      */
     let failed = false;
     const firstLines = new FirstLines();
+    /**
+     * Per region, the ids this import appended when the region's log was empty as the import began on it (only
+     * those can be in it); null for a region whose log held records then, each of whose ids is looked up.
+     */
+    const newIds = new Map<string, NewIds | null>();
+    const newIdsOf = (region: string): NewIds | null => {
+      let ids = newIds.get(region);
+      if (ids === undefined) {
+        ids = this.regionLog(region).length === 0 ? new NewIds() : null;
+        newIds.set(region, ids);
+      }
+      return ids;
+    };
     const dirtyYears = new Map<string, Set<number>>();
     for await (const batch of validatedLines(lineInput(source), options.validation)) {
       for (const { line, verdict } of batch) {
@@ -289,7 +303,8 @@ export class EmbeddedStore implements BudgetStore {
         const prepared = readPreparedEvent(verdict);
         const { event, content } = prepared;
         const { region, id } = event;
-        const existing = inLog.get(region, id);
+        const appendedIds = newIdsOf(region);
+        const existing = appendedIds?.mayHold(id) === false ? undefined : inLog.get(region, id);
         if (existing !== undefined) {
           const refused = firstLines.compare(region, id, content);
           const earlier = appendedLines.get(region)?.lineOf(existing.position);
@@ -329,6 +344,7 @@ export class EmbeddedStore implements BudgetStore {
           appendedLines.set(region, lines);
         }
         lines.add(sealed.position, line);
+        appendedIds?.add(id);
         counts.appended += 1;
         if (sealed.outcome === 'accepted') {
           counts.accepted += 1;
