@@ -10,20 +10,8 @@ export function apportion(amountCents: bigint, key: FundingKey): bigint[] {
   if (amountCents < 0n) throw new Error(`apportion takes a non-negative amount, got ${String(amountCents)}`);
   const { numerators, denominator, funders } = key;
   if (numerators.length === 2) {
-    // The usual key (two centre municipalities), without the loops and the sort. The numerators sum to the
-    // denominator, so the remainders sum to 0 or d: at most one cent is left over, and it goes to the larger
-    // remainder, a tie to the first funder (a key's funders are in code-point order, so the lower id).
-    const scaled0 = amountCents * (numerators[0] ?? 0n);
-    const scaled1 = amountCents * (numerators[1] ?? 0n);
-    const part0 = scaled0 / denominator;
-    const part1 = scaled1 / denominator;
-    const leftover = amountCents - part0 - part1;
-    if (leftover === 0n) return [part0, part1];
-    if (leftover === 1n) {
-      return scaled1 - part1 * denominator > scaled0 - part0 * denominator
-        ? [part0, part1 + 1n]
-        : [part0 + 1n, part1];
-    }
+    const first = firstOfTwo(amountCents, numerators[0] ?? 0n, numerators[1] ?? 0n, denominator);
+    if (first !== undefined) return [first, amountCents - first];
   }
   const parts: bigint[] = new Array<bigint>(numerators.length);
   const remainders: bigint[] = new Array<bigint>(numerators.length);
@@ -55,6 +43,29 @@ export function apportion(amountCents: bigint, key: FundingKey): bigint[] {
 }
 
 /**
+ * The first funder's part of a key of two (the usual key: two centre municipalities), without the loops and the
+ * sort; the second's is the rest. The numerators sum to the denominator, so the remainders sum to 0 or d: at most
+ * one cent is left over, and it goes to the larger remainder, a tie to the first funder (a key's funders are in
+ * code-point order, so the lower id). Undefined for numerators that do not sum to the denominator.
+ */
+function firstOfTwo(
+  amountCents: bigint,
+  numerator0: bigint,
+  numerator1: bigint,
+  denominator: bigint,
+): bigint | undefined {
+  const scaled0 = amountCents * numerator0;
+  const scaled1 = amountCents * numerator1;
+  const part0 = scaled0 / denominator;
+  const part1 = scaled1 / denominator;
+  const leftover = amountCents - part0 - part1;
+  if (leftover === 0n) return part0;
+  if (leftover === 1n)
+    return scaled1 - part1 * denominator > scaled0 - part0 * denominator ? part0 : part0 + 1n;
+  return undefined;
+}
+
+/**
  * The sum of `apportion(amount, key)` over many amounts, as spending re-apportioned item by item after a key change
  * needs it (each item is split on its own, as the contract says, so the sum of the splits is not the split of the
  * sum).
@@ -62,6 +73,33 @@ export function apportion(amountCents: bigint, key: FundingKey): bigint[] {
 export function apportionSum<T>(
   items: ArrayLike<T>,
   /** The item's amount in cents, or null to leave it out. */
+  amountOf: (item: T) => bigint | null,
+  key: FundingKey,
+): bigint[] {
+  const count = key.numerators.length;
+  if (count === 2) {
+    // Two funders: the first's parts summed, the second's the rest of the whole (no array per item).
+    const [numerator0 = 0n, numerator1 = 0n] = key.numerators;
+    let first = 0n;
+    let whole = 0n;
+    for (let index = 0; index < items.length; index++) {
+      const amountCents = amountOf(items[index] as T);
+      if (amountCents === null) continue;
+      if (amountCents < 0n)
+        throw new Error(`apportion takes a non-negative amount, got ${String(amountCents)}`);
+      const part = firstOfTwo(amountCents, numerator0, numerator1, key.denominator);
+      if (part === undefined) return apportionEach(items, amountOf, key);
+      first += part;
+      whole += amountCents;
+    }
+    return [first, whole - first];
+  }
+  return apportionEach(items, amountOf, key);
+}
+
+/** `apportionSum` for any key: each amount apportioned on its own and the parts added up. */
+function apportionEach<T>(
+  items: ArrayLike<T>,
   amountOf: (item: T) => bigint | null,
   key: FundingKey,
 ): bigint[] {
