@@ -43,7 +43,8 @@ class Filter {
  * look-up per line was about a tenth of the deciding thread's time on a large import). `mayHold` never says no to
  * an id that was added; it says yes to about 1% of the others, which the caller then looks up. Memory: about 10
  * bits an id, in filters that double in capacity as the ids grow in number, so the import does not need to know
- * how many lines it has.
+ * how many lines it has. The hashes are not keyed (unlike `IdTable`'s): ids chosen to collide can only make more of
+ * them "maybe", each then looked up, never give a wrong answer.
  */
 export class NewIds {
   private readonly filters: Filter[] = [new Filter(FIRST_CAPACITY)];
