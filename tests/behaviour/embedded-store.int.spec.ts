@@ -115,3 +115,56 @@ describe('the embedded store after a refused import', () => {
     }
   });
 });
+
+describe('the embedded store and the ids of regions new to it', () => {
+  const lines = (events: unknown[]) =>
+    async function* () {
+      await Promise.resolve();
+      yield* events.map((e) => (typeof e === 'string' ? e : JSON.stringify(e)));
+    };
+
+  it('finds repeats in several new regions, after a refused import and in a region first reached after a bad line', async () => {
+    const store = EmbeddedStore.open(join(tempDir('new-regions'), 'data'));
+    try {
+      const north = new EventBuilder('noord-limburg');
+      const south = new EventBuilder('zuid-limburg');
+      const central = new EventBuilder('midden-limburg');
+      const spend = (b: EventBuilder, count: number) =>
+        Array.from({ length: count }, (_, i) => b.spending(`s${i}`, 'A1', 2024, `${i + 1}.00`));
+      const northEvents = [north.configured(), north.action('A1'), ...spend(north, 300)];
+      const southEvents = [south.configured(), south.action('A1'), ...spend(south, 300)];
+      const centralConfigured = central.configured();
+      // Refused: a bad line, then the first lines of a third region and a repeat that differs; nothing is kept.
+      const refused = await store.importLines(
+        lines([
+          ...northEvents,
+          '{"broken',
+          centralConfigured,
+          { ...centralConfigured, actor: 'someone-else' },
+          { ...(northEvents[7] as object), actor: 'someone-else' },
+        ]),
+      );
+      expect(refused.ok).toBe(false);
+      if (refused.ok) return;
+      expect(refused.errors.map((e) => [e.line, e.issues[0]?.reason])).toEqual([
+        [303, 'not-json'],
+        [305, 'conflicting-id'],
+        [306, 'conflicting-id'],
+      ]);
+      expect(await store.regions()).toEqual([]);
+      // The same process again: two new regions interleaved, each repeat far from its first line, identical or not.
+      const mixed = northEvents.flatMap((event, i) => [event, southEvents[i]]);
+      const taken = await store.importLines(lines([...mixed, northEvents[2], southEvents[3]]));
+      expect(taken).toMatchObject({ ok: true, counts: { appended: 604, alreadyPresent: 2 } });
+      const conflicting = await store.importLines(
+        lines([central.configured(), { ...(southEvents[250] as object), actor: 'someone-else' }]),
+      );
+      expect(conflicting.ok).toBe(false);
+      if (conflicting.ok) return;
+      expect(conflicting.errors[0]?.issues[0]?.detail).toContain('the log of zuid-limburg');
+      expect(await store.regions()).toEqual(['noord-limburg', 'zuid-limburg']);
+    } finally {
+      await store.close();
+    }
+  });
+});

@@ -1,10 +1,15 @@
 //! Which ids an import may have appended already, for a region whose log was empty when the import began on it.
 
-/** Bits per id, and probes per id: about 1% of the ids not added answer "maybe" (Bloom's bound for these two). */
+/**
+ * At least this many bits per id (a filter's bits are a power of two), and probes per id: under 1% of the ids not
+ * added answer "maybe" from a full filter (Bloom's bound for these two).
+ */
 const BITS_PER_ID = 10;
 const PROBES = 7;
-/** 1,048,576 ids in 1.25 MiB: one filter for most imports. */
-const FIRST_CAPACITY = 1 << 20;
+/** The first filter: 4,096 ids in 8 KiB, so that a region with few events costs little (a file may hold many). */
+const FIRST_CAPACITY = 1 << 12;
+/** Each next filter holds this many times as many ids: five filters, the last 2 MiB, hold 1,000,000. */
+const GROWTH = 4;
 
 /** One filter of a fixed capacity (a Bloom filter: no false "no", a few false "maybe"). */
 class Filter {
@@ -41,9 +46,9 @@ class Filter {
  * The ids an import appended to one region's log, for a log that was empty when the import began on it: such a
  * log can hold an id only if this import appended it, so an id this says is new needs no look-up in the store (a
  * look-up per line was about a tenth of the deciding thread's time on a large import). `mayHold` never says no to
- * an id that was added; it says yes to about 1% of the others, which the caller then looks up. Memory: about 10
- * bits an id, in filters that double in capacity as the ids grow in number, so the import does not need to know
- * how many lines it has. The hashes are not keyed (unlike `IdTable`'s): ids chosen to collide can only make more of
+ * an id that was added; it says yes to a few percent of the others at most, which the caller then looks up. Memory:
+ * 10-20 bits an id, in filters that grow fourfold in capacity as the ids grow in number, so the import does not
+ * need to know how many lines it has. The hashes are not keyed (unlike `IdTable`'s): ids chosen to collide can only make more of
  * them "maybe", each then looked up, never give a wrong answer.
  */
 export class NewIds {
@@ -57,7 +62,7 @@ export class NewIds {
     if (id !== this.lastId) this.hash(id);
     let last = this.filters[this.filters.length - 1] as Filter;
     if (last.count >= last.capacity) {
-      last = new Filter(last.capacity * 2);
+      last = new Filter(last.capacity * GROWTH);
       this.filters.push(last);
     }
     last.add(this.lastH1, this.lastH2);

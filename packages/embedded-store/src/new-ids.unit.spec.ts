@@ -19,13 +19,13 @@ describe('NewIds', () => {
 
   it('says "maybe" to few ids it was not given, and "no" to most, also past its first capacity', () => {
     const seen = new NewIds();
-    const count = 1_200_000; // beyond the first filter's 1,048,576: a second one is started
+    const count = 1_200_000; // five filters, of 4,096 to 1,048,576 ids
     for (let i = 0; i < count; i++) seen.add(`e-${i}`);
     for (let i = 0; i < count; i += 997) expect(seen.mayHold(`e-${i}`)).toBe(true);
     let maybe = 0;
     const asked = 100_000;
     for (let i = 0; i < asked; i++) if (seen.mayHold(`other-${i}`)) maybe += 1;
-    // Two filters of about 1% each; 3% leaves room without letting a broken hash through.
+    // Five filters of well under 1% each; 3% leaves room without letting a broken hash through.
     expect(maybe / asked).toBeLessThan(0.03);
     expect(maybe).toBeGreaterThan(0);
   });

@@ -283,7 +283,10 @@ export class EmbeddedStore implements BudgetStore {
     const newIdsOf = (region: string): NewIds | null => {
       let ids = newIds.get(region);
       if (ids === undefined) {
-        ids = this.regionLog(region).length === 0 ? new NewIds() : null;
+        // The log held in memory when there is one (it is current: checked at the start of the import), else
+        // the store's, without loading the log: a line that is not appended does not need it.
+        const length = this.logs.get(region)?.length ?? this.logLength(region, this.db);
+        ids = length === 0 ? new NewIds() : null;
         newIds.set(region, ids);
       }
       return ids;
