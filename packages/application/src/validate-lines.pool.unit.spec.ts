@@ -94,6 +94,28 @@ describe('validatedLines and its worker threads', () => {
     expect(state.closed).toBe(true);
   });
 
+  it('fails when a worker answers a batch of bytes with too few verdicts', async () => {
+    pools.shortVerdicts = true;
+    const state = { closed: false };
+    async function* bytes(): AsyncGenerator<Uint8Array> {
+      try {
+        // Three chunks of 20 lines each, the last without its "\n".
+        for (let chunk = 0; chunk < 3; chunk++) {
+          await Promise.resolve();
+          const text = Array.from({ length: 20 }, () => EVENT).join('\n');
+          yield Buffer.from(chunk < 2 ? `${text}\n` : text);
+        }
+      } finally {
+        state.closed = true;
+      }
+    }
+    await expect(
+      drain(validatedLines({ bytes: bytes() }, { workers: 1, inThreadBatches: 0 })),
+    ).rejects.toThrow('19 verdicts for a batch of 20 lines');
+    expect([pools.started, pools.closed]).toEqual([1, 1]);
+    expect(state.closed).toBe(true);
+  });
+
   it('fails, closing the workers and the input, when a worker answers a batch with too few verdicts', async () => {
     pools.shortVerdicts = true;
     const { lines, state } = source(50);

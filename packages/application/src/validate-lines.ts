@@ -62,6 +62,13 @@ function linesOf(batch: LineBatch): string[] {
   return decodeLines(Buffer.from(batch.buffer, batch.byteOffset, batch.byteLength));
 }
 
+/** The lines of a batch of bytes as `decodeLines` splits them: one more than its "\n". */
+function lineCount(bytes: Uint8Array): number {
+  let count = 1;
+  for (let at = bytes.indexOf(0x0a); at !== -1; at = bytes.indexOf(0x0a, at + 1)) count += 1;
+  return count;
+}
+
 export function validateLineBatch(batch: LineBatch): LineVerdict[] {
   return validateBatch(linesOf(batch));
 }
@@ -116,9 +123,10 @@ export async function* validatedLines(
   )[Symbol.asyncIterator]();
   let nextLine = 1;
   const numbered = (batch: LineBatch, verdicts: LineVerdict[]): ValidatedLine[] => {
-    // A batch of bytes has as many lines as its verdicts: the thread that decoded it split it.
-    if (Array.isArray(batch) && verdicts.length !== batch.length)
-      throw new Error(`${verdicts.length} verdicts for a batch of ${batch.length} lines`);
+    // A batch of bytes holds one line more than it holds "\n" (`wholeLineChunks` leaves the last one out).
+    const lines = Array.isArray(batch) ? batch.length : lineCount(batch);
+    if (verdicts.length !== lines)
+      throw new Error(`${verdicts.length} verdicts for a batch of ${lines} lines`);
     const first = nextLine;
     nextLine += verdicts.length;
     return verdicts.map((verdict, i) => ({ line: first + i, verdict }));

@@ -113,7 +113,9 @@ describe('validatedLines', () => {
     for await (const text of splitLines(chunked(bytes, cuts))) textLines.push(text);
     for (const inThreadBatches of [0, 2]) {
       expect(
-        await all(validatedLines({ bytes: chunked(bytes, cuts) }, { workers: 2, inThreadBatches })),
+        await all(
+          validatedLines({ bytes: chunked(bytes, cuts) }, { workers: 2, batchLines: 50, inThreadBatches }),
+        ),
       ).toEqual(expected(textLines));
     }
     expect(expected(textLines).filter((l) => typeof l.verdict === 'string').length).toBeGreaterThan(0);
