@@ -33,6 +33,11 @@ async function collect(records: AsyncIterable<LogRecord>): Promise<LogRecord[]> 
   return all;
 }
 
+/** The line with its amount changed: the same id with other content. */
+function withAmountLine(line: string): string {
+  return line.replace(/"amount":"[^"]*"/, '"amount":"999.99"');
+}
+
 function counts(result: ImportResult) {
   if (!result.ok) throw new Error(`import refused: ${JSON.stringify(result.errors)}`);
   return result.counts;
@@ -259,6 +264,53 @@ export function budgetStoreBehaviour(name: string, open: () => Promise<StoreFixt
           code: 'position-out-of-range',
         });
       }));
+
+    it('reads input given as bytes as the same lines given as text, through worker threads too', async () => {
+      const b = new EventBuilder();
+      const events = [
+        ...smallScenario(b),
+        ...Array.from({ length: 40 }, (_, i) => b.spending(`p${i}`, 'A1', 2024, `${i + 1}.25`)),
+      ];
+      const good = events.map((e) => JSON.stringify(e));
+      // Line ends of both kinds, a blank line, a repeat far from its first line, and (for the refused input) a bad
+      // line and a conflicting repeat.
+      const texts = [good, [...good.slice(0, 30), '', ...good.slice(30), good[5] ?? '']];
+      const refusedText = [
+        ...good.slice(0, 20),
+        '{"broken',
+        ...good.slice(20),
+        withAmountLine(good[12] ?? ''),
+      ];
+      const validation = { workers: 1, batchLines: 4, inThreadBatches: 2 };
+      for (const lines of [...texts, refusedText]) {
+        const text = lines.map((line, i) => `${line}${i % 3 === 0 ? '\r\n' : '\n'}`).join('');
+        const bytes = new TextEncoder().encode(text);
+        const viaBytes = Object.assign(source(lines), {
+          bytes: async function* (): AsyncGenerator<Uint8Array> {
+            // Chunks of 97 bytes: cut inside lines, inside a "\r\n", never at a line's end by design.
+            for (let at = 0; at < bytes.length; at += 97) {
+              await Promise.resolve();
+              yield bytes.slice(at, at + 97);
+            }
+          },
+        });
+        const [fromText, fromBytes] = await Promise.all([open(), open()]);
+        try {
+          const textResult = await fromText.store.importLines(source(lines), { validation });
+          const bytesResult = await fromBytes.store.importLines(viaBytes, { validation });
+          expect(bytesResult).toEqual(textResult);
+          if (!textResult.ok) continue;
+          const withoutSealing = (records: LogRecord[]) =>
+            records.map(({ recordedAt: _at, hash: _hash, prevHash: _prev, ...rest }) => rest);
+          expect(withoutSealing(await collect(fromBytes.store.history('zuid-limburg')))).toEqual(
+            withoutSealing(await collect(fromText.store.history('zuid-limburg'))),
+          );
+        } finally {
+          await fromText.stop();
+          await fromBytes.stop();
+        }
+      }
+    });
 
     it('keeps regions apart', () =>
       withStore(async (store) => {
