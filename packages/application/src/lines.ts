@@ -53,6 +53,13 @@ export function decodeLines(bytes: Buffer): string[] {
   return lines;
 }
 
+/** The number of lines `decodeLines` splits the bytes into: one more than their "\n". */
+export function lineCount(bytes: Uint8Array): number {
+  let count = 1;
+  for (let at = bytes.indexOf(NEWLINE); at !== -1; at = bytes.indexOf(NEWLINE, at + 1)) count += 1;
+  return count;
+}
+
 /**
  * The bytes of whole lines, one piece per chunk that completes at least one line: each piece holds the lines that
  * end in that chunk, without the "\n" after the last of them (a last line without "\n" is the last piece). For

@@ -1,7 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { NOT_UTF8_MARK } from '@budget/domain';
-import { decodeLine, splitLineBatches, splitLines, withoutByteOrderMark } from './lines';
+import {
+  decodeLine,
+  decodeLines,
+  lineCount,
+  splitLineBatches,
+  splitLines,
+  withoutByteOrderMark,
+} from './lines';
 import { chunked } from './testing/chunked';
 
 /** What the lines of `text` are by definition: split at "\n", one "\r" before it dropped, no line after a last "\n". */
@@ -64,6 +71,21 @@ describe('splitLines', () => {
     }
     expect(decodeLine(Buffer.from('caf\u00e9', 'latin1'))).toBe(`${NOT_UTF8_MARK}caf\uFFFD`);
     expect(decodeLine(Buffer.from('caf\u00e9 \uFFFD', 'utf8'))).toBe('caf\u00e9 \uFFFD');
+  });
+});
+
+describe('lineCount', () => {
+  it('counts the lines decodeLines splits the bytes into', () => {
+    const text = fc
+      .array(fc.oneof(fc.constantFrom('\n', '\r\n', '\r', 'é', '{"a":1}'), fc.string()), { maxLength: 30 })
+      .map((parts) => parts.join(''));
+    fc.assert(
+      fc.property(text, (input) => {
+        const bytes = Buffer.from(input);
+        expect(lineCount(bytes)).toBe(decodeLines(bytes).length);
+      }),
+      { numRuns: 1000 },
+    );
   });
 });
 

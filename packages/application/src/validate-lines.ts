@@ -2,7 +2,7 @@
 //! input, in order, a bounded number of batches ahead, so the input is never held whole in memory.
 import { availableParallelism } from 'node:os';
 import { prepareEvent, validateLine, type MalformedIssue, type PreparedEventText } from '@budget/domain';
-import { decodeLines, wholeLineChunks } from './lines';
+import { decodeLines, lineCount, wholeLineChunks } from './lines';
 import type { LineSource } from './ports';
 import { WorkerPool } from './worker-pool';
 
@@ -60,13 +60,6 @@ export type LineBatch = string[] | Uint8Array;
 function linesOf(batch: LineBatch): string[] {
   if (Array.isArray(batch)) return batch;
   return decodeLines(Buffer.from(batch.buffer, batch.byteOffset, batch.byteLength));
-}
-
-/** The lines of a batch of bytes as `decodeLines` splits them: one more than its "\n". */
-function lineCount(bytes: Uint8Array): number {
-  let count = 1;
-  for (let at = bytes.indexOf(0x0a); at !== -1; at = bytes.indexOf(0x0a, at + 1)) count += 1;
-  return count;
 }
 
 export function validateLineBatch(batch: LineBatch): LineVerdict[] {
