@@ -18,13 +18,12 @@ import {
   replayHistoryInParallel,
   trialBalanceTable,
   verifyHistoryInParallel,
-  withoutByteOrderMark,
   type BudgetStore,
   type ImportResult,
 } from '@budget/application';
 import { IDENTIFIER_PATTERN, describeIssue, type AllocationReport } from '@budget/domain';
 import type { Environment } from './environment';
-import { fileBytes, fileLineBatches, fileLines, spoolStandardInput } from './lines';
+import { fileBytes, fileLineBatches, fileLines, fileSource, spoolStandardInput } from './lines';
 import { DATABASE_FILE, EmbeddedStore } from '@budget/embedded-store';
 import { openStore } from './store';
 
@@ -168,20 +167,17 @@ export function buildProgram(environment: Environment, io: Io, setExitCode: (cod
       const path = spooled?.path ?? inputPath(file);
       try {
         const result = await withStore(environment, 'write', (store) =>
-          store.importLines(
-            Object.assign(() => fileLines(path), { bytes: () => withoutByteOrderMark(fileBytes(path)) }),
-            {
-              // Every bad line is listed (CONTRACT section 2), however many there are.
-              maxErrors: Number.POSITIVE_INFINITY,
-              onProgress: (p) => {
-                // "decided", not "appended": the embedded store appends them all at the end or none (a bad line
-                // further on refuses the whole file).
-                io.err(
-                  `${{ validating: 'validated', deciding: 'decided', appending: 'appended' }[p.phase]} ${p.lines} lines\n`,
-                );
-              },
+          store.importLines(fileSource(path), {
+            // Every bad line is listed (CONTRACT section 2), however many there are.
+            maxErrors: Number.POSITIVE_INFINITY,
+            onProgress: (p) => {
+              // "decided", not "appended": the embedded store appends them all at the end or none (a bad line
+              // further on refuses the whole file).
+              io.err(
+                `${{ validating: 'validated', deciding: 'decided', appending: 'appended' }[p.phase]} ${p.lines} lines\n`,
+              );
             },
-          ),
+          }),
         );
         setExitCode(printImportResult(io, result, options.format));
       } catch (error) {

@@ -4,7 +4,13 @@ import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { UserError, eachLine, splitLineBatches, withoutByteOrderMark } from '@budget/application';
+import {
+  UserError,
+  eachLine,
+  splitLineBatches,
+  withoutByteOrderMark,
+  type LineSource,
+} from '@budget/application';
 
 async function checkReadable(path: string): Promise<void> {
   if (path === '-') return;
@@ -22,10 +28,21 @@ export async function* fileBytes(path: string): AsyncGenerator<Uint8Array> {
   for await (const chunk of input) yield chunk as Uint8Array;
 }
 
+/** The bytes of a file (or standard input for "-") without the byte-order mark that spreadsheet programs write
+ *  before the first record. */
+function fileBytesWithoutMark(path: string): AsyncGenerator<Uint8Array> {
+  return withoutByteOrderMark(fileBytes(path));
+}
+
 /** The lines of a file (or standard input for "-"), a batch per chunk read (`splitLineBatches`), without the
- *  byte-order mark that spreadsheet programs write before the first record. */
+ *  byte-order mark. */
 export function fileLineBatches(path: string): AsyncGenerator<string[]> {
-  return splitLineBatches(withoutByteOrderMark(fileBytes(path)));
+  return splitLineBatches(fileBytesWithoutMark(path));
+}
+
+/** A file as an import's input: its lines, and the same as bytes for the threads that validate them. */
+export function fileSource(path: string): LineSource {
+  return Object.assign(() => fileLines(path), { bytes: () => fileBytesWithoutMark(path) });
 }
 
 export function fileLines(path: string): AsyncGenerator<string> {
