@@ -253,6 +253,22 @@ export function budgetStoreBehaviour(name: string, open: () => Promise<StoreFixt
         });
       }));
 
+    it('rewrites the reports of the years an action redefinition leaves, in a later import', () =>
+      withStore(async (store) => {
+        const b = new EventBuilder();
+        const actionIds = async (year: number) =>
+          (await store.allocationReport('zuid-limburg', year)).themes.flatMap((t) =>
+            t.actions.map((a) => a.actionId),
+          );
+        counts(await store.importLines(source([b.configured(), b.action('A1', 'in-beeld', 2023, 2025)])));
+        expect(await actionIds(2023)).toEqual(['A1']);
+        expect(await actionIds(2025)).toEqual(['A1']);
+        counts(await store.importLines(source([b.action('A1', 'in-beeld', 2024, 2024)])));
+        expect(await actionIds(2023)).toEqual([]);
+        expect(await actionIds(2024)).toEqual(['A1']);
+        expect(await actionIds(2025)).toEqual([]);
+      }));
+
     it('balances its ledger and says which region or position does not exist', () =>
       withStore(async (store) => {
         counts(await store.importLines(source(smallScenario())));
