@@ -4,7 +4,6 @@ import { basename, dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import {
   RegionLog,
-  eventYear,
   touchedYears,
   allocationReport,
   evolve,
@@ -336,7 +335,9 @@ export class EmbeddedStore implements BudgetStore {
           continue;
         }
         const log = this.regionLog(region);
-        const yearsBefore = touchedYears(log.state, event, eventYear(log.state, event));
+        // Without the event's own year, which `appendPrepared` works out (before applying it) for the years after:
+        // the years an action (re)definition leaves, which only the state before it knows.
+        const yearsBefore = touchedYears(log.state, event, null);
         const sealed = log.appendPrepared(prepared, recordedAt);
         checkpointIfDue(log);
         // The RegionLog has just extended the region's log by exactly this record: no need to check it again.
