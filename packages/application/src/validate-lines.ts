@@ -70,7 +70,7 @@ export function validateBatch(lines: readonly string[]): LineVerdict[] {
   return lines.map((text) => {
     if (text.trim() === '') return null;
     const result = validateLine(text, { content: true });
-    return result.ok ? prepareEvent(result.event, result.content) : result.issues;
+    return result.ok ? prepareEvent(result.event, result.content, result.cut) : result.issues;
   });
 }
 

@@ -3,7 +3,8 @@
 import canonicalize from 'canonicalize';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { canonicalJson } from './hash-chain';
+import { canonicalJson, eventContentCut, recordCut } from './hash-chain';
+import type { BudgetEvent } from './schemas';
 import { validateLine } from './validation';
 
 describe('canonicalJson', () => {
@@ -42,6 +43,42 @@ describe('canonicalJson', () => {
 
   it('refuses a lone surrogate', () => {
     expect(() => canonicalJson(JSON.parse('{"a":"\\ud800"}'))).toThrow();
+  });
+});
+
+describe('eventContentCut', () => {
+  const text = fc.oneof(
+    fc.string(),
+    fc.string({ unit: 'grapheme' }),
+    fc.constantFrom('a"b', 'tab\there', '\u00e9'),
+  );
+  const field = fc.option(text, { nil: undefined });
+
+  it("writes canonicalize's text for the six fields of any event, and the cut recordCut finds in it", () => {
+    fc.assert(
+      fc.property(
+        fc.record({ id: field, region: field, type: field, occurredAt: field, actor: field }),
+        fc.option(fc.jsonValue(), { nil: undefined }),
+        (envelope, data) => {
+          // As an event arrives here: parsed from JSON text (an absent field stays absent).
+          const event = JSON.parse(JSON.stringify({ ...envelope, data })) as BudgetEvent;
+          const { content, cut } = eventContentCut(event);
+          const { id, region, type, occurredAt, actor } = event;
+          expect(content).toBe(canonicalize({ id, region, type, occurredAt, actor, data: event.data }));
+          expect(cut).toBe(recordCut(event, content));
+        },
+      ),
+      { numRuns: 3000 },
+    );
+  });
+
+  it("puts the cut before the region, where the record's own fields sort", () => {
+    const event = JSON.parse(
+      '{"id":"e1","region":"r","type":"YearClosed","occurredAt":"2024-01-01T00:00:00Z","actor":"a","data":{"year":2024}}',
+    ) as BudgetEvent;
+    const { content, cut } = eventContentCut(event);
+    expect(content.slice(cut)).toBe(',"region":"r","type":"YearClosed"}');
+    expect(() => eventContentCut({ ...event, actor: JSON.parse('"\\ud800"') as string })).toThrow();
   });
 });
 

@@ -61,6 +61,18 @@ export function canonicalScalar(value: unknown): string {
   return canonicalJson(value);
 }
 
+/**
+ * The same text as one piece. V8 keeps a string built by concatenation (`+`, a template literal) as a tree of its
+ * parts until something reads it whole, as `endsWith` does, which flattens it in place. A validating thread builds
+ * thousands of such texts (an event's content, its prepared text) before it posts them as a batch: as trees, each
+ * part lived through the scavenges meanwhile and was copied by them. Flat, the 1,000,000-event import's garbage
+ * collector threads took about 0.5 CPU-s, against about 1 (and 0.7 with the content alone flat).
+ */
+export function flattened(text: string): string {
+  void text.endsWith('}');
+  return text;
+}
+
 /** One-shot `crypto.hash`: the same digest as `createHash`, at less than half its cost for a record's text. */
 export function sha256Hex(text: string): string {
   return hash('sha256', text, 'hex');
@@ -288,8 +300,35 @@ export function contentDigest(content: string): string {
 
 /** The part of a record that decides whether a re-sent event is the same one (section 2). */
 export function eventContent(event: BudgetEvent): string {
-  const { id, region, type, occurredAt, actor, data } = event;
-  return canonicalJson({ id, region, type, occurredAt, actor, data });
+  return eventContentCut(event).content;
+}
+
+/**
+ * `eventContent` with its `recordCut`, both known as the text is written: JCS orders the six keys actor, data, id,
+ * occurredAt, region, type, and each value is what JCS writes for it inside the object (`canonicalScalar`,
+ * `canonicalJson`), so the text is canonicalJson of the six fields without sorting them or checking the result's
+ * shape again (each was a third of a validating thread's canonicalization). A field that is absent, which JCS
+ * would leave out, key and all, takes the whole object through `canonicalJson`, and `recordCut` then finds the cut
+ * if there is one (undefined when there is not).
+ */
+export function eventContentCut(event: BudgetEvent): { content: string; cut: number | undefined } {
+  const { id, region, type, occurredAt, actor, data } = event as Partial<BudgetEvent>;
+  if (
+    id === undefined ||
+    region === undefined ||
+    type === undefined ||
+    occurredAt === undefined ||
+    actor === undefined ||
+    data === undefined
+  ) {
+    const content = canonicalJson({ id, region, type, occurredAt, actor, data });
+    return { content, cut: recordCut(event, content) };
+  }
+  const tail = `,"region":${canonicalScalar(region)},"type":${canonicalScalar(type)}}`;
+  const content =
+    `{"actor":${canonicalScalar(actor)},"data":${canonicalJson(data)},"id":${canonicalScalar(id)}` +
+    `,"occurredAt":${canonicalScalar(occurredAt)}${tail}`;
+  return { content: flattened(content), cut: content.length - tail.length };
 }
 
 export type ChainCheck = { ok: true; count: number } | { ok: false; position: number; problem: string };

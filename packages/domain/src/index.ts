@@ -74,6 +74,7 @@ export {
   HASHED_FIELDS,
   contentDigest,
   eventContent,
+  eventContentCut,
   recordHash,
   recordCut,
   recordJson,

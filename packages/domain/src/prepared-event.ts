@@ -3,7 +3,7 @@
 //! tabs instead of by JSON.parse, which builds the whole event and interns each of its short strings. On a
 //! 1,000,000-event import, parsing the lines a second time was the deciding thread's largest cost after SQLite.
 import { decisiveText, plain, readDecisiveText } from './decision-text';
-import { recordCut } from './hash-chain';
+import { flattened, recordCut } from './hash-chain';
 import { decisiveData, decisiveFields, type BudgetEvent, type EventBody } from './schemas';
 
 /** The text `prepareEvent` writes; only `readPreparedEvent` reads it. */
@@ -23,14 +23,19 @@ export interface PreparedEvent {
 }
 
 /**
- * The text for one valid event, `content` being its canonical JSON. One line of tab-separated fields (id, region,
- * type, occurredAt, actor, the cut, the decisive data fields in `DECISIVE_FIELDS` order, a year as digits, then the
- * data as JSON), a newline, and the content. Any value that would not come back the same that way (a tab in the
- * actor's name, say) makes the first line a JSON array of the envelope, the cut and the data's JSON instead, which
- * starts with "[" where an identifier cannot. JSON text and canonical JSON hold no raw newline.
+ * The text for one valid event, `content` being its canonical JSON and `cut` its `recordCut`: found here when not
+ * given, taken on trust when given (as `validateLine(line, { content: true })` returns it with the content). One
+ * line of tab-separated fields (id, region, type, occurredAt, actor, the cut, the decisive data fields in
+ * `DECISIVE_FIELDS` order, a year as digits, then the data as JSON), a newline, and the content. Any value that
+ * would not come back the same that way (a tab in the actor's name, say) makes the first line a JSON array of the
+ * envelope, the cut and the data's JSON instead, which starts with "[" where an identifier cannot. JSON text and
+ * canonical JSON hold no raw newline.
  */
-export function prepareEvent(event: BudgetEvent, content: string): PreparedEventText {
-  const cut = recordCut(event, content);
+export function prepareEvent(
+  event: BudgetEvent,
+  content: string,
+  cut: number | undefined = recordCut(event, content),
+): PreparedEventText {
   if (cut === undefined) throw new Error(`the content given is not that of event ${event.id}`);
   const dataJson = JSON.stringify(event.data);
   const { id, region, type, occurredAt, actor } = event;
@@ -42,7 +47,7 @@ export function prepareEvent(event: BudgetEvent, content: string): PreparedEvent
     fields === undefined
       ? JSON.stringify([id, region, type, occurredAt, actor, cut, dataJson])
       : `${id}\t${region}\t${type}\t${occurredAt}\t${actor}\t${cut}${fields}\t${dataJson}`;
-  return `${line}\n${content}` as PreparedEventText;
+  return flattened(`${line}\n${content}`) as PreparedEventText;
 }
 
 /** Reads what `prepareEvent` wrote. The data of a type whose data is read whole is parsed from its JSON. */

@@ -186,7 +186,11 @@ describe('prepareEvent / readPreparedEvent', () => {
         for (const line of [...proto, ...given]) {
           const validation = validateLine(line, { content: true });
           if (!validation.ok) throw new Error(`not valid: ${line}`);
-          const prepared = readPreparedEvent(prepareEvent(validation.event, validation.content));
+          // The cut validation composes with the content is the one recordCut finds in it.
+          expect(validation.cut).toBe(recordCut(validation.event, validation.content));
+          const prepared = readPreparedEvent(
+            prepareEvent(validation.event, validation.content, validation.cut),
+          );
           const parsed = JSON.parse(line) as BudgetEvent;
           // What the row's data column held before: the data of the line as parsed, written by JSON.stringify.
           expect(prepared.dataJson).toBe(JSON.stringify(parsed.data));

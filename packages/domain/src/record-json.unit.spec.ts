@@ -370,7 +370,13 @@ describe('validateLine content', () => {
 
   it('is the canonical content when asked for, and only then for a line without a \\u escape', () => {
     const line = JSON.stringify(event);
-    expect(validateLine(line, { content: true })).toEqual({ ok: true, event, content: eventContent(event) });
+    const content = eventContent(event);
+    expect(validateLine(line, { content: true })).toEqual({
+      ok: true,
+      event,
+      content,
+      cut: content.indexOf(',"region":'),
+    });
     expect(validateLine(line)).toStrictEqual({ ok: true, event });
   });
 

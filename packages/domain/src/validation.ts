@@ -1,6 +1,6 @@
 //! Turns one line of an event file (or one Kafka/HTTP record) into a typed event or named malformed-input reasons.
 import type { z } from 'zod';
-import { eventContent } from './hash-chain';
+import { eventContentCut } from './hash-chain';
 import { envelopeSchema, eventDataSchemas, type BudgetEvent } from './schemas';
 
 /** Malformed-input reasons (section 2): input that is never appended. Stable names; add, never rename. */
@@ -43,14 +43,15 @@ export type RecordValidation = { ok: true; event: BudgetEvent } | { ok: false; i
  * A line's validation. On success `content` is the event's canonical JSON (`eventContent(event)`, RFC 8785) when
  * it was computed: always with `validateLine(line, { content: true })`, and otherwise for a line with a `\u`
  * escape (checked for lone surrogates that way). Callers hash it (to tell a re-sent event from a conflicting one)
- * and pass it to `RegionLog.append`, instead of canonicalizing the event again.
+ * and pass it to `RegionLog.append`, instead of canonicalizing the event again. `cut` comes with it: where a
+ * record's own fields go into it (`recordCut`), for `prepareEvent`.
  */
 export type LineValidation =
-  { ok: true; event: BudgetEvent; content?: string } | { ok: false; issues: MalformedIssue[] };
+  { ok: true; event: BudgetEvent; content?: string; cut?: number } | { ok: false; issues: MalformedIssue[] };
 
-/** A line's validation with the event's canonical JSON always there on success. */
+/** A line's validation with the event's canonical JSON (and its cut) always there on success. */
 export type LineValidationWithContent =
-  { ok: true; event: BudgetEvent; content: string } | { ok: false; issues: MalformedIssue[] };
+  { ok: true; event: BudgetEvent; content: string; cut: number } | { ok: false; issues: MalformedIssue[] };
 
 export interface LineValidationOptions {
   /**
@@ -167,9 +168,9 @@ export function validateLine(line: string, options?: LineValidationOptions): Lin
   if (!result.ok) return result;
   // Only a \u escape can carry a lone surrogate into a string (a line decoded from UTF-8 holds none of its own);
   // RFC 8785, and so the hash chain, cannot hold one.
-  const content =
+  const canonical =
     options?.content === true || line.includes('\\u') ? canonicalContent(result.event) : undefined;
-  if (content === null) {
+  if (canonical === null) {
     return {
       ok: false,
       issues: [
@@ -182,16 +183,25 @@ export function validateLine(line: string, options?: LineValidationOptions): Lin
       ],
     };
   }
-  return content === undefined ? result : { ok: true, event: result.event, content };
+  if (canonical === undefined) return result;
+  return { ok: true, event: result.event, content: canonical.content, cut: canonical.cut };
 }
 
-/** The event's canonical JSON, or null when it has none. */
-function canonicalContent(event: BudgetEvent): string | null {
+/**
+ * The event's canonical JSON and its cut, or null when it has none. A valid event has all six fields of its
+ * content, so the cut is always found (a missing one would be a bug of the schemas: it throws).
+ */
+function canonicalContent(event: BudgetEvent): { content: string; cut: number } | null {
+  let made: ReturnType<typeof eventContentCut>;
   try {
-    return eventContent(event);
+    made = eventContentCut(event);
   } catch {
     return null;
   }
+  const { content, cut } = made;
+  if (cut === undefined)
+    throw new Error(`event ${event.id} has no place for a record's fields in its content`);
+  return { content, cut };
 }
 
 export function describeIssue(issue: MalformedIssue): string {
