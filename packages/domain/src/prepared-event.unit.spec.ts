@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   eventContent,
+  eventContentCut,
   canonicalScalar,
   recordCut,
   recordHash,
@@ -64,14 +65,22 @@ describe('prepareEvent / readPreparedEvent', () => {
       fc.property(histories, forged, (events, forgery) => {
         const whole = RegionLog.empty(REGION);
         const prepared = RegionLog.empty(REGION);
+        const validated = RegionLog.empty(REGION);
         const recordedAt = '2026-12-07T14:00:00.000Z';
         for (const [index, event] of events.entries()) {
           if (forgery !== null && index === forgery[0] % events.length) {
             whole.lastHash = forgery[1];
             prepared.lastHash = forgery[1];
+            validated.lastHash = forgery[1];
           }
           const content = eventContent(event);
-          const { record, entries, year } = whole.append(event, recordedAt, content);
+          const appended = whole.append(event, recordedAt, content);
+          const { record, entries, year } = appended;
+          // The sequencer's way: the whole record, in the contract's field order, from the content and its cut.
+          const { content: text, cut } = eventContentCut(event);
+          const fromCut = validated.appendValidated(event, recordedAt, text, cut ?? -1);
+          expect(fromCut).toEqual(appended);
+          expect(JSON.stringify(fromCut.record)).toBe(JSON.stringify(record));
           const sealed = prepared.appendPrepared(readPreparedEvent(prepareEvent(event, content)), recordedAt);
           expect(sealed).toEqual({
             position: record.position,
@@ -84,6 +93,7 @@ describe('prepareEvent / readPreparedEvent', () => {
           });
         }
         expect(snapshotOf(prepared)).toEqual(snapshotOf(whole));
+        expect(snapshotOf(validated)).toEqual(snapshotOf(whole));
       }),
       { numRuns: 1000 },
     );

@@ -141,7 +141,10 @@ export class RegionLog {
    * from the envelope and decisive data alone, without building the record (its data stays text: the caller stores
    * `dataJson`).
    */
-  appendPrepared({ event, content, cut }: PreparedEvent, recordedAt: string): SealedAppend {
+  appendPrepared(
+    { event, content, cut }: Pick<PreparedEvent, 'event' | 'content' | 'cut'>,
+    recordedAt: string,
+  ): SealedAppend {
     if (event.region !== this.region)
       throw new Error(`event for ${event.region} sent to the log of ${this.region}`);
     const decided = decide(this.state, event);
@@ -161,6 +164,21 @@ export class RegionLog {
     this.lastHash = hash;
     this.ownHash = hash;
     return { position, outcome, reason, prevHash, hash, year, entries };
+  }
+
+  /**
+   * `append` for a validated event whose canonical content came with its cut (`validateLine(line, { content: true
+   * })`, as the sequencer has it): sealed as `appendPrepared` seals it, with the record's own fields spliced into
+   * the content instead of each written again by the canonical writer, and the whole record built after.
+   */
+  appendValidated(event: BudgetEvent, recordedAt: string, content: string, cut: number): Appended {
+    const { position, outcome, reason, prevHash, hash, entries, year } = this.appendPrepared(
+      { event, content, cut },
+      recordedAt,
+    );
+    const record = unhashedRecord(event, position, recordedAt, outcome, reason, prevHash) as LogRecord;
+    record.hash = hash;
+    return { record, entries, year };
   }
 
   /** Applies an event with its outcome to the state and the ledger; the caller seals it at the returned position. */

@@ -192,7 +192,7 @@ export class Sequencer {
       this.metrics.deadLettered += 1;
       return;
     }
-    const { record } = log.append(event, recordedAt, validation.content);
+    const { record } = log.appendValidated(event, recordedAt, validation.content, validation.cut);
     digests.add(event.id, digest);
     logMessages.push({ key: record.region, value: JSON.stringify(record) });
     this.metrics.decided += 1;
