@@ -42,6 +42,12 @@ export function resultsMarkdown(r: BenchResults): string {
     `| generate | ${n(r.generate.wallMs)} ms | ${mib(r.generate.maxRssKb)} | ${n(r.generate.eventsPerSecond)} events/s, ${n(r.generate.fileBytes / 1048576)} MiB, ${n(r.generate.violations)} rule violations |`,
     `| baseline (parse + insert, one transaction) | ${n(r.baseline.wallMs)} ms | ${mib(r.baseline.maxRssKb)} | ${n(r.baseline.linesPerSecond)} lines/s in-process |`,
     `| budget import | ${n(r.import.wallMs)} ms | ${mib(r.import.maxRssKb)} | ${n(r.import.eventsPerSecond)} events/s; ${r.import.counts === undefined ? 'counts not parsed' : `accepted ${n(r.import.counts.accepted)}, rejected ${n(r.import.counts.rejected)}`}${r.import.rejectedAsGenerated ? ' (= generated violations)' : ' (**differs from the generated violations**)'} |`,
+    ...(r.importPairs ?? [])
+      .slice(1)
+      .map(
+        (pair, i) =>
+          `| baseline, then budget import, pair ${i + 2} (back to back) | ${n(pair.baselineMs)} ms, ${n(pair.importMs)} ms | | x${(pair.importMs / pair.baselineMs).toFixed(2)} |`,
+      ),
     ...r.scaling.map(
       (s) =>
         `| budget import, first ${n(s.events)} events | ${n(s.wallMs)} ms | ${mib(s.maxRssKb)} | ${n(s.eventsPerSecond)} events/s |`,

@@ -1,6 +1,6 @@
-// `pnpm bench [--events N] [--skip-scaling] [--only embedded|pipeline] [--pipeline-events N]`: generates events, times
-// the baseline and the `budget` CLI (embedded store), and with KAFKA_BROKERS and MONGO_URL set the pipeline on Kafka and
-// MongoDB against a plain kafkajs script (bench/pipeline.ts); writes bench/results/latest.*.
+// `pnpm bench [--events N] [--skip-scaling] [--import-pairs N] [--only embedded|pipeline] [--pipeline-events N]`:
+// generates events, times the baseline and the `budget` CLI (embedded store), and with KAFKA_BROKERS and MONGO_URL set
+// the pipeline on Kafka and MongoDB against a plain kafkajs script (bench/pipeline.ts); writes bench/results/latest.*.
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -13,6 +13,7 @@ import {
   importCounts,
   evaluateTargets,
   type BenchResults,
+  type ImportPair,
   type ImportRun,
   type PipelineResults,
   type RepeatedRun,
@@ -259,6 +260,15 @@ async function embeddedSection(
   const baseOut = JSON.parse(base.stdout) as { ms: number; linesPerSecond: number };
 
   const full = await importInto(file, events, 'data-full');
+  // More pairs of a baseline and an import, each pair back to back, for a verdict less at the mercy of one run.
+  const importPairs: ImportPair[] = [{ baselineMs: round(base.wallMs), importMs: full.wallMs }];
+  for (let pair = 2; pair <= intFlag(args, 'import-pairs', 3); pair++) {
+    log(`baseline and import, pair ${pair}`);
+    const again = await runTs(join(ROOT, 'bench', 'baseline.ts'), [file, join(TMP, 'baseline.sqlite')]);
+    const imported = await importInto(file, events, 'data-pair');
+    rmSync(join(TMP, 'data-pair'), { recursive: true, force: true });
+    importPairs.push({ baselineMs: round(again.wallMs), importMs: imported.wallMs });
+  }
   const scaling: ImportRun[] = [];
   if (!skipScaling) {
     for (const size of [Math.floor(events / 4), Math.floor(events / 2)]) {
@@ -323,6 +333,7 @@ async function embeddedSection(
       inProcessMs: baseOut.ms,
     },
     import: { ...full, rejectedAsGenerated: full.counts?.rejected === summary.violations },
+    importPairs,
     scaling,
     startup,
     report: reportRun,
