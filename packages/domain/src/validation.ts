@@ -43,8 +43,8 @@ export type RecordValidation = { ok: true; event: BudgetEvent } | { ok: false; i
  * A line's validation. On success `content` is the event's canonical JSON (`eventContent(event)`, RFC 8785) when
  * it was computed: always with `validateLine(line, { content: true })`, and otherwise for a line with a `\u`
  * escape (checked for lone surrogates that way). Callers hash it (to tell a re-sent event from a conflicting one)
- * and pass it to `RegionLog.append`, instead of canonicalizing the event again. `cut` comes with it: where a
- * record's own fields go into it (`recordCut`), for `prepareEvent`.
+ * and pass it on (`prepareEvent`, `RegionLog.appendValidated`) instead of canonicalizing the event again. `cut`
+ * comes with it: where a record's own fields go into it (`recordCut`), so that it need not be found again.
  */
 export type LineValidation =
   { ok: true; event: BudgetEvent; content?: string; cut?: number } | { ok: false; issues: MalformedIssue[] };
