@@ -308,8 +308,8 @@ export function eventContent(event: BudgetEvent): string {
  * occurredAt, region, type, and each value is what JCS writes for it inside the object (`canonicalScalar`,
  * `canonicalJson`), so the text is canonicalJson of the six fields without sorting them or checking the result's
  * shape again (each was a third of a validating thread's canonicalization). A field that is absent, which JCS
- * would leave out, key and all, takes the whole object through `canonicalJson`, and `recordCut` then finds the cut
- * if there is one (undefined when there is not).
+ * would leave out, key and all, takes the whole object through `canonicalJson`; such content has no cut (`recordCut`
+ * needs all six fields), so it is undefined.
  */
 export function eventContentCut(event: BudgetEvent): { content: string; cut: number | undefined } {
   const { id, region, type, occurredAt, actor, data } = event as Partial<BudgetEvent>;
@@ -321,8 +321,7 @@ export function eventContentCut(event: BudgetEvent): { content: string; cut: num
     actor === undefined ||
     data === undefined
   ) {
-    const content = canonicalJson({ id, region, type, occurredAt, actor, data });
-    return { content, cut: recordCut(event, content) };
+    return { content: canonicalJson({ id, region, type, occurredAt, actor, data }), cut: undefined };
   }
   const tail = `,"region":${canonicalScalar(region)},"type":${canonicalScalar(type)}}`;
   const content =

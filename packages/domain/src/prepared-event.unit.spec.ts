@@ -74,7 +74,7 @@ describe('prepareEvent / readPreparedEvent', () => {
             validated.lastHash = forgery[1];
           }
           const content = eventContent(event);
-          const appended = whole.append(event, recordedAt, content);
+          const appended = whole.append(event, recordedAt);
           const { record, entries, year } = appended;
           // The sequencer's way: the whole record, in the contract's field order, from the content and its cut.
           const { content: text, cut } = eventContentCut(event);

@@ -198,7 +198,7 @@ describe('composeRecordJson', () => {
     );
   });
 
-  it('seals the same records through RegionLog.append with the content of validateLine as without it', () => {
+  it('seals the same records through RegionLog.appendValidated, from the content and cut of validateLine, as append does', () => {
     fc.assert(
       fc.property(oddSequence, fc.nat({ max: 1_000_000 }), hex64, ({ region, events }, start, lastHash) => {
         // Two logs in the same arbitrary place of a chain: one is given each event's content, one is not.
@@ -209,7 +209,12 @@ describe('composeRecordJson', () => {
           const validated = validateLine(line, { content: true });
           if (!validated.ok) throw new Error(`invalid event: ${JSON.stringify(validated.issues)}`);
           const recordedAt = '2024-06-01T00:00:00.000Z';
-          const withContent = fast.append(validated.event, recordedAt, validated.content).record;
+          const withContent = fast.appendValidated(
+            validated.event,
+            recordedAt,
+            validated.content,
+            validated.cut,
+          ).record;
           const without = slow.append(JSON.parse(line) as BudgetEvent, recordedAt).record;
           expect(withContent).toStrictEqual(without);
           expect(JSON.stringify(withContent)).toBe(JSON.stringify(without));

@@ -83,14 +83,14 @@ export class RegionLog {
   }
 
   /**
-   * Decides a new event, applies it when accepted, and seals the record that goes into the log. `content`, the
-   * event's canonical JSON (`eventContent(event)`, as `validateLine(line, { content: true })` returns it), saves
-   * canonicalizing the event again for the record's hash; the record is the same with or without it.
+   * Decides a new event, applies it when accepted, and seals the record that goes into the log, canonicalizing the
+   * whole record for its hash. A caller that has the event's canonical content and its cut (from `validateLine(line,
+   * { content: true })`) seals the same record by splicing instead: `appendValidated`.
    */
-  append(event: BudgetEvent, recordedAt: string, content?: string): Appended {
+  append(event: BudgetEvent, recordedAt: string): Appended {
     if (event.region !== this.region)
       throw new Error(`event for ${event.region} sent to the log of ${this.region}`);
-    return this.apply(event, recordedAt, decide(this.state, event), content);
+    return this.apply(event, recordedAt, decide(this.state, event));
   }
 
   /**
