@@ -54,6 +54,13 @@ interface BaselineOut {
   eventsPerSecond: number;
 }
 
+interface TopologyOut {
+  messages: number;
+  produceMs: number;
+  ms: number;
+  eventsPerSecond: number;
+}
+
 interface GroupLags {
   sequencer: number;
   ledger: number;
@@ -189,6 +196,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
   const store = await KafkaStore.open(settings, projections, 600_000);
   const children: ChildProcess[] = [];
   const baselineTopic = `${namespace}baseline`;
+  const topologyNamespace = `${namespace}topology.`;
   try {
     options.log('pipeline: starting the sequencer, ledger and allocator services');
     for (const name of SERVICES) children.push(startService(options, name, env));
@@ -206,6 +214,18 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
     const baselineCpuMs = { script: baseRun.cpuMs, ...baselineCpu.read() };
     if (baseline.consumed !== options.events)
       throw new Error(`the baseline consumed ${String(baseline.consumed)} of ${String(options.events)}`);
+
+    options.log('pipeline: the Kafka hops alone, with no work in them (the ceiling of the services)');
+    const topologyCpu = new CpuMeter(new Map([['kafka', findProcesses(/kafka\.Kafka/)]]));
+    const topologyRun = await options.runTs(
+      join(options.root, 'bench', 'kafka-topology.ts'),
+      [options.file, '--brokers', options.brokers, '--namespace', topologyNamespace],
+      env,
+    );
+    const topologyOut = JSON.parse(topologyRun.stdout) as TopologyOut;
+    const topologyCpuMs = { script: topologyRun.cpuMs, ...topologyCpu.read() };
+    if (topologyOut.messages !== options.events)
+      throw new Error(`the topology run moved ${String(topologyOut.messages)} of ${String(options.events)}`);
 
     options.log(`pipeline: budget import of ${String(options.events)} events on Kafka and MongoDB`);
     const cpu = new CpuMeter(
@@ -342,6 +362,13 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
         stages,
         cpuMs,
       },
+      topology: {
+        ms: topologyOut.ms,
+        produceMs: topologyOut.produceMs,
+        eventsPerSecond: topologyOut.eventsPerSecond,
+        cpuMs: topologyCpuMs,
+        ratio: Math.round((topologyOut.eventsPerSecond / baseline.eventsPerSecond) * 1000) / 1000,
+      },
       ratio: Math.round((pipelineRate / baseline.eventsPerSecond) * 1000) / 1000,
     };
   } finally {
@@ -351,6 +378,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
     await projections.connection.close();
     const existing = new Set(await admin.listTopics());
     const ours = [...Object.values(names), baselineTopic].filter((t) => existing.has(t));
+    ours.push(...[...existing].filter((t) => t.startsWith(topologyNamespace)));
     await admin.deleteTopics({ topics: ours }).catch(() => undefined);
     await admin.disconnect();
   }

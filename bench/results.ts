@@ -124,6 +124,20 @@ export interface PipelineResults {
      *  engines are found by their command lines (absent when they run elsewhere). */
     cpuMs: Record<string, number>;
   };
+  /**
+   * The pipeline's Kafka hops alone, with no work in them (`bench/kafka-topology.ts`), same broker, same run: the
+   * ceiling the services could reach with kafkajs here if validating, deciding, hashing and MongoDB cost nothing.
+   */
+  topology: {
+    /** From the first produce to the last message seen by the sink, in the script's process. */
+    ms: number;
+    produceMs: number;
+    eventsPerSecond: number;
+    /** CPU time of the script's process with its three hops, and of the broker while it ran, in ms. */
+    cpuMs: Record<string, number>;
+    /** topology.eventsPerSecond / baseline.eventsPerSecond. */
+    ratio: number;
+  };
   /** pipeline.eventsPerSecond / baseline.eventsPerSecond. */
   ratio: number;
 }
@@ -242,7 +256,7 @@ export function pipelineTargets(p: PipelineResults): Target[] {
     {
       name: `pipeline inbox -> report projection, ${p.events.toLocaleString('en-US')} events (Kafka + MongoDB)`,
       target: '>= 0.5 x plain kafkajs produce + consume',
-      measured: `${perSecond(p.pipeline.eventsPerSecond)} vs ${perSecond(p.baseline.eventsPerSecond)} (x${p.ratio.toFixed(2)})`,
+      measured: `${perSecond(p.pipeline.eventsPerSecond)} vs ${perSecond(p.baseline.eventsPerSecond)} (x${p.ratio.toFixed(2)}); its Kafka hops alone, with no work in them: x${p.topology.ratio.toFixed(2)}`,
       met: p.ratio >= 0.5,
     },
     {

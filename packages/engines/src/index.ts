@@ -13,6 +13,7 @@ export {
   groupNames,
   kafkaClient,
   readUncommittedAdmin,
+  sendBounded,
   topicNames,
   transactionalProducer,
   type EngineSettings,
