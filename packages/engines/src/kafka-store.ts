@@ -1,14 +1,6 @@
 //! The BudgetStore of the engines mode: writes go through the inbox, reads come from the MongoDB projections.
 import { randomUUID } from 'node:crypto';
-import {
-  Kafka,
-  Partitioners,
-  logLevel,
-  type Admin,
-  type LogEntry,
-  type Producer,
-  type RecordMetadata,
-} from 'kafkajs';
+import { Kafka, logLevel, type Admin, type LogEntry, type Producer, type RecordMetadata } from 'kafkajs';
 import {
   Ledger,
   allocationReport,
@@ -53,6 +45,7 @@ import {
   groupHasReached,
   groupNames,
   readUncommittedAdmin,
+  RegionPartitioner,
   topicNames,
   type EngineSettings,
 } from './topics';
@@ -417,7 +410,7 @@ export class KafkaStore implements BudgetStore {
         idempotent: true,
         maxInFlightRequests: 1,
         transactionTimeout: TRANSACTION_TIMEOUT_MS,
-        createPartitioner: Partitioners.DefaultPartitioner,
+        createPartitioner: RegionPartitioner,
         retry: CLIENT_RETRY,
       });
       try {

@@ -2,7 +2,7 @@
 //! the log in chunk documents, the journal in chunk documents, the id index in versioned buckets, reports and
 //! balances per year, progress last. Each batch of the log is written with a handful of bulk writes.
 import type { AnyBulkWriteOperation } from 'mongoose';
-import { Partitioners, type Consumer, type Kafka, type KafkaMessage, type Producer } from 'kafkajs';
+import type { Consumer, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import type { Logger } from 'pino';
 import { RegionLog, allocationReport, eventYear, touchedYears, type LogRecord } from '@budget/domain';
 import { applyCommitted, storedEntry } from './committed-records';
@@ -28,6 +28,7 @@ import {
   exitOnConsumerCrash,
   exitProcess,
   groupNames,
+  RegionPartitioner,
   sendBounded,
   topicNames,
   type EngineSettings,
@@ -335,7 +336,7 @@ export class Projector {
     this.producer ??= this.kafka.producer({
       idempotent: true,
       maxInFlightRequests: 1,
-      createPartitioner: Partitioners.DefaultPartitioner,
+      createPartitioner: RegionPartitioner,
     });
     if (!this.producerConnected) {
       await this.producer.connect();

@@ -6,6 +6,7 @@ import {
   logLevel,
   type Admin,
   type Consumer,
+  type ICustomPartitioner,
   type ITopicConfig,
   type Message,
   type Producer,
@@ -230,6 +231,43 @@ export async function groupHasReached(
   return true;
 }
 
+/** A partitioner's answers kept per topic, for that topic's number of partitions. */
+interface TopicPartitions {
+  partitions: number;
+  byKey: Map<string, number>;
+}
+
+/** Keys remembered per topic; past this the topic's answers are forgotten and remembered again as they come. */
+const REMEMBERED_KEYS = 4096;
+
+/**
+ * kafkajs's default partitioner (the Java client's: murmur2 of the key, modulo the topic's number of partitions), with
+ * its answer remembered per string key. Every message of a region goes to the partition the default partitioner
+ * picks for it, as before; kafkajs's partitioner filters the topic's partition list and hashes the key again for each
+ * message, which cost the sequencer about 0.17 CPU-seconds per 100,000 events (session 18's profile). A message's own
+ * `partition`, and any key that is not a string, go to the default partitioner as they are.
+ */
+export const RegionPartitioner: ICustomPartitioner = () => {
+  const fallback = Partitioners.DefaultPartitioner();
+  const topics = new Map<string, TopicPartitions>();
+  return (args) => {
+    const { topic, partitionMetadata, message } = args;
+    const key = message.key;
+    if (typeof message.partition === 'number' || typeof key !== 'string') return fallback(args);
+    let known = topics.get(topic);
+    if (known?.partitions !== partitionMetadata.length || known.byKey.size >= REMEMBERED_KEYS) {
+      known = { partitions: partitionMetadata.length, byKey: new Map() };
+      topics.set(topic, known);
+    }
+    let partition = known.byKey.get(key);
+    if (partition === undefined) {
+      partition = fallback(args);
+      known.byKey.set(key, partition);
+    }
+    return partition;
+  };
+};
+
 /**
  * A transactional, idempotent producer as exactly-once needs it: one request in flight, retries without limit
  * (kafkajs warns that a limit may break the guarantees; non-retriable errors still fail at once).
@@ -244,7 +282,7 @@ export function transactionalProducer(
     idempotent: true,
     maxInFlightRequests: 1,
     transactionTimeout: transactionTimeoutMs,
-    createPartitioner: Partitioners.DefaultPartitioner,
+    createPartitioner: RegionPartitioner,
     retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 100, maxRetryTime: 5_000 },
   });
 }

@@ -1,7 +1,8 @@
-import kafkajs, { type Admin } from 'kafkajs';
+import fc from 'fast-check';
+import kafkajs, { Partitioners, type Admin, type PartitionerArgs } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
 import { protocolError } from './testing/protocol-error';
-import { endOffsets, topicOffsets } from './topics';
+import { RegionPartitioner, endOffsets, topicOffsets } from './topics';
 
 const notLeader = () =>
   protocolError('NOT_LEADER_FOR_PARTITION', 6, 'This server is not the leader for that topic-partition');
@@ -77,5 +78,65 @@ describe('topic offsets', () => {
     await expect(topicOffsets(admin, 't', { deadlineMs: 300 })).rejects.toThrow(
       /reading the offsets of t failed for 0.3 s: This server is not the leader/,
     );
+  });
+});
+
+describe('RegionPartitioner', () => {
+  const metadata = (partitions: number): PartitionerArgs['partitionMetadata'] =>
+    Array.from({ length: partitions }, (_, partitionId) => ({
+      partitionId,
+      leader: 0,
+      replicas: [0],
+      isr: [0],
+      partitionErrorCode: 0,
+    }));
+  const args = (topic: string, partitions: number, key: string | Buffer | null, partition?: number) => ({
+    topic,
+    partitionMetadata: metadata(partitions),
+    message: { key, value: 'v', ...(partition === undefined ? {} : { partition }) },
+  });
+
+  it("picks the default partitioner's partition for any string key and partition count, asked once or again", () => {
+    const ours = RegionPartitioner();
+    const theirs = Partitioners.DefaultPartitioner();
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.tuple(
+            fc.constantFrom('a', 'b'),
+            fc.integer({ min: 1, max: 12 }),
+            fc.string({ unit: 'grapheme' }),
+          ),
+          {
+            minLength: 1,
+            maxLength: 30,
+          },
+        ),
+        (asks) => {
+          for (const [topic, partitions, key] of asks) {
+            expect(ours(args(topic, partitions, key))).toBe(theirs(args(topic, partitions, key)));
+            // Asked again, from what it remembers.
+            expect(ours(args(topic, partitions, key))).toBe(theirs(args(topic, partitions, key)));
+          }
+        },
+      ),
+    );
+  });
+
+  it("keeps a message's own partition, and hashes a Buffer key as the default partitioner does", () => {
+    const ours = RegionPartitioner();
+    const theirs = Partitioners.DefaultPartitioner();
+    expect(ours(args('t', 3, 'zuid-limburg', 2))).toBe(2);
+    expect(ours(args('t', 3, 'zuid-limburg', 0))).toBe(0);
+    const key = Buffer.from('noord-limburg');
+    expect(ours(args('t', 7, key))).toBe(theirs(args('t', 7, key)));
+  });
+
+  it('forgets what it remembered when a topic gains partitions, and past its bound', () => {
+    const ours = RegionPartitioner();
+    const theirs = Partitioners.DefaultPartitioner();
+    const keys = Array.from({ length: 5000 }, (_, i) => `region-${String(i)}`);
+    for (const key of keys) expect(ours(args('t', 3, key))).toBe(theirs(args('t', 3, key)));
+    for (const key of keys) expect(ours(args('t', 5, key))).toBe(theirs(args('t', 5, key)));
   });
 });
