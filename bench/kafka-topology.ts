@@ -16,7 +16,7 @@ import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { Kafka, Partitioners, logLevel, type Message, type Transaction } from 'kafkajs';
-import { parseArgs, stringFlag } from './args';
+import { intFlag, parseArgs, stringFlag } from './args';
 import { splitLines } from '@budget/application';
 import { fencePredecessors, sendBounded, topicOffsets, transactionalProducer } from '@budget/engines';
 import { cpuProfileArgs } from './proc-cpu';
@@ -146,13 +146,17 @@ async function runRole(role: Role, brokers: string[], namespace: string, events:
   await consumer.subscribe({ topics: [names.log, names.allocations], fromBeginning: true });
   let records = 0;
   let results = 0;
+  let done = false;
   await consumer.run({
     eachBatch: async ({ batch }) => {
       for (const message of batch.messages) {
         if (batch.topic === names.log) records += 1;
         else results += Number.parseInt(message.value?.toString('utf8') ?? '0', 10);
       }
-      if (records >= events && results >= events) process.stdout.write('done\n');
+      if (!done && records >= events && results >= events) {
+        done = true;
+        process.stdout.write('done\n');
+      }
       await Promise.resolve();
     },
   });
@@ -181,7 +185,7 @@ async function main(): Promise<void> {
   const brokers = (stringFlag(args, 'brokers') ?? '').split(',').filter((b) => b !== '');
   const namespace = stringFlag(args, 'namespace') ?? '';
   const role = stringFlag(args, 'role');
-  const events = Number(stringFlag(args, 'events') ?? '0');
+  const events = intFlag(args, 'events', 0, 0);
   if (role === 'relay' || role === 'batcher' || role === 'sink') {
     // Ended by the main process: exit, so that a CPU profile (BENCH_CPU_PROF) is written.
     process.once('SIGTERM', () => process.exit(0));
