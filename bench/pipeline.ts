@@ -202,28 +202,31 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
     for (const name of SERVICES) children.push(startService(options, name, env));
     await waitForGroups(admin, [groups.sequencer, groups.ledger, groups.allocator], children);
 
+    /** A kafkajs script of bench/ as its own process: its JSON line, and the CPU time of it and the broker. */
+    const kafkaScript = async (script: string, args: string[]) => {
+      const brokerCpu = new CpuMeter(new Map([['kafka', findProcesses(/kafka\.Kafka/)]]));
+      const run = await options.runTs(join(options.root, 'bench', script), [options.file, ...args], env);
+      return {
+        out: JSON.parse(run.stdout) as unknown,
+        wallMs: run.wallMs,
+        cpuMs: { script: run.cpuMs, ...brokerCpu.read() },
+      };
+    };
+    const brokers = ['--brokers', options.brokers];
     // The baseline runs with the services up and idle, so both see the same machine.
     options.log('pipeline: plain kafkajs baseline (produce and consume the same messages)');
-    const baselineCpu = new CpuMeter(new Map([['kafka', findProcesses(/kafka\.Kafka/)]]));
-    const baseRun = await options.runTs(
-      join(options.root, 'bench', 'kafka-baseline.ts'),
-      [options.file, '--brokers', options.brokers, '--topic', baselineTopic],
-      env,
-    );
-    const baseline = JSON.parse(baseRun.stdout) as BaselineOut;
-    const baselineCpuMs = { script: baseRun.cpuMs, ...baselineCpu.read() };
+    const baseRun = await kafkaScript('kafka-baseline.ts', [...brokers, '--topic', baselineTopic]);
+    const baseline = baseRun.out as BaselineOut;
     if (baseline.consumed !== options.events)
       throw new Error(`the baseline consumed ${String(baseline.consumed)} of ${String(options.events)}`);
 
     options.log('pipeline: the Kafka hops alone, with no work in them (the ceiling of the services)');
-    const topologyCpu = new CpuMeter(new Map([['kafka', findProcesses(/kafka\.Kafka/)]]));
-    const topologyRun = await options.runTs(
-      join(options.root, 'bench', 'kafka-topology.ts'),
-      [options.file, '--brokers', options.brokers, '--namespace', topologyNamespace],
-      env,
-    );
-    const topologyOut = JSON.parse(topologyRun.stdout) as TopologyOut;
-    const topologyCpuMs = { script: topologyRun.cpuMs, ...topologyCpu.read() };
+    const topologyRun = await kafkaScript('kafka-topology.ts', [
+      ...brokers,
+      '--namespace',
+      topologyNamespace,
+    ]);
+    const topologyOut = topologyRun.out as TopologyOut;
     if (topologyOut.messages !== options.events)
       throw new Error(`the topology run moved ${String(topologyOut.messages)} of ${String(options.events)}`);
 
@@ -342,7 +345,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
         ms: baseline.ms,
         eventsPerSecond: baseline.eventsPerSecond,
         processWallMs: round(baseRun.wallMs),
-        cpuMs: baselineCpuMs,
+        cpuMs: baseRun.cpuMs,
       },
       pipeline: {
         importWallMs: round(imported.wallMs),
@@ -366,7 +369,7 @@ export async function runPipeline(options: PipelineOptions): Promise<PipelineRes
         ms: topologyOut.ms,
         produceMs: topologyOut.produceMs,
         eventsPerSecond: topologyOut.eventsPerSecond,
-        cpuMs: topologyCpuMs,
+        cpuMs: topologyRun.cpuMs,
         ratio: Math.round((topologyOut.eventsPerSecond / baseline.eventsPerSecond) * 1000) / 1000,
       },
       ratio: Math.round((pipelineRate / baseline.eventsPerSecond) * 1000) / 1000,
