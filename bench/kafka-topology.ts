@@ -162,7 +162,7 @@ async function runRole(role: Role, brokers: string[], namespace: string, events:
   });
 }
 
-/** Starts a role as its own process; resolves on its first line equal to `line`. */
+/** Resolves when a role's output has a line equal to `line`; rejects if the role exits first. */
 function lineOf(child: ChildProcess, line: string): Promise<void> {
   return new Promise((resolve, reject) => {
     const stdout = child.stdout;
