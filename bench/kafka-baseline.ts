@@ -5,7 +5,7 @@ import { createReadStream } from 'node:fs';
 import { Kafka, Partitioners, logLevel, type Message } from 'kafkajs';
 import { parseArgs, stringFlag } from './args';
 import { splitLines } from '@budget/application';
-import { topicOffsets } from '@budget/engines';
+import { createTopicsAndWait } from '@budget/engines';
 
 /** The consumer reads 100,000 messages in about a second here: one that has not in minutes is stuck. */
 const CONSUME_DEADLINE_MS = 180_000;
@@ -31,10 +31,9 @@ async function main(): Promise<void> {
   const kafka = new Kafka({ clientId: 'bench-baseline', brokers, logLevel: logLevel.WARN });
   const admin = kafka.admin();
   await admin.connect();
-  await admin.createTopics({ topics: [{ topic, numPartitions: 3 }], waitForLeaders: true });
   // Every partition answers offset requests before anyone produces: a producer or consumer that meets a partition
   // whose leader is still being elected (a broker started moments ago) would wait on stale metadata.
-  await topicOffsets(admin, topic);
+  await createTopicsAndWait(admin, [{ topic, numPartitions: 3 }]);
   await admin.disconnect();
   // Durable like the pipeline's producers: acks from all in-sync replicas, idempotent.
   const producer = kafka.producer({

@@ -18,7 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { Kafka, Partitioners, logLevel, type Message, type Transaction } from 'kafkajs';
 import { intFlag, parseArgs, stringFlag } from './args';
 import { splitLines } from '@budget/application';
-import { fencePredecessors, sendBounded, topicOffsets, transactionalProducer } from '@budget/engines';
+import { createTopicsAndWait, fencePredecessors, sendBounded, transactionalProducer } from '@budget/engines';
 import { cpuProfileArgs } from './proc-cpu';
 
 const PARTITIONS = 3;
@@ -199,11 +199,10 @@ async function main(): Promise<void> {
   const kafka = client(brokers, 'main');
   const admin = kafka.admin();
   await admin.connect();
-  await admin.createTopics({
-    topics: Object.values(names).map((topic) => ({ topic, numPartitions: PARTITIONS })),
-    waitForLeaders: true,
-  });
-  for (const topic of Object.values(names)) await topicOffsets(admin, topic);
+  await createTopicsAndWait(
+    admin,
+    Object.values(names).map((topic) => ({ topic, numPartitions: PARTITIONS })),
+  );
   await admin.disconnect();
   const lines: string[] = [];
   for await (const line of splitLines(createReadStream(file, { highWaterMark: 1 << 20 })))

@@ -6,6 +6,7 @@ export { KafkaEventLog, logMessage, parseLogMessage } from './kafka-log';
 export { MongoProjectionStore } from './mongo-projections';
 export { connectProjections, readJournal, type Projections, type StoredJournalEntry } from './mongo';
 export {
+  createTopicsAndWait,
   endOffsets,
   fencePredecessors,
   topicOffsets,

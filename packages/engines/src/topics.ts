@@ -11,7 +11,7 @@ import {
   type Message,
   type Producer,
 } from 'kafkajs';
-import { describeError, retrying, withTimeout } from './retry';
+import { describeError, isRetriable, retrying, withTimeout } from './retry';
 
 // Not a named export Node's ES module loader can see in kafkajs's CommonJS index (it stops at the first computed
 // value there), so taken from the default export.
@@ -98,16 +98,30 @@ export function kafkaClient(settings: EngineSettings): Kafka {
   });
 }
 
-/**
- * Creates the topics that are missing; existing ones are left as they are. Returns once every new topic answers
- * offset requests, so that whoever reads it next does not meet a partition whose leader is still being elected.
- */
+/** Creates the topics that are missing (existing ones are left as they are), as `createTopicsAndWait` does. */
 export async function ensureTopics(admin: Admin, names: TopicNames): Promise<void> {
   const existing = new Set(await admin.listTopics());
   const missing = topicConfigs(names).filter((t) => !existing.has(t.topic));
-  if (missing.length === 0) return;
-  await admin.createTopics({ topics: missing, waitForLeaders: true });
-  for (const { topic } of missing) await topicOffsets(admin, topic);
+  if (missing.length > 0) await createTopicsAndWait(admin, missing);
+}
+
+/**
+ * Creates topics and returns once every one answers offset requests, so that whoever reads it next does not meet a
+ * partition whose leader is still being elected.
+ *
+ * kafkajs's `waitForLeaders` retries its metadata request only on LEADER_NOT_AVAILABLE, while a KRaft broker may
+ * first answer UNKNOWN_TOPIC_OR_PARTITION for a topic it has just created (seen once in CI): kafkajs then throws
+ * although the topics were created. On such a transient error the topics are asked for again without that wait
+ * (kafkajs takes "already exists" for done), and `topicOffsets` rides out the rest like any leadership error.
+ */
+export async function createTopicsAndWait(admin: Admin, topics: ITopicConfig[]): Promise<void> {
+  try {
+    await admin.createTopics({ topics, waitForLeaders: true });
+  } catch (error) {
+    if (!isRetriable(error)) throw error;
+    await admin.createTopics({ topics, waitForLeaders: false });
+  }
+  for (const { topic } of topics) await topicOffsets(admin, topic);
 }
 
 export interface OffsetsOptions {

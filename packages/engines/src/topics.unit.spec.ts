@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import kafkajs, { Partitioners, type Admin, type PartitionerArgs } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
 import { protocolError } from './testing/protocol-error';
-import { RegionPartitioner, endOffsets, topicOffsets } from './topics';
+import { RegionPartitioner, endOffsets, ensureTopics, topicNames, topicOffsets } from './topics';
 
 const notLeader = () =>
   protocolError('NOT_LEADER_FOR_PARTITION', 6, 'This server is not the leader for that topic-partition');
@@ -78,6 +78,88 @@ describe('topic offsets', () => {
     await expect(topicOffsets(admin, 't', { deadlineMs: 300 })).rejects.toThrow(
       /reading the offsets of t failed for 0.3 s: This server is not the leader/,
     );
+  });
+});
+
+describe('ensureTopics', () => {
+  const unknownTopic = () =>
+    protocolError('UNKNOWN_TOPIC_OR_PARTITION', 3, 'This server does not host this topic-partition');
+
+  /**
+   * A broker that has some topics. Each topic it creates is unknown to its next metadata or offsets request, as a
+   * KRaft broker may answer right after creating it; kafkajs's wait for leaders then throws (`waitFails`).
+   */
+  function newBroker(existing: string[], waitFails: Error | undefined) {
+    const topics = new Set(existing);
+    const calls: { topics: string[]; waitForLeaders: boolean | undefined }[] = [];
+    const unknownOnce = new Set<string>();
+    const answered: string[] = [];
+    const admin = {
+      listTopics: () => Promise.resolve([...topics]),
+      createTopics: ({
+        topics: asked,
+        waitForLeaders,
+      }: {
+        topics: { topic: string }[];
+        waitForLeaders?: boolean;
+      }) => {
+        calls.push({ topics: asked.map((t) => t.topic), waitForLeaders });
+        let created = false;
+        for (const { topic } of asked) {
+          if (topics.has(topic)) continue;
+          topics.add(topic);
+          unknownOnce.add(topic);
+          created = true;
+        }
+        // kafkajs: false when every topic already existed.
+        if (waitForLeaders === true && created && waitFails !== undefined) return Promise.reject(waitFails);
+        return Promise.resolve(created);
+      },
+      fetchTopicOffsets: (topic: string) => {
+        if (!topics.has(topic) || unknownOnce.delete(topic)) return Promise.reject(unknownTopic());
+        answered.push(topic);
+        return Promise.resolve([{ partition: 0, offset: '0', high: '0', low: '0' }]);
+      },
+      describeConfigs: () => Promise.resolve({ resources: [], throttleTime: 0 }),
+    } as unknown as Admin;
+    return { admin, calls, answered, topics };
+  }
+
+  it('creates the missing topics and returns once each answers offset requests', async () => {
+    const names = topicNames('t.');
+    const { admin, calls, answered } = newBroker([names.inbox, 'other'], undefined);
+    await ensureTopics(admin, names);
+    const missing = Object.values(names).filter((topic) => topic !== names.inbox);
+    expect(calls).toEqual([{ topics: missing, waitForLeaders: true }]);
+    expect(answered).toEqual(missing);
+  });
+
+  it("rides out kafkajs's wait for leaders failing on a topic just created (UNKNOWN_TOPIC_OR_PARTITION)", async () => {
+    const names = topicNames('t.');
+    const { admin, calls, answered, topics } = newBroker([], unknownTopic());
+    await ensureTopics(admin, names);
+    const all = Object.values(names);
+    expect(calls).toEqual([
+      { topics: all, waitForLeaders: true },
+      { topics: all, waitForLeaders: false },
+    ]);
+    expect([...topics]).toEqual(all);
+    expect(answered).toEqual(all);
+  });
+
+  it('fails at once on an error that another try cannot get past', async () => {
+    const names = topicNames('t.');
+    const { admin, calls } = newBroker([], new Error('not authorized'));
+    await expect(ensureTopics(admin, names)).rejects.toThrow('not authorized');
+    expect(calls).toHaveLength(1);
+  });
+
+  it('creates nothing when every topic is there', async () => {
+    const names = topicNames('');
+    const { admin, calls, answered } = newBroker(Object.values(names), undefined);
+    await ensureTopics(admin, names);
+    expect(calls).toEqual([]);
+    expect(answered).toEqual([]);
   });
 });
 
