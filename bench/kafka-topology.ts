@@ -231,6 +231,9 @@ async function main(): Promise<void> {
   );
   try {
     const done = lineOf(children[2] as ChildProcess, 'done');
+    // Awaited below; until then a failure elsewhere (a role that never gets ready, a failed send) must not surface
+    // as this promise's unhandled rejection when the finally block ends the sink, hiding the real error.
+    done.catch(() => undefined);
     await Promise.all(children.map((child) => lineOf(child, 'ready')));
     const producer = kafka.producer({
       idempotent: true,

@@ -255,32 +255,45 @@ interface TopicPartitions {
 const REMEMBERED_KEYS = 4096;
 
 /**
- * kafkajs's default partitioner (the Java client's: murmur2 of the key, modulo the topic's number of partitions), with
- * its answer remembered per string key. Every message of a region goes to the partition the default partitioner
- * picks for it, as before; kafkajs's partitioner filters the topic's partition list and hashes the key again for each
- * message, which cost the sequencer about 0.17 CPU-seconds per 100,000 events (session 18's profile). A message's own
- * `partition`, and any key that is not a string, go to the default partitioner as they are.
+ * A partitioner, by default kafkajs's default one (the Java client's: murmur2 of the key, modulo the topic's number of
+ * partitions), with its answer remembered per string key, up to `rememberedKeys` keys a topic. Every message of a
+ * region goes to the partition the default partitioner picks for it, as before; kafkajs's partitioner filters the
+ * topic's partition list and hashes the key again for each message, which cost the sequencer about 0.17 CPU-seconds
+ * per 100,000 events (session 18's profile). A message with a partition of its own, and any key that is not a
+ * string, go to the fallback as they are.
  */
-export const RegionPartitioner: ICustomPartitioner = () => {
-  const fallback = Partitioners.DefaultPartitioner();
-  const topics = new Map<string, TopicPartitions>();
-  return (args) => {
-    const { topic, partitionMetadata, message } = args;
-    const key = message.key;
-    if (typeof message.partition === 'number' || typeof key !== 'string') return fallback(args);
-    let known = topics.get(topic);
-    if (known?.partitions !== partitionMetadata.length || known.byKey.size >= REMEMBERED_KEYS) {
-      known = { partitions: partitionMetadata.length, byKey: new Map() };
-      topics.set(topic, known);
-    }
-    let partition = known.byKey.get(key);
-    if (partition === undefined) {
-      partition = fallback(args);
-      known.byKey.set(key, partition);
-    }
-    return partition;
+export function rememberingPartitioner(
+  createFallback: ICustomPartitioner = Partitioners.DefaultPartitioner,
+  rememberedKeys = REMEMBERED_KEYS,
+): ICustomPartitioner {
+  return () => {
+    const fallback = createFallback();
+    const topics = new Map<string, TopicPartitions>();
+    return (args) => {
+      const { topic, partitionMetadata, message } = args;
+      const key = message.key;
+      // kafkajs honours any partition that is neither null nor undefined, whatever its type.
+      const own: unknown = message.partition;
+      if ((own !== undefined && own !== null) || typeof key !== 'string') return fallback(args);
+      let known = topics.get(topic);
+      if (known?.partitions !== partitionMetadata.length) {
+        known = { partitions: partitionMetadata.length, byKey: new Map() };
+        topics.set(topic, known);
+      }
+      let partition = known.byKey.get(key);
+      if (partition === undefined) {
+        partition = fallback(args);
+        // A key more than the bound: what the topic had is forgotten, and remembered again as it comes.
+        if (known.byKey.size >= rememberedKeys) known.byKey.clear();
+        known.byKey.set(key, partition);
+      }
+      return partition;
+    };
   };
-};
+}
+
+/** The partitioner of our producers: `rememberingPartitioner` over kafkajs's default partitioner. */
+export const RegionPartitioner: ICustomPartitioner = rememberingPartitioner();
 
 /**
  * A transactional, idempotent producer as exactly-once needs it: one request in flight, retries without limit

@@ -2,7 +2,14 @@ import fc from 'fast-check';
 import kafkajs, { Partitioners, type Admin, type PartitionerArgs } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
 import { protocolError } from './testing/protocol-error';
-import { RegionPartitioner, endOffsets, ensureTopics, topicNames, topicOffsets } from './topics';
+import {
+  RegionPartitioner,
+  endOffsets,
+  ensureTopics,
+  rememberingPartitioner,
+  topicNames,
+  topicOffsets,
+} from './topics';
 
 const notLeader = () =>
   protocolError('NOT_LEADER_FOR_PARTITION', 6, 'This server is not the leader for that topic-partition');
@@ -214,11 +221,39 @@ describe('RegionPartitioner', () => {
     expect(ours(args('t', 7, key))).toBe(theirs(args('t', 7, key)));
   });
 
-  it('forgets what it remembered when a topic gains partitions, and past its bound', () => {
+  it('forgets what it remembered when a topic gains partitions', () => {
     const ours = RegionPartitioner();
     const theirs = Partitioners.DefaultPartitioner();
-    const keys = Array.from({ length: 5000 }, (_, i) => `region-${String(i)}`);
+    const keys = Array.from({ length: 500 }, (_, i) => `region-${String(i)}`);
     for (const key of keys) expect(ours(args('t', 3, key))).toBe(theirs(args('t', 3, key)));
     for (const key of keys) expect(ours(args('t', 5, key))).toBe(theirs(args('t', 5, key)));
+  });
+
+  it('remembers at most its bound of keys a topic, and asks again for one it forgot', () => {
+    const asked: string[] = [];
+    const counting = () => {
+      const inner = Partitioners.DefaultPartitioner();
+      return (a: PartitionerArgs) => {
+        asked.push(String(a.message.key));
+        return inner(a);
+      };
+    };
+    const ours = rememberingPartitioner(counting, 2)();
+    for (const key of ['a', 'b', 'a', 'b', 'c', 'a']) ours(args('t', 3, key));
+    // a and b are remembered; c finds the bound reached, so the topic's answers are forgotten and a is asked again.
+    expect(asked).toEqual(['a', 'b', 'c', 'a']);
+  });
+
+  it("leaves a message's own partition to the default partitioner, whatever its type, and remembers nothing of it", () => {
+    const ours = RegionPartitioner();
+    const theirs = Partitioners.DefaultPartitioner();
+    // A partition from untyped code: kafkajs honours it as it is.
+    const odd = {
+      ...args('t', 6, 'noord-limburg'),
+      message: { key: 'noord-limburg', value: 'v', partition: '5' },
+    };
+    expect(ours(odd as unknown as PartitionerArgs)).toBe(theirs(odd as unknown as PartitionerArgs));
+    expect(ours(args('t', 6, 'noord-limburg'))).toBe(theirs(args('t', 6, 'noord-limburg')));
+    expect(ours(args('t', 6, 'noord-limburg', 1))).toBe(1);
   });
 });
