@@ -9,12 +9,10 @@ import { compareCodePoints, type FundingKey } from './funding-key';
 export function apportion(amountCents: bigint, key: FundingKey): bigint[] {
   if (amountCents < 0n) throw new Error(`apportion takes a non-negative amount, got ${String(amountCents)}`);
   const { numerators, denominator, funders } = key;
-  if (numerators.length === 2) {
-    const [numerator0 = 0n, numerator1 = 0n] = numerators;
-    if (numerator0 + numerator1 === denominator) {
-      const first = firstOfTwo(amountCents, numerator0, denominator, halfUp(denominator));
-      return [first, amountCents - first];
-    }
+  const numerator0 = firstOfTwoNumerator(key);
+  if (numerator0 !== undefined) {
+    const first = firstOfTwo(amountCents, numerator0, denominator, halfUp(denominator));
+    return [first, amountCents - first];
   }
   const parts: bigint[] = new Array<bigint>(numerators.length);
   const remainders: bigint[] = new Array<bigint>(numerators.length);
@@ -47,7 +45,7 @@ export function apportion(amountCents: bigint, key: FundingKey): bigint[] {
 
 /**
  * The first funder's part of a key of two (the usual key: two centre municipalities), without the loops and the
- * sort; the second's is the rest. For numerators that sum to the denominator d (the caller checks), the two
+ * sort; the second's is the rest. For numerators that sum to the denominator d (`firstOfTwoNumerator`), the two
  * remainders sum to 0 or d: no cent is left over when the first's remainder r is 0, else one, which goes to the
  * larger remainder, a tie to the first funder (a key's funders are in code-point order, so the lower id). The first
  * gets it when r >= d - r, that is r >= `halfUp(d)`. Three bigint operations an amount, where working out both
@@ -57,6 +55,16 @@ function firstOfTwo(amountCents: bigint, numerator0: bigint, denominator: bigint
   const scaled = amountCents * numerator0;
   const part = scaled / denominator;
   return scaled % denominator >= half ? part + 1n : part;
+}
+
+/**
+ * The first funder's numerator of a key of two whose numerators sum to its denominator, the keys `firstOfTwo` splits;
+ * undefined for any other key, which the general largest-remainder loop splits.
+ */
+function firstOfTwoNumerator({ numerators, denominator }: FundingKey): bigint | undefined {
+  if (numerators.length !== 2) return undefined;
+  const [numerator0 = 0n, numerator1 = 0n] = numerators;
+  return numerator0 + numerator1 === denominator ? numerator0 : undefined;
 }
 
 /** The least remainder r with r >= d - r: ceil(d / 2). Above 0 for any denominator, so a remainder 0 is below it. */
@@ -75,9 +83,9 @@ export function apportionSum<T>(
   amountOf: (item: T) => bigint | null,
   key: FundingKey,
 ): bigint[] {
-  const { numerators, denominator } = key;
-  const [numerator0 = 0n, numerator1 = 0n] = numerators;
-  if (numerators.length === 2 && numerator0 + numerator1 === denominator) {
+  const { denominator } = key;
+  const numerator0 = firstOfTwoNumerator(key);
+  if (numerator0 !== undefined) {
     // Two funders: the first's parts summed, the second's the rest of the whole (no array per item).
     const half = halfUp(denominator);
     let first = 0n;

@@ -201,7 +201,8 @@ describe('composeRecordJson', () => {
   it('seals the same records through RegionLog.appendValidated, from the content and cut of validateLine, as append does', () => {
     fc.assert(
       fc.property(oddSequence, fc.nat({ max: 1_000_000 }), hex64, ({ region, events }, start, lastHash) => {
-        // Two logs in the same arbitrary place of a chain: one is given each event's content, one is not.
+        // Two logs in the same arbitrary place of a chain: one seals from each event's validated content and cut
+        // (appendValidated), the other canonicalizes the whole record (append).
         const fast = new RegionLog(initialState(region), new Ledger(region), start, lastHash);
         const slow = new RegionLog(initialState(region), new Ledger(region), start, lastHash);
         for (const event of events) {
