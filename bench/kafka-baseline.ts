@@ -2,25 +2,19 @@
 // It produces every line of FILE (key = the event's region, as the inbox is keyed) to a fresh topic and consumes
 // them all back, on the same broker: no validation, no decisions, no database. One JSON line on stdout.
 import { createReadStream } from 'node:fs';
-import { Kafka, Partitioners, logLevel, type Message } from 'kafkajs';
+import { Kafka, logLevel, type Message } from 'kafkajs';
 import { parseArgs, stringFlag } from './args';
 import { splitLines } from '@budget/application';
 import { createTopicsAndWait } from '@budget/engines';
+import { LINES_PER_SEND, lineMessage, linesProducer } from './kafka-lines';
 
 /** The consumer reads 100,000 messages in about a second here: one that has not in minutes is stuck. */
 const CONSUME_DEADLINE_MS = 180_000;
-/** Messages per produce request: well below the broker's 1 MiB request limit at ~330 bytes a line. */
-const BATCH = 1000;
 
 function required(value: string | undefined, name: string): string {
   if (value === undefined)
     throw new Error(`usage: kafka-baseline.ts FILE --brokers B --topic T (missing ${name})`);
   return value;
-}
-
-/** The region of a line, the inbox's message key; read with a regular expression, not JSON.parse. */
-function regionOf(line: string): string {
-  return /"region":"([^"]*)"/.exec(line)?.[1] ?? '';
 }
 
 async function main(): Promise<void> {
@@ -35,12 +29,7 @@ async function main(): Promise<void> {
   // whose leader is still being elected (a broker started moments ago) would wait on stale metadata.
   await createTopicsAndWait(admin, [{ topic, numPartitions: 3 }]);
   await admin.disconnect();
-  // Durable like the pipeline's producers: acks from all in-sync replicas, idempotent.
-  const producer = kafka.producer({
-    idempotent: true,
-    maxInFlightRequests: 1,
-    createPartitioner: Partitioners.DefaultPartitioner,
-  });
+  const producer = linesProducer(kafka);
   const consumer = kafka.consumer({ groupId: `${topic}-group` });
   await Promise.all([producer.connect(), consumer.connect()]);
   await consumer.subscribe({ topic, fromBeginning: true });
@@ -56,8 +45,8 @@ async function main(): Promise<void> {
   };
   for await (const line of splitLines(createReadStream(file, { highWaterMark: 1 << 20 }))) {
     if (line.trim() === '') continue;
-    batch.push({ key: regionOf(line), value: line });
-    if (batch.length >= BATCH) await send();
+    batch.push(lineMessage(line));
+    if (batch.length >= LINES_PER_SEND) await send();
   }
   await send();
   const producedAt = performance.now();

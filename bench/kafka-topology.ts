@@ -15,15 +15,14 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { Kafka, Partitioners, logLevel, type Message, type Transaction } from 'kafkajs';
+import { Kafka, logLevel, type Message, type Transaction } from 'kafkajs';
 import { intFlag, parseArgs, stringFlag } from './args';
 import { splitLines } from '@budget/application';
 import { createTopicsAndWait, fencePredecessors, sendBounded, transactionalProducer } from '@budget/engines';
+import { LINES_PER_SEND, lineMessage, linesProducer, regionOf } from './kafka-lines';
 import { cpuProfileArgs } from './proc-cpu';
 
 const PARTITIONS = 3;
-/** Messages per produce request of the inbox, as the baseline sends them. */
-const BATCH = 1000;
 /** A log record is its event's line and about this many characters more (position, hashes, outcome, time). */
 const RECORD_EXTRA = 'x'.repeat(230);
 /** The allocator's results per message, and a result's size. */
@@ -35,10 +34,6 @@ type Role = 'relay' | 'batcher' | 'sink';
 
 function topics(namespace: string) {
   return { inbox: `${namespace}inbox`, log: `${namespace}log`, allocations: `${namespace}allocations` };
-}
-
-function regionOf(line: string): string {
-  return /"region":"([^"]*)"/.exec(line)?.[1] ?? '';
 }
 
 function client(brokers: string[], role: string): Kafka {
@@ -235,15 +230,12 @@ async function main(): Promise<void> {
     // as this promise's unhandled rejection when the finally block ends the sink, hiding the real error.
     done.catch(() => undefined);
     await Promise.all(children.map((child) => lineOf(child, 'ready')));
-    const producer = kafka.producer({
-      idempotent: true,
-      maxInFlightRequests: 1,
-      createPartitioner: Partitioners.DefaultPartitioner,
-    });
+    // The inbox is produced to as the baseline produces its topic.
+    const producer = linesProducer(kafka);
     await producer.connect();
     const started = performance.now();
-    for (let i = 0; i < lines.length; i += BATCH) {
-      const messages = lines.slice(i, i + BATCH).map((value) => ({ key: regionOf(value), value }));
+    for (let i = 0; i < lines.length; i += LINES_PER_SEND) {
+      const messages = lines.slice(i, i + LINES_PER_SEND).map(lineMessage);
       await producer.send({ topic: names.inbox, acks: -1, messages });
     }
     const producedAt = performance.now();
